@@ -1,0 +1,199 @@
+//! Sign-up, sign-in, sign-out and password reset by email (SPEC V1, V2, A2, A5).
+//! Handlers only extract, call `accounts`, and shape the answer.
+
+pub mod accounts;
+pub mod codes;
+pub mod password;
+pub mod session;
+pub mod throttle;
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts, State},
+    http::{HeaderMap, StatusCode, header::SET_COOKIE, request::Parts},
+    response::{AppendHeaders, IntoResponse},
+};
+use hako_protocol::{
+    CodeSent, Credentials, ErrorBody, Me, PasswordResetRequest, PasswordResetVerify, VerifyCode,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    AppState,
+    error::{ApiJson, ApiResult},
+};
+use session::CurrentUser;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(signup_verify))
+        .routes(routes!(signin))
+        .routes(routes!(signout))
+        .routes(routes!(password_reset))
+        .routes(routes!(password_reset_verify))
+        .routes(routes!(me))
+}
+
+fn code_sent() -> (StatusCode, ApiJson<CodeSent>) {
+    (
+        StatusCode::ACCEPTED,
+        ApiJson(CodeSent {
+            expires_in_secs: codes::CODE_TTL_SECS as u64,
+            resend_after_secs: codes::RESEND_INTERVAL_SECS as u64,
+        }),
+    )
+}
+
+/// Starts a session for `user_id`, replacing the one the request came with.
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    user_id: i64,
+) -> ApiResult<impl IntoResponse + use<>> {
+    let cookie = session::start(state, user_id, session::token_from(headers).as_deref()).await?;
+    let me: Me = sqlx::query_as::<_, (String, String, i64)>(
+        "SELECT email, member_type, created_at FROM users WHERE id = ?",
+    )
+    .bind(user_id)
+    .fetch_one(&state.db)
+    .await
+    .map(|(email, member_type, created_at)| {
+        CurrentUser::from_row(user_id, email, member_type, created_at).me()
+    })?;
+    Ok((AppendHeaders([(SET_COOKIE, cookie)]), ApiJson(me)))
+}
+
+/// Step 1 of sign-up: mails a 6-digit code. The answer does not say whether the address has an account.
+#[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = Credentials,
+    responses(
+        (status = 202, description = "A code was mailed (or the address was told it already has an account)", body = CodeSent),
+        (status = 400, description = "Invalid address or password", body = ErrorBody),
+        (status = 429, description = "Sent too recently or too often (SPEC A2)", body = ErrorBody)))]
+async fn signup(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Credentials>,
+) -> ApiResult<impl IntoResponse> {
+    accounts::request_signup(&state, body).await?;
+    Ok(code_sent())
+}
+
+/// Step 2 of sign-up: the mailed code creates the account and signs it in.
+#[utoipa::path(post, path = "/api/v1/auth/signup/verify", tag = "auth", request_body = VerifyCode,
+    responses(
+        (status = 200, description = "Account created; session cookie set", body = Me),
+        (status = 400, description = "Wrong or dead code", body = ErrorBody)))]
+async fn signup_verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<VerifyCode>,
+) -> ApiResult<impl IntoResponse> {
+    let user_id = accounts::verify_signup(&state, body).await?;
+    signed_in(&state, &headers, user_id).await
+}
+
+/// Signs in with email and password. Failures are throttled per address and per client.
+#[utoipa::path(post, path = "/api/v1/auth/signin", tag = "auth", request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in; session cookie set", body = Me),
+        (status = 401, description = "Wrong address or password", body = ErrorBody),
+        (status = 429, description = "Too many failures", body = ErrorBody)))]
+async fn signin(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Credentials>,
+) -> ApiResult<impl IntoResponse> {
+    let user_id = accounts::sign_in(&state, body, &ip.to_string()).await?;
+    signed_in(&state, &headers, user_id).await
+}
+
+/// Ends the session on the server and clears the cookie. Safe to call when signed out.
+#[utoipa::path(post, path = "/api/v1/auth/signout", tag = "auth",
+    responses((status = 204, description = "Signed out")))]
+async fn signout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    if let Some(token) = session::token_from(&headers) {
+        session::end(&state, &token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        AppendHeaders([(SET_COOKIE, session::clearing_cookie(&state))]),
+    ))
+}
+
+/// Mails a password-reset code. The answer does not say whether the address has an account.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "A code was mailed if the address has an account", body = CodeSent),
+        (status = 400, description = "Invalid address", body = ErrorBody),
+        (status = 429, description = "Sent too recently or too often (SPEC A2)", body = ErrorBody)))]
+async fn password_reset(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<PasswordResetRequest>,
+) -> ApiResult<impl IntoResponse> {
+    accounts::request_password_reset(&state, &body.email).await?;
+    Ok(code_sent())
+}
+
+/// Sets a new password with the mailed code, ends all the account's sessions and signs in anew.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/verify", tag = "auth", request_body = PasswordResetVerify,
+    responses(
+        (status = 200, description = "Password changed; other sessions ended; session cookie set", body = Me),
+        (status = 400, description = "Wrong or dead code, or a password that breaks the rules", body = ErrorBody)))]
+async fn password_reset_verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PasswordResetVerify>,
+) -> ApiResult<impl IntoResponse> {
+    let user_id = accounts::reset_password(&state, body).await?;
+    signed_in(&state, &headers, user_id).await
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("session_cookie" = [])),
+    responses(
+        (status = 200, body = Me),
+        (status = 401, description = "Not signed in", body = ErrorBody)))]
+async fn me(user: CurrentUser) -> ApiJson<Me> {
+    ApiJson(user.me())
+}
+
+/// The client's address, for throttling: the peer, or `X-Forwarded-For` behind a trusted proxy.
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .config
+            .trust_forwarded_for
+            .then(|| {
+                parts
+                    .headers
+                    .get("x-forwarded-for")?
+                    .to_str()
+                    .ok()?
+                    .split(',')
+                    .next()?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+            .flatten();
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        Ok(Self(
+            forwarded.or(peer).unwrap_or(IpAddr::from([0, 0, 0, 0])),
+        ))
+    }
+}

@@ -1,0 +1,193 @@
+//! Web sessions: a random token in an HttpOnly, SameSite=Lax cookie; the server keeps only
+//! its SHA-256, with idle and absolute timeouts.
+
+use axum::{
+    extract::FromRequestParts,
+    http::{HeaderMap, header, request::Parts},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use hako_protocol::{ErrorCode, Me, MemberType};
+use sha2::{Digest, Sha256};
+
+use crate::{AppState, error::ApiError};
+
+pub const COOKIE_NAME: &str = "hako_session";
+/// Writing `last_seen_at` on every request would turn every read into a write.
+const TOUCH_AFTER_SECS: i64 = 60;
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// The session token the request carries, if any.
+pub fn token_from(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Starts a session with a new id (never the one the browser brought: no fixation) and
+/// ends the one it replaces. Returns the `Set-Cookie` value.
+pub async fn start(
+    state: &AppState,
+    user_id: i64,
+    replacing: Option<&str>,
+) -> Result<String, ApiError> {
+    if let Some(old) = replacing {
+        end(state, old).await?;
+    }
+    let now = state.clock.now();
+    let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .execute(&state.db)
+    .await?;
+    Ok(cookie(
+        state,
+        &token,
+        state.config.session_absolute.as_secs(),
+    ))
+}
+
+pub async fn end(state: &AppState, token: &str) -> Result<(), ApiError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash(token))
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account (a password reset or change, SPEC A5).
+pub async fn end_all(state: &AppState, user_id: i64) -> Result<(), ApiError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// A `Set-Cookie` value that removes the cookie.
+pub fn clearing_cookie(state: &AppState) -> String {
+    cookie(state, "", 0)
+}
+
+fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// The signed-in account, for handlers that need one. Absent or expired → 401.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    member_type: String,
+    created_at: i64,
+}
+
+impl CurrentUser {
+    pub fn from_row(id: i64, email: String, member_type: String, created_at: i64) -> Self {
+        Self {
+            id,
+            email,
+            member_type,
+            created_at,
+        }
+    }
+
+    pub fn me(&self) -> Me {
+        Me {
+            email: self.email.clone(),
+            member_type: if self.member_type == "unlimited" {
+                MemberType::Unlimited
+            } else {
+                MemberType::Free
+            },
+            created_at: time::OffsetDateTime::from_unix_timestamp(self.created_at)
+                .ok()
+                .and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = token_from(&parts.headers).ok_or(ErrorCode::Unauthenticated)?;
+        let hash = token_hash(&token);
+        let now = state.clock.now();
+        let row: Option<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT u.id, u.email, u.member_type, u.created_at, s.created_at, s.last_seen_at
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+        )
+        .bind(&hash)
+        .fetch_optional(&state.db)
+        .await?;
+        let (id, email, member_type, created_at, started, last_seen) =
+            row.ok_or(ErrorCode::Unauthenticated)?;
+        let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
+        let absolute = i64::try_from(state.config.session_absolute.as_secs()).unwrap_or(i64::MAX);
+        if now - last_seen > idle || now - started > absolute {
+            end(state, &token).await?;
+            return Err(ErrorCode::Unauthenticated.into());
+        }
+        if now - last_seen > TOUCH_AFTER_SECS {
+            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+                .bind(now)
+                .bind(&hash)
+                .execute(&state.db)
+                .await?;
+        }
+        Ok(Self::from_row(id, email, member_type, created_at))
+    }
+}
+
+/// Drops sessions past either timeout.
+pub async fn prune(state: &AppState) -> sqlx::Result<()> {
+    let now = state.clock.now();
+    let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
+    let absolute = i64::try_from(state.config.session_absolute.as_secs()).unwrap_or(i64::MAX);
+    sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
+        .bind(now.saturating_sub(idle))
+        .bind(now.saturating_sub(absolute))
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; hako_session=abc"),
+        );
+        headers.append(header::COOKIE, HeaderValue::from_static("other=1"));
+        assert_eq!(token_from(&headers).as_deref(), Some("abc"));
+        assert_eq!(token_from(&HeaderMap::new()), None);
+    }
+}

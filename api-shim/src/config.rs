@@ -1,0 +1,176 @@
+//! Configuration: built-in defaults → optional TOML file → `HAKO_*` environment → flags.
+//! clap resolves flag-over-environment; the TOML file fills what neither gave.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// Everything `hako serve` needs, resolved.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// The built web viewer (trunk's `dist/`).
+    pub dist_dir: PathBuf,
+    /// The address people open; decides whether cookies are `Secure` and links in mails.
+    pub public_url: String,
+    pub smtp: Option<SmtpConfig>,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// `starttls` (default), `tls` (implicit, port 465) or `none` (a relay on localhost).
+    #[serde(default)]
+    pub security: SmtpSecurity,
+    pub from: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    #[default]
+    Starttls,
+    Tls,
+    None,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+/// The TOML file: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    data: Option<PathBuf>,
+    dist: Option<PathBuf>,
+    public_url: Option<String>,
+    smtp: Option<SmtpConfig>,
+    session_idle_hours: Option<u64>,
+    session_absolute_hours: Option<u64>,
+    trust_forwarded_for: Option<bool>,
+}
+
+/// What the command line and environment gave (clap fills these).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<SocketAddr>,
+    pub data: Option<PathBuf>,
+    pub dist: Option<PathBuf>,
+    pub config_file: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn resolve(overrides: Overrides) -> anyhow::Result<Self> {
+        let file = match &overrides.config_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading config file {}", path.display()))?;
+                toml::from_str::<FileConfig>(&text)
+                    .with_context(|| format!("parsing config file {}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let listen = overrides
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        Ok(Self {
+            listen,
+            data_dir: overrides
+                .data
+                .or(file.data)
+                .unwrap_or_else(|| "data".into()),
+            dist_dir: overrides
+                .dist
+                .or(file.dist)
+                .unwrap_or_else(|| "dist".into()),
+            public_url: file
+                .public_url
+                .unwrap_or_else(|| format!("http://{listen}"))
+                .trim_end_matches('/')
+                .to_owned(),
+            smtp: file.smtp,
+            session_idle: hours(file.session_idle_hours.unwrap_or(14 * 24)),
+            session_absolute: hours(file.session_absolute_hours.unwrap_or(60 * 24)),
+            trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
+        })
+    }
+
+    /// Defaults for a data folder, as tests and operator commands use them.
+    pub fn for_data_dir(data_dir: PathBuf) -> Self {
+        Self::resolve(Overrides {
+            data: Some(data_dir),
+            ..Overrides::default()
+        })
+        .expect("defaults need no file")
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn hours(h: u64) -> Duration {
+    Duration::from_secs(h * 3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hako.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\ndata = \"/srv/hako\"\npublic_url = \"https://photos.example.jp/\"\n",
+        )
+        .unwrap();
+        let config = Config::resolve(Overrides {
+            data: Some("/override".into()),
+            config_file: Some(path),
+            ..Overrides::default()
+        })
+        .unwrap();
+        assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(config.data_dir, PathBuf::from("/override"));
+        assert_eq!(config.public_url, "https://photos.example.jp");
+        assert!(config.secure_cookies());
+    }
+
+    #[test]
+    fn no_configuration_runs_the_embedded_default() {
+        let config = Config::resolve(Overrides::default()).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.data_dir, PathBuf::from("data"));
+        assert!(!config.secure_cookies());
+        assert!(config.smtp.is_none());
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hako.toml");
+        std::fs::write(&path, "lisen = \"0.0.0.0:9000\"\n").unwrap();
+        let err = Config::resolve(Overrides {
+            config_file: Some(path),
+            ..Overrides::default()
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("lisen"), "{err:#}");
+    }
+}

@@ -1,0 +1,112 @@
+//! The one error type of the API. A stable machine code from `hako-protocol` goes to the
+//! client; internal causes go to the log only.
+
+use axum::{
+    Json,
+    extract::rejection::JsonRejection,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use hako_protocol::{ErrorBody, ErrorCode};
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[derive(Debug)]
+pub struct ApiError {
+    body: ErrorBody,
+    /// Logged, never sent.
+    cause: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode) -> Self {
+        Self {
+            body: ErrorBody::new(code),
+            cause: None,
+        }
+    }
+
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.body.retry_after_secs = Some(secs.max(1));
+        self
+    }
+
+    pub fn attempts_left(mut self, left: u32) -> Self {
+        self.body.attempts_left = Some(left);
+        self
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.body.code
+    }
+}
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        Self::new(code)
+    }
+}
+
+/// Anything unexpected (database, I/O, a panicked hashing task) is an internal error.
+impl From<anyhow::Error> for ApiError {
+    fn from(cause: anyhow::Error) -> Self {
+        Self {
+            body: ErrorBody::new(ErrorCode::Internal),
+            cause: Some(cause),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(cause: sqlx::Error) -> Self {
+        anyhow::Error::from(cause).into()
+    }
+}
+
+/// Bad JSON, a wrong content type or an oversize body each get their own clear code.
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let code = match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+            _ => ErrorCode::InvalidJson,
+        };
+        let mut error = Self::new(code);
+        // serde's explanation (which field, which line) helps API clients; it holds no secrets.
+        if code == ErrorCode::InvalidJson {
+            error.body.message = format!("{} ({})", error.body.message, rejection.body_text());
+        }
+        error
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.body.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match &self.cause {
+            Some(cause) => tracing::error!(code = ?self.body.code, "{cause:#}"),
+            None if status.is_server_error() => tracing::error!(code = ?self.body.code, "error"),
+            None => tracing::debug!(code = ?self.body.code, "refused"),
+        }
+        let retry_after = self.body.retry_after_secs;
+        let mut response = (status, Json(self.body)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+/// `Json` whose rejections are `ApiError`s, so every bad body answers in the API's shape.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
+}

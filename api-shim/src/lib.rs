@@ -1,0 +1,199 @@
+//! The Hako server: one binary that serves the web viewer and the JSON API.
+//!
+//! The route table is [`router`]; each area is a module with its own `router()`.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod mail;
+mod web;
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, State},
+    http::{HeaderValue, header},
+    response::IntoResponse,
+    routing::{any, get},
+};
+use hako_protocol::{ErrorBody, ErrorCode, Health};
+use tower_http::{
+    compression::CompressionLayer, csrf::CsrfLayer, set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    clock::Clock,
+    config::Config,
+    db::Db,
+    error::{ApiError, ApiJson, ApiResult},
+    mail::{Mail, Mailer},
+};
+
+/// JSON bodies are small; anything bigger is refused before it is read.
+const API_BODY_LIMIT: usize = 16 * 1024;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub mailer: Mailer,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<Config>,
+    /// Key of the HMAC that emailed codes are stored under.
+    pub code_key: Arc<[u8]>,
+}
+
+impl AppState {
+    /// Opens (and on first start creates) the data folder, database and outbox.
+    pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = db::open(&config.data_dir).await?;
+        let mailer = Mailer::new(config.smtp.as_ref(), &config.data_dir)?;
+        let code_key = db::server_secret(&db, "email_code_hmac").await?.into();
+        Ok(Self {
+            db,
+            mailer,
+            clock,
+            config: Arc::new(config),
+            code_key,
+        })
+    }
+
+    /// Mails without making the request wait, so answers take the same time whether or not
+    /// a mail goes out, and a slow SMTP server does not hold the user up.
+    pub fn mail_in_background(&self, to: String, mail: Mail) {
+        let mailer = self.mailer.clone();
+        tokio::spawn(async move {
+            if let Err(error) = mailer.send(&to, &mail).await {
+                tracing::error!(%to, "sending mail failed: {error:#}");
+            }
+        });
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Hako API", description = "Backup cloud for smartphones: web viewer, devices and accounts."),
+    modifiers(&SessionCookie),
+    tags((name = "auth", description = "Email sign-up, sign-in and password reset"),
+         (name = "account", description = "The signed-in account"),
+         (name = "system", description = "Health and this document")),
+)]
+struct ApiDoc;
+
+struct SessionCookie;
+
+impl Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi
+            .components
+            .get_or_insert_default()
+            .add_security_scheme(
+                "session_cookie",
+                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                    auth::session::COOKIE_NAME,
+                ))),
+            );
+    }
+}
+
+/// The API's routes and their OpenAPI document, generated from the same handlers.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .merge(auth::router())
+        .split_for_parts()
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api();
+    let openapi = Arc::new(openapi);
+    let api = api
+        .route(
+            "/api/openapi.json",
+            get(move || async move { ApiJson(openapi.clone()) }),
+        )
+        .route(
+            "/api/{*rest}",
+            any(|| async { ApiError::new(ErrorCode::NotFound) }),
+        )
+        .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed) })
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let csrf = CsrfLayer::new()
+        .with_rejection_response(|_| ApiError::new(ErrorCode::CrossSiteRequest).into_response());
+    api.with_state(state.clone())
+        .merge(web::router(&state.config.dist_dir))
+        .layer(csrf)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Answers 200 when the database answers.
+#[utoipa::path(get, path = "/api/health", tag = "system",
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+async fn health(State(state): State<AppState>) -> ApiResult<ApiJson<Health>> {
+    sqlx::query("SELECT 1")
+        .execute(&state.db)
+        .await
+        .map_err(|error| {
+            tracing::error!("health check: database unreachable: {error}");
+            ApiError::new(ErrorCode::Unavailable)
+        })?;
+    Ok(ApiJson(Health {
+        status: "ok".to_owned(),
+    }))
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    spawn_janitor(state.clone());
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// Every few minutes, drops sessions, codes and throttle rows that no rule looks at any more.
+fn spawn_janitor(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            every.tick().await;
+            let now = state.clock.now();
+            let result = async {
+                auth::session::prune(&state).await?;
+                auth::codes::prune(&state.db, now).await?;
+                auth::throttle::prune(&state.db, now).await
+            }
+            .await;
+            if let Err(error) = result {
+                tracing::warn!("cleaning up expired rows failed: {error}");
+            }
+        }
+    });
+}

@@ -1,0 +1,145 @@
+//! `hako`: the server and its operator commands.
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use hako_api_shim::{
+    AppState,
+    auth::{accounts, password},
+    clock::SystemClock,
+    config::{Config, Overrides},
+};
+use hako_protocol::{normalize_email, validate_password};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "hako",
+    version,
+    about = "Hako: a self-hostable backup cloud for smartphones"
+)]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Common {
+    /// Data folder: database, stored files, outbox.
+    #[arg(long = "data", env = "HAKO_DATA", global = true)]
+    data: Option<PathBuf>,
+    /// Optional TOML configuration file.
+    #[arg(long = "config", env = "HAKO_CONFIG", global = true)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web viewer and the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "HAKO_LISTEN")]
+        listen: Option<SocketAddr>,
+        /// The built web viewer (trunk's output).
+        #[arg(long, env = "HAKO_DIST")]
+        dist: Option<PathBuf>,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a verified account. The password comes from HAKO_PASSWORD or a prompt.
+    Add { email: String },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let mut overrides = Overrides {
+        data: cli.common.data,
+        config_file: cli.common.config,
+        ..Overrides::default()
+    };
+    match cli.command {
+        Command::Serve { listen, dist } => {
+            overrides.listen = listen;
+            overrides.dist = dist;
+            serve(Config::resolve(overrides)?).await
+        }
+        Command::User {
+            command: UserCommand::Add { email },
+        } => add_user(Config::resolve(overrides)?, &email).await,
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let listen = config.listen;
+    let public_url = config.public_url.clone();
+    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    tracing::info!(
+        data = %state.config.data_dir.display(),
+        mail = %state.mailer.describe(),
+        "Hako is running: open {public_url}/ in a browser"
+    );
+    hako_api_shim::serve(state, listener, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn add_user(config: Config, email: &str) -> anyhow::Result<()> {
+    let email = normalize_email(email)
+        .map_err(|code| anyhow::anyhow!("{}", code.message(Default::default())))?;
+    let password = match std::env::var("HAKO_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => rpassword::prompt_password(format!("Password for {email}: "))?,
+    };
+    validate_password(&password)
+        .map_err(|code| anyhow::anyhow!("{}", code.message(Default::default())))?;
+    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    let hash = password::hash(password).await?;
+    if accounts::create_account(&state, &email, &hash)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .is_none()
+    {
+        bail!("{email} already has an account");
+    }
+    println!("created {email}");
+    Ok(())
+}

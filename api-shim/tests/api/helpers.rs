@@ -1,0 +1,188 @@
+//! `spawn_app`: a fresh server with its own data folder and a clock the test moves.
+
+use std::{
+    collections::HashSet,
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use hako_api_shim::{AppState, clock::ManualClock, config::Config};
+use hako_protocol::{ErrorBody, ErrorCode};
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: ManualClock,
+    pub state: AppState,
+    outbox: PathBuf,
+    /// Mails a test has already read, so `next_code` returns only a newer one.
+    read_mails: Arc<Mutex<HashSet<PathBuf>>>,
+    _data: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let data = tempfile::tempdir().unwrap();
+    let mut config = Config::for_data_dir(data.path().to_owned());
+    config.dist_dir = data.path().join("dist");
+    adjust(&mut config);
+    let clock = ManualClock::starting_at(1_790_000_000);
+    let state = AppState::open(config, Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(hako_api_shim::serve(
+        state.clone(),
+        listener,
+        std::future::pending(),
+    ));
+    TestApp {
+        base,
+        clock,
+        outbox: data.path().join("outbox"),
+        state,
+        read_mails: Arc::default(),
+        _data: data,
+    }
+}
+
+impl TestApp {
+    /// A browser-like client: keeps cookies.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, client: &reqwest::Client, path: &str, body: Value) -> Response {
+        client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The newest mail to `to` that no earlier call returned, waiting for it to be written.
+    pub async fn next_mail(&self, to: &str) -> String {
+        for _ in 0..200 {
+            let mut newest: Option<(std::time::SystemTime, PathBuf, String)> = None;
+            for entry in std::fs::read_dir(&self.outbox).unwrap() {
+                let path = entry.unwrap().path();
+                if self.read_mails.lock().unwrap().contains(&path) {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                if !text.contains(&format!("To: {to}\r\n"))
+                    || !text.contains("Hako smartphone backup")
+                {
+                    continue;
+                }
+                let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+                if newest.as_ref().is_none_or(|(t, _, _)| modified > *t) {
+                    newest = Some((modified, path, text));
+                }
+            }
+            if let Some((_, path, text)) = newest {
+                self.read_mails.lock().unwrap().insert(path);
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no new mail to {to} in the outbox");
+    }
+
+    pub async fn next_code(&self, to: &str) -> String {
+        let mail = self.next_mail(to).await;
+        code_in(&mail).unwrap_or_else(|| panic!("no code in mail:\n{mail}"))
+    }
+
+    /// Number of mails to `to` so far (read or not), after giving background sends a moment.
+    pub async fn mails_to(&self, to: &str) -> usize {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        std::fs::read_dir(&self.outbox)
+            .unwrap()
+            .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+            .filter(|text| text.contains(&format!("To: {to}\r\n")))
+            .count()
+    }
+
+    /// Signs up `email` through the API and returns the signed-in client. Moves the clock
+    /// past the resend interval, so the test can ask for another code at once.
+    pub async fn signed_up(&self, email: &str) -> reqwest::Client {
+        let client = self.client();
+        let response = self
+            .post(
+                &client,
+                "/api/v1/auth/signup",
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        let code = self.next_code(email).await;
+        let response = self
+            .post(
+                &client,
+                "/api/v1/auth/signup/verify",
+                json!({"email": email, "code": code}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        self.clock.advance(60);
+        client
+    }
+}
+
+pub fn code_in(mail: &str) -> Option<String> {
+    let (_, rest) = mail.split_once("確認コード：")?;
+    Some(rest.chars().take(6).collect())
+}
+
+/// Asserts the status and machine code of an error answer, and returns its body.
+pub async fn expect_error(response: Response, status: StatusCode, code: ErrorCode) -> ErrorBody {
+    assert_eq!(response.status(), status, "wrong status for {code:?}");
+    let body: ErrorBody = response.json().await.expect("error bodies are JSON");
+    assert_eq!(body.code, code, "{body:?}");
+    body
+}
+
+/// The session token a response set.
+pub fn session_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.strip_prefix("hako_session=")?
+                .split(';')
+                .next()
+                .map(str::to_owned)
+        })
+}
+
+/// A client without a cookie jar, carrying exactly this session token.
+pub async fn me_with_token(app: &TestApp, token: &str) -> StatusCode {
+    reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .header("cookie", format!("hako_session={token}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}

@@ -1,0 +1,163 @@
+//! The server as a whole: health, the OpenAPI document, bad input, the web viewer's files.
+
+use hako_protocol::ErrorCode;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn health_answers_when_the_database_does() {
+    let app = spawn_app().await;
+    let response = reqwest::get(app.url("/api/health")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    app.state.db.close().await;
+    let response = reqwest::get(app.url("/api/health")).await.unwrap();
+    expect_error(
+        response,
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Unavailable,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_endpoint() {
+    let app = spawn_app().await;
+    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/health", "get"),
+        ("/api/v1/auth/signup", "post"),
+        ("/api/v1/auth/signup/verify", "post"),
+        ("/api/v1/auth/signin", "post"),
+        ("/api/v1/auth/signout", "post"),
+        ("/api/v1/auth/password-reset", "post"),
+        ("/api/v1/auth/password-reset/verify", "post"),
+        ("/api/v1/me", "get"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing"
+        );
+    }
+    assert!(doc["components"]["schemas"]["ErrorCode"].is_object());
+}
+
+#[tokio::test]
+async fn bad_bodies_get_clear_errors() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    let url = app.url("/api/v1/auth/signin");
+    let broken = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
+    expect_error(broken, StatusCode::BAD_REQUEST, ErrorCode::InvalidJson).await;
+    let missing_field = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{\"email\": \"a@example.jp\"}")
+        .send()
+        .await
+        .unwrap();
+    let body = expect_error(
+        missing_field,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidJson,
+    )
+    .await;
+    assert!(body.message.contains("password"), "{}", body.message);
+    let form = client.post(&url).body("email=a").send().await.unwrap();
+    expect_error(
+        form,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorCode::UnsupportedMediaType,
+    )
+    .await;
+    let huge = format!(
+        "{{\"email\": \"{}\", \"password\": \"x\"}}",
+        "a".repeat(64 * 1024)
+    );
+    let oversize = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    expect_error(
+        oversize,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::PayloadTooLarge,
+    )
+    .await;
+    let unknown = client
+        .get(app.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(unknown, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    let wrong_method = client.get(&url).send().await.unwrap();
+    expect_error(
+        wrong_method,
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_web_viewer_is_served_with_fallback_caching_and_a_strict_policy() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<html><script type=\"module\">start()</script><body>Hako</body></html>",
+    )
+    .unwrap();
+    let wasm_js = "export function start() {}\n".repeat(200);
+    std::fs::write(dist.path().join("hako-app-0123456789abcdef.js"), &wasm_js).unwrap();
+    let dist_dir = dist.path().to_owned();
+    let app = spawn_app_with(move |c| c.dist_dir = dist_dir).await;
+
+    // Any page path gets the app, which routes it.
+    let page = reqwest::get(app.url("/signup/verify")).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("'sha256-") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert!(page.text().await.unwrap().contains("Hako"));
+
+    let asset = reqwest::Client::new()
+        .get(app.url("/hako-app-0123456789abcdef.js"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(asset.headers()["content-encoding"], "gzip");
+}

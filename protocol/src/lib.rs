@@ -1,0 +1,88 @@
+//! Wire types shared by the Hako web viewer, the server and the device client.
+//!
+//! Everything that crosses HTTP is defined once, here. No I/O: this crate builds for
+//! wasm32 and for the host alike.
+
+mod error;
+mod validate;
+
+pub use error::{ErrorBody, ErrorCode, Lang};
+pub use validate::{
+    CODE_LEN, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, normalize_code, normalize_email,
+    validate_password,
+};
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Email and password: the body of sign-up and of sign-in.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// A 6-digit code sent to an address, and what the caller does with it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VerifyCode {
+    pub email: String,
+    pub code: String,
+}
+
+/// Asks for a password-reset code.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// Sets a new password with a code from the password-reset mail.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasswordResetVerify {
+    pub email: String,
+    pub code: String,
+    pub new_password: String,
+}
+
+/// The answer to every request that mails a code (SPEC A2). It is the same whether or not
+/// the address has an account.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CodeSent {
+    /// How long the code stays valid.
+    pub expires_in_secs: u64,
+    /// How long until another code can be sent to the same address.
+    pub resend_after_secs: u64,
+}
+
+/// Free members have the operator's quota; unlimited members registered a license key (SPEC A3).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MemberType {
+    Free,
+    Unlimited,
+}
+
+/// The signed-in account.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Me {
+    /// The user ID (SPEC A1).
+    pub email: String,
+    pub member_type: MemberType,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// `GET /api/health`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Health {
+    pub status: String,
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what building and testing Hako needs, skipping what is already present,
+# so a fresh machine works and a warm one starts fast. Versions: ../shared/TOOLCHAIN.md.
+#   scripts/ensure-tools.sh build   — wasm target, trunk, wasm-bindgen CLI, wasm-opt
+#   scripts/ensure-tools.sh test    — the above plus Chromium and the e2e npm packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-build}
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in app/Cargo.toml
+
+say() { printf '\033[1m[tools]\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+  say "installing trunk $TRUNK_VERSION (about 8 minutes the first time)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # No --locked: its lockfile names a webpki-roots the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ ! -x scripts/node/node_modules/.bin/wasm-opt ]; then
+  say "installing binaryen (wasm-opt) from npm"
+  (cd scripts/node && npm ci --no-audit --no-fund)
+fi
+
+if [ "$what" = test ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Debian's Chromium"
+    sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  fi
+  if [ ! -d e2e/node_modules/@playwright/test ]; then
+    say "installing the e2e packages"
+    (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+fi
