@@ -1,0 +1,4 @@
+pub mod form;
+pub mod icons;
+pub mod resend;
+pub mod shell;

@@ -1,0 +1,108 @@
+//! Page frames: the centred card of the sign-in pages and the bar above the library.
+
+use leptos::{ev, prelude::*, task::spawn_local};
+use leptos_router::hooks::use_navigate;
+
+use super::icons::{GlobeIcon, Logo, PersonIcon};
+use crate::{auth::use_auth, i18n::use_i18n};
+
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="btn ghost lang-switch" data-testid="lang-switch"
+            aria-label=move || i18n.t().lang_switch_label
+            on:click=move |_| i18n.toggle()>
+            <GlobeIcon/>
+            <span>{move || i18n.t().lang_switch}</span>
+        </button>
+    }
+}
+
+/// The frame of sign-in, sign-up and reset pages: brand, one card, the language switch.
+#[component]
+pub fn AuthCard(
+    title: fn(&crate::i18n::Texts) -> &'static str,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="auth-page">
+            <header class="auth-header">
+                <a href="/" class="brand"><Logo/><span class="brand-name">"Hako"</span></a>
+                <LangSwitch/>
+            </header>
+            <main class="auth-main">
+                <section class="card" aria-labelledby="page-title">
+                    <h1 id="page-title">{move || title(i18n.t())}</h1>
+                    {children()}
+                </section>
+                <p class="tagline">{move || i18n.t().tagline}</p>
+            </main>
+        </div>
+    }
+}
+
+/// The account menu behind the person icon (SPEC V16). Only sign-out exists so far.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let open = RwSignal::new(false);
+    let signing_out = RwSignal::new(false);
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        signing_out.set(true);
+        spawn_local(async move {
+            auth.sign_out().await;
+            open.set(false);
+            signing_out.set(false);
+            navigate("/signin", Default::default());
+        });
+    };
+    let _escape = window_event_listener(ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    });
+    view! {
+        <div class="account">
+            <button type="button" class="icon-btn" data-testid="account-menu-button"
+                aria-label=move || i18n.t().account_menu
+                aria-haspopup="menu"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>
+                <PersonIcon/>
+            </button>
+            <Show when=move || open.get()>
+                <div class="menu-backdrop" on:click=move |_| open.set(false)></div>
+                <div class="menu" role="menu" data-testid="account-menu">
+                    <p class="menu-email" data-testid="account-menu-email">
+                        {move || auth.me.get().map(|me| me.email).unwrap_or_default()}
+                    </p>
+                    <button type="button" role="menuitem" class="menu-item" data-testid="signout-button"
+                        disabled=move || signing_out.get()
+                        on:click=sign_out.clone()>
+                        {move || i18n.t().sign_out}
+                    </button>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+pub fn TopBar(title: fn(&crate::i18n::Texts) -> &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="topbar">
+            <a href="/" class="brand"><Logo/><span class="brand-name">"Hako"</span></a>
+            <h1 class="topbar-title">{move || title(i18n.t())}</h1>
+            <div class="topbar-actions">
+                <LangSwitch/>
+                <AccountMenu/>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,244 @@
+//! Japanese first, English when the browser prefers it or the user switches (SPEC X1).
+//! Every text is a field of `Texts`, so a missing translation does not compile.
+
+use hako_protocol::Lang;
+use leptos::prelude::*;
+
+const STORAGE_KEY: &str = "hako.lang";
+
+pub struct Texts {
+    pub lang_switch: &'static str,
+    pub lang_switch_label: &'static str,
+    pub tagline: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub new_password: &'static str,
+    pub password_hint: &'static str,
+    pub show_password: &'static str,
+    pub hide_password: &'static str,
+    pub sign_in: &'static str,
+    pub sign_in_title: &'static str,
+    pub no_account: &'static str,
+    pub create_account: &'static str,
+    pub forgot_password: &'static str,
+    pub signup_title: &'static str,
+    pub signup_email_step: &'static str,
+    pub signup_password_step: &'static str,
+    pub next: &'static str,
+    pub back: &'static str,
+    pub send_code: &'static str,
+    pub have_account: &'static str,
+    pub code: &'static str,
+    pub code_title: &'static str,
+    pub code_sent_to: &'static str,
+    pub code_valid_for: &'static str,
+    pub confirm: &'static str,
+    pub resend_code: &'static str,
+    pub resend_in: &'static str,
+    pub code_resent: &'static str,
+    pub attempts_left: &'static str,
+    pub start_over: &'static str,
+    pub done_title: &'static str,
+    pub done_body: &'static str,
+    pub done_free_member: &'static str,
+    pub go_to_library: &'static str,
+    pub reset_title: &'static str,
+    pub reset_intro: &'static str,
+    pub reset_code_intro: &'static str,
+    pub reset_submit: &'static str,
+    pub back_to_sign_in: &'static str,
+    pub network_error: &'static str,
+    pub error_code_label: &'static str,
+    pub retry_in: &'static str,
+    pub minutes: &'static str,
+    pub seconds: &'static str,
+    pub account_menu: &'static str,
+    pub sign_out: &'static str,
+    pub library_title: &'static str,
+    pub library_empty_title: &'static str,
+    pub library_empty_body: &'static str,
+    pub loading: &'static str,
+    pub not_found: &'static str,
+    pub go_home: &'static str,
+}
+
+pub const JA: Texts = Texts {
+    lang_switch: "English",
+    lang_switch_label: "Switch to English",
+    tagline: "スマートフォンのバックアップ",
+    email: "メールアドレス",
+    password: "パスワード",
+    new_password: "新しいパスワード",
+    password_hint: "12文字以上、128文字以内",
+    show_password: "表示",
+    hide_password: "隠す",
+    sign_in: "サインイン",
+    sign_in_title: "Hako にサインイン",
+    no_account: "アカウントをお持ちでない方",
+    create_account: "アカウントを作成",
+    forgot_password: "パスワードをお忘れの方",
+    signup_title: "アカウントを作成",
+    signup_email_step: "ユーザーIDとして使うメールアドレスを入力してください。",
+    signup_password_step: "パスワードを決めてください。",
+    next: "次へ",
+    back: "戻る",
+    send_code: "確認コードを送信",
+    have_account: "アカウントをお持ちの方",
+    code: "確認コード（6桁）",
+    code_title: "確認コードを入力",
+    code_sent_to: "次のアドレスに6桁の確認コードを送信しました：",
+    code_valid_for: "コードの有効期限は10分です。メールが届かない場合は迷惑メールフォルダもご確認ください。",
+    confirm: "確認",
+    resend_code: "コードを再送信",
+    resend_in: "再送信まで",
+    code_resent: "新しいコードを送信しました。",
+    attempts_left: "残りの入力回数",
+    start_over: "最初からやり直す",
+    done_title: "登録が完了しました",
+    done_body: "Hako のアカウントが作成されました。スマホのアプリからバックアップすると、ここで写真や動画を見られます。",
+    done_free_member: "お客様のアカウントは無料会員です。",
+    go_to_library: "ライブラリへ進む",
+    reset_title: "パスワードの再設定",
+    reset_intro: "登録したメールアドレスを入力してください。パスワード再設定用の確認コードをお送りします。",
+    reset_code_intro: "メールに届いた確認コードと、新しいパスワードを入力してください。",
+    reset_submit: "パスワードを変更",
+    back_to_sign_in: "サインインに戻る",
+    network_error: "サーバーに接続できませんでした。通信環境を確認して、もう一度お試しください。",
+    error_code_label: "エラーコード",
+    retry_in: "再試行できるまで",
+    minutes: "分",
+    seconds: "秒",
+    account_menu: "アカウントメニュー",
+    sign_out: "サインアウト",
+    library_title: "写真・動画",
+    library_empty_title: "まだ何もありません",
+    library_empty_body: "スマホのアプリからバックアップすると、ここに表示されます。",
+    loading: "読み込み中…",
+    not_found: "ページが見つかりません。",
+    go_home: "トップへ戻る",
+};
+
+pub const EN: Texts = Texts {
+    lang_switch: "日本語",
+    lang_switch_label: "日本語に切り替える",
+    tagline: "Smartphone backup",
+    email: "Email address",
+    password: "Password",
+    new_password: "New password",
+    password_hint: "12 to 128 characters",
+    show_password: "Show",
+    hide_password: "Hide",
+    sign_in: "Sign in",
+    sign_in_title: "Sign in to Hako",
+    no_account: "No account yet?",
+    create_account: "Create account",
+    forgot_password: "Forgot password?",
+    signup_title: "Create your account",
+    signup_email_step: "Enter the email address that will be your user ID.",
+    signup_password_step: "Choose a password.",
+    next: "Next",
+    back: "Back",
+    send_code: "Send code",
+    have_account: "Already have an account?",
+    code: "Code (6 digits)",
+    code_title: "Enter the code",
+    code_sent_to: "We sent a 6-digit code to:",
+    code_valid_for: "The code is valid for 10 minutes. If no mail arrives, check your spam folder.",
+    confirm: "Confirm",
+    resend_code: "Send a new code",
+    resend_in: "Resend in",
+    code_resent: "A new code was sent.",
+    attempts_left: "Tries left",
+    start_over: "Start over",
+    done_title: "You're all set",
+    done_body: "Your Hako account was created. Back up from the phone app and your photos and videos appear here.",
+    done_free_member: "Your account is a free member account.",
+    go_to_library: "Go to the library",
+    reset_title: "Reset your password",
+    reset_intro: "Enter the email address you signed up with. We will mail you a code to reset the password.",
+    reset_code_intro: "Enter the code from the mail and your new password.",
+    reset_submit: "Change password",
+    back_to_sign_in: "Back to sign in",
+    network_error: "Could not reach the server. Check your connection and try again.",
+    error_code_label: "Error code",
+    retry_in: "Try again in",
+    minutes: "min",
+    seconds: "s",
+    account_menu: "Account menu",
+    sign_out: "Sign out",
+    library_title: "Photos & videos",
+    library_empty_title: "Nothing here yet",
+    library_empty_body: "Back up from the phone app and it appears here.",
+    loading: "Loading…",
+    not_found: "Page not found.",
+    go_home: "Back to the start",
+};
+
+/// The current language, shared through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// Stored choice, else the browser's first preference (English if it starts with `en`), else Japanese.
+    pub fn detect() -> Self {
+        let stored = local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let lang = match stored.as_deref() {
+            Some("en") => Lang::En,
+            Some("ja") => Lang::Ja,
+            _ => {
+                let preferred = window().navigator().language().unwrap_or_default();
+                if preferred.to_ascii_lowercase().starts_with("en") {
+                    Lang::En
+                } else {
+                    Lang::Ja
+                }
+            }
+        };
+        let i18n = Self {
+            lang: RwSignal::new(lang),
+        };
+        Effect::new(move |_| {
+            let code = match i18n.lang.get() {
+                Lang::Ja => "ja",
+                Lang::En => "en",
+            };
+            if let Some(html) = document().document_element() {
+                let _ = html.set_attribute("lang", code);
+            }
+        });
+        i18n
+    }
+
+    /// The texts of the current language (reactive).
+    pub fn t(&self) -> &'static Texts {
+        texts(self.lang.get())
+    }
+
+    pub fn toggle(&self) {
+        let next = match self.lang.get_untracked() {
+            Lang::Ja => Lang::En,
+            Lang::En => Lang::Ja,
+        };
+        self.lang.set(next);
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(STORAGE_KEY, if next == Lang::En { "en" } else { "ja" });
+        }
+    }
+}
+
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}

@@ -1,0 +1,32 @@
+mod library;
+mod reset;
+mod signin;
+mod signup;
+
+pub use library::Library;
+pub use reset::PasswordReset;
+pub use signin::SignIn;
+pub use signup::{SignUp, SignupDone, SignupDraft, SignupVerify};
+
+use hako_protocol::{ErrorBody, ErrorCode};
+use leptos::prelude::*;
+
+use crate::{api::ClientError, i18n::use_i18n};
+
+/// A rule the page checked itself, shown like the server's answer would be.
+fn local_error(code: ErrorCode) -> ClientError {
+    ClientError::Api(ErrorBody::new(code))
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <main class="auth-main">
+            <section class="card" data-testid="not-found">
+                <h1>{move || i18n.t().not_found}</h1>
+                <a class="btn primary" href="/">{move || i18n.t().go_home}</a>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,202 @@
+//! Sign-up by email (SPEC V2): address → password → the mailed code → done.
+
+use hako_protocol::{Credentials, ErrorCode, VerifyCode, normalize_email, validate_password};
+use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::local_error;
+use crate::{
+    api,
+    auth::use_auth,
+    components::{
+        form::{ErrorMessage, Field, SubmitButton},
+        icons::{CheckIcon, MailIcon},
+        resend::ResendCode,
+        shell::AuthCard,
+    },
+    i18n::use_i18n,
+};
+
+/// The address and password between the steps, kept only in memory: a new code needs
+/// both, and the password must never be written anywhere in the browser.
+#[derive(Clone, Copy)]
+pub struct SignupDraft(pub RwSignal<Option<Credentials>>);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Email,
+    Password,
+}
+
+#[component]
+pub fn SignUp() -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let draft = expect_context::<SignupDraft>().0;
+    let step = RwSignal::new(Step::Email);
+    let email = RwSignal::new(draft.get_untracked().map(|d| d.email).unwrap_or_default());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None);
+
+    let submit = Action::new_local(move |credentials: &Credentials| {
+        let credentials = credentials.clone();
+        async move { api::signup(&credentials).await.map(|_| credentials) }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(credentials)) => {
+            let query = js_sys::encode_uri_component(&credentials.email);
+            draft.set(Some(credentials));
+            navigate(&format!("/signup/verify?email={query}"), Default::default());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+
+    let on_email = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        match normalize_email(&email.get_untracked()) {
+            Ok(normalized) => {
+                email.set(normalized);
+                error.set(None);
+                step.set(Step::Password);
+            }
+            Err(code) => error.set(Some(local_error(code))),
+        }
+    };
+    let on_password = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let chosen = password.get_untracked();
+        if let Err(code) = validate_password(&chosen) {
+            error.set(Some(local_error(code)));
+            return;
+        }
+        error.set(None);
+        submit.dispatch(Credentials {
+            email: email.get_untracked(),
+            password: chosen,
+        });
+    };
+
+    view! {
+        <AuthCard title=|t| t.signup_title>
+            <ol class="steps" aria-hidden="true">
+                <li class:active=move || step.get() == Step::Email>"1"</li>
+                <li class:active=move || step.get() == Step::Password>"2"</li>
+                <li>"3"</li>
+            </ol>
+            <Show when=move || step.get() == Step::Email>
+                <form on:submit=on_email data-testid="signup-email-form" novalidate>
+                    <p class="lead">{move || i18n.t().signup_email_step}</p>
+                    <Field id="signup-email" testid="signup-email" label=|t| t.email value=email
+                        kind="email" autocomplete="email" inputmode="email" focus=true/>
+                    <ErrorMessage error=error testid="signup-error"/>
+                    <SubmitButton label=|t| t.next pending=Signal::from(false) testid="signup-next"/>
+                </form>
+            </Show>
+            <Show when=move || step.get() == Step::Password>
+                <form on:submit=on_password data-testid="signup-password-form" novalidate>
+                    <p class="lead">{move || i18n.t().signup_password_step}</p>
+                    <p class="chosen-email">
+                        <span data-testid="signup-chosen-email">{move || email.get()}</span>
+                        <button type="button" class="btn link" data-testid="signup-back"
+                            on:click=move |_| { error.set(None); step.set(Step::Email); }>
+                            {move || i18n.t().back}
+                        </button>
+                    </p>
+                    <Field id="signup-password" testid="signup-password" label=|t| t.password value=password
+                        kind="password" autocomplete="new-password" hint=|t| t.password_hint focus=true/>
+                    <ErrorMessage error=error testid="signup-error"/>
+                    <SubmitButton label=|t| t.send_code pending=submit.pending().into() testid="signup-submit"/>
+                </form>
+            </Show>
+            <nav class="card-links">
+                <p>
+                    {move || i18n.t().have_account}" "
+                    <a href="/signin" data-testid="signup-to-signin">{move || i18n.t().sign_in}</a>
+                </p>
+            </nav>
+        </AuthCard>
+    }
+}
+
+/// `/signup/verify?email=…`: the code from the mail.
+#[component]
+pub fn SignupVerify() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let draft = expect_context::<SignupDraft>().0;
+    let query = use_query_map();
+    let email = Memo::new(move |_| query.with(|q| q.get("email").unwrap_or_default()));
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None);
+
+    let verify = Action::new_local(move |request: &VerifyCode| {
+        let request = request.clone();
+        async move { api::verify_signup(&request).await }
+    });
+    Effect::new(move |_| match verify.value().get() {
+        Some(Ok(me)) => {
+            draft.set(None);
+            auth.signed_in(me);
+            navigate("/signup/done", Default::default());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let resend = Action::new_local(move |_: &()| {
+        let credentials = draft.get_untracked();
+        async move {
+            match credentials {
+                Some(credentials) => api::signup(&credentials).await,
+                None => Err(local_error(ErrorCode::CodeExpired)),
+            }
+        }
+    });
+    // A new code after a reload needs the password again: that means starting over.
+    let can_resend = move || draft.with(|d| d.as_ref().is_some_and(|d| d.email == email.get()));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        verify.dispatch(VerifyCode {
+            email: email.get_untracked(),
+            code: code.get_untracked(),
+        });
+    };
+
+    view! {
+        <AuthCard title=|t| t.code_title>
+            <div class="mail-sent"><MailIcon/></div>
+            <p class="lead">{move || i18n.t().code_sent_to}</p>
+            <p class="chosen-email" data-testid="code-email">{move || email.get()}</p>
+            <p class="hint">{move || i18n.t().code_valid_for}</p>
+            <form on:submit=on_submit data-testid="code-form" novalidate>
+                <Field id="code" testid="code-input" label=|t| t.code value=code
+                    kind="text" autocomplete="one-time-code" inputmode="numeric" focus=true/>
+                <ErrorMessage error=error testid="code-error"/>
+                <SubmitButton label=|t| t.confirm pending=verify.pending().into() testid="code-submit"/>
+            </form>
+            <Show when=can_resend
+                fallback=move || view! {
+                    <a class="btn link" href="/signup" data-testid="code-start-over">{move || i18n.t().start_over}</a>
+                }>
+                <ResendCode resend=resend error=error/>
+            </Show>
+        </AuthCard>
+    }
+}
+
+/// `/signup/done`.
+#[component]
+pub fn SignupDone() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <AuthCard title=|t| t.done_title>
+            <div class="done" data-testid="signup-done">
+                <div class="done-icon"><CheckIcon/></div>
+                <p>{move || i18n.t().done_body}</p>
+                <p class="member-type" data-testid="signup-done-member-type">{move || i18n.t().done_free_member}</p>
+                <a class="btn primary" href="/" data-testid="signup-done-continue">{move || i18n.t().go_to_library}</a>
+            </div>
+        </AuthCard>
+    }
+}

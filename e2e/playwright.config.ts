@@ -1,0 +1,48 @@
+import { defineConfig } from '@playwright/test';
+import * as path from 'node:path';
+
+// The suite drives Debian's Chromium against the built `hako` binary, with a fresh data
+// folder per run. See README.md in this folder.
+export const PORT = Number(process.env.HAKO_E2E_PORT ?? 18080);
+export const DATA_DIR = path.resolve(__dirname, '.e2e-data');
+const HAKO_BIN = path.resolve(__dirname, process.env.HAKO_BIN ?? '../target/debug/hako');
+const DIST = path.resolve(__dirname, '../dist');
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    locale: 'ja-JP',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    },
+  },
+  projects: [
+    { name: 'pc', use: { viewport: { width: 1280, height: 800 } } },
+    {
+      name: 'phone',
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    },
+  ],
+  webServer: {
+    command: `rm -rf "${DATA_DIR}" && exec "${HAKO_BIN}" serve --listen 127.0.0.1:${PORT} --data "${DATA_DIR}" --dist "${DIST}"`,
+    url: `http://127.0.0.1:${PORT}/api/health`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'pipe',
+    env: { RUST_LOG: 'warn' },
+  },
+});

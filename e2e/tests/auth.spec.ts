@@ -1,0 +1,127 @@
+// Email accounts in a real browser (SPEC V1, V2, A2, A5, X1).
+import { test, expect, signIn, signOut, PASSWORD } from './fixtures';
+
+test('sign up with a code from the outbox, then sign out', async ({ page, email, readCode }) => {
+  await page.goto('/signup');
+  await expect(page.getByRole('heading', { name: 'アカウントを作成' })).toBeVisible();
+  await page.getByTestId('signup-email').fill(email);
+  await page.getByTestId('signup-next').click();
+  await expect(page.getByTestId('signup-chosen-email')).toHaveText(email);
+  await page.getByTestId('signup-password').fill(PASSWORD);
+  await page.getByTestId('signup-submit').click();
+
+  await expect(page.getByTestId('code-email')).toHaveText(email);
+  await page.getByTestId('code-input').fill(await readCode(email));
+  await page.getByTestId('code-submit').click();
+
+  await expect(page.getByRole('heading', { name: '登録が完了しました' })).toBeVisible();
+  await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無料会員です。');
+  await page.getByTestId('signup-done-continue').click();
+  await expect(page.getByTestId('library-empty')).toContainText('スマホのアプリからバックアップすると、ここに表示されます');
+  await page.getByTestId('account-menu-button').click();
+  await expect(page.getByTestId('account-menu-email')).toHaveText(email);
+  await page.getByTestId('signout-button').click();
+  await expect(page).toHaveURL(/\/signin$/);
+  // Signed out on the server too: the library sends us back to sign-in.
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/signin$/);
+});
+
+test('sign in and out, and a wrong password says so', async ({ page, account }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/signin$/);
+  await page.getByTestId('signin-email').fill(account);
+  await page.getByTestId('signin-password').fill('not the password at all');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('signin-error')).toContainText('メールアドレスまたはパスワードが正しくありません');
+  await signIn(page, account);
+  await page.reload();
+  await expect(page.getByTestId('library-page')).toBeVisible();
+  await signOut(page);
+});
+
+test('a wrong code five times kills the code', async ({ page, email, readCode }) => {
+  await page.goto('/signup');
+  await page.getByTestId('signup-email').fill(email);
+  await page.getByTestId('signup-next').click();
+  await page.getByTestId('signup-password').fill(PASSWORD);
+  await page.getByTestId('signup-submit').click();
+  const code = await readCode(email);
+  const wrong = code === '000000' ? '111111' : '000000';
+  for (const left of [4, 3, 2, 1]) {
+    await page.getByTestId('code-input').fill(wrong);
+    await page.getByTestId('code-submit').click();
+    await expect(page.getByTestId('error-attempts-left')).toHaveText(`残りの入力回数: ${left}`);
+  }
+  await page.getByTestId('code-input').fill(wrong);
+  await page.getByTestId('code-submit').click();
+  await expect(page.getByTestId('code-error')).toContainText('この確認コードは使えなくなりました');
+  // Even the right code no longer works.
+  await page.getByTestId('code-input').fill(code);
+  await page.getByTestId('code-submit').click();
+  await expect(page.getByTestId('code-error')).toContainText('code_expired');
+  await expect(page.getByTestId('library-page')).toHaveCount(0);
+  // A new code can be asked for once the 60 s are over; the countdown says when.
+  await expect(page.getByTestId('code-resend')).toBeDisabled();
+  await expect(page.getByTestId('code-resend')).toContainText('再送信まで');
+});
+
+test('reset a forgotten password with a mailed code', async ({ page, account, readCode }) => {
+  await page.goto('/signin');
+  await page.getByTestId('signin-forgot').click();
+  await expect(page).toHaveURL(/\/password-reset$/);
+  await page.getByTestId('reset-email').fill(account);
+  await page.getByTestId('reset-send').click();
+  await expect(page.getByTestId('reset-chosen-email')).toHaveText(account);
+  await page.getByTestId('reset-code').fill(await readCode(account));
+  // Too short first: refused with the rule, and the code stays usable.
+  await page.getByTestId('reset-new-password').fill('short');
+  await page.getByTestId('reset-submit').click();
+  await expect(page.getByTestId('reset-error')).toContainText('12文字以上');
+  const newPassword = 'a brand new passphrase';
+  await page.getByTestId('reset-new-password').fill(newPassword);
+  await page.getByTestId('reset-submit').click();
+  await expect(page.getByTestId('library-page')).toBeVisible();
+  await signOut(page);
+  await signIn(page, account, newPassword);
+});
+
+test('switch the language, and it stays switched', async ({ page }) => {
+  await page.goto('/signin');
+  await expect(page.getByRole('heading', { name: 'Hako にサインイン' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Hako' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.getByTestId('signin-submit')).toHaveText('Sign in');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('signin-submit')).toHaveText('サインイン');
+});
+
+test.describe('in an English browser', () => {
+  test.use({ locale: 'en-US' });
+
+  test('the whole sign-up speaks English', async ({ page, email, readCode }) => {
+    await page.goto('/signup');
+    await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
+    await page.getByTestId('signup-email').fill('not an address');
+    await page.getByTestId('signup-next').click();
+    await expect(page.getByTestId('signup-error')).toContainText('does not look right');
+    await page.getByTestId('signup-email').fill(email);
+    await page.getByTestId('signup-next').click();
+    await page.getByTestId('signup-password').fill('too short');
+    await page.getByTestId('signup-submit').click();
+    await expect(page.getByTestId('signup-error')).toContainText('at least 12 characters');
+    await page.getByTestId('signup-password').fill(PASSWORD);
+    await page.getByTestId('signup-submit').click();
+    await page.getByTestId('code-input').fill(await readCode(email));
+    await page.getByTestId('code-submit').click();
+    await expect(page.getByRole('heading', { name: "You're all set" })).toBeVisible();
+    await page.getByTestId('signup-done-continue').click();
+    await expect(page.getByTestId('library-empty')).toContainText('Back up from the phone app');
+    await page.getByTestId('account-menu-button').click();
+    await page.getByTestId('signout-button').click();
+    await expect(page.getByRole('heading', { name: 'Sign in to Hako' })).toBeVisible();
+  });
+});
