@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use hako_protocol::CodeSent;
+use hako_protocol::{CodeSent, ErrorBody};
 use leptos::prelude::*;
 
 use crate::{api::ClientError, components::form::duration, i18n::use_i18n};
@@ -31,10 +31,12 @@ pub fn ResendCode(
             error.set(None);
         }
         Some(Err(e)) => {
-            if let ClientError::Api(body) = &e {
-                if let Some(secs) = body.retry_after_secs {
-                    remaining.set(secs);
-                }
+            if let ClientError::Api(ErrorBody {
+                retry_after_secs: Some(secs),
+                ..
+            }) = &e
+            {
+                remaining.set(*secs);
             }
             resent.set(false);
             error.set(Some(e));
@@ -44,7 +46,7 @@ pub fn ResendCode(
     view! {
         <div class="resend">
             <button type="button" class="btn link" data-testid="code-resend"
-                disabled=move || remaining.get() > 0 || resend.pending().get()
+                disabled=move || { remaining.get() > 0 || resend.pending().get() }
                 on:click=move |_| { resend.dispatch(()); }>
                 {move || i18n.t().resend_code}
                 <Show when=move || { remaining.get() > 0 }>
