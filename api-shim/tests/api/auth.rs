@@ -43,6 +43,10 @@ async fn sign_up_with_a_mailed_code_then_sign_out() {
         "the mail says how long it is valid"
     );
     let code = code_in(&mail).unwrap();
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
 
     let response = app
         .post(

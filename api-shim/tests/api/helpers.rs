@@ -150,7 +150,7 @@ impl TestApp {
 
 pub fn code_in(mail: &str) -> Option<String> {
     let (_, rest) = mail.split_once("確認コード：")?;
-    Some(rest.chars().take(6).collect())
+    Some(rest.chars().take_while(char::is_ascii_digit).collect())
 }
 
 /// Asserts the status and machine code of an error answer, and returns its body.

@@ -2,5 +2,6 @@
 //! One test binary for the crate; areas are modules.
 
 mod auth;
+mod binary;
 mod helpers;
 mod server;
