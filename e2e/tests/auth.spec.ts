@@ -27,19 +27,6 @@ test('sign up with a code from the outbox, then sign out', async ({ page, email,
   await expect(page).toHaveURL(/\/signin$/);
 });
 
-test('sign in and out, and a wrong password says so', async ({ page, account }) => {
-  await page.goto('/');
-  await expect(page).toHaveURL(/\/signin$/);
-  await page.getByTestId('signin-email').fill(account);
-  await page.getByTestId('signin-password').fill('not the password at all');
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('signin-error')).toContainText('メールアドレスまたはパスワードが正しくありません');
-  await signIn(page, account);
-  await page.reload();
-  await expect(page.getByTestId('library-page')).toBeVisible();
-  await signOut(page);
-});
-
 test('a wrong code five times kills the code', async ({ page, email, readCode }) => {
   await page.goto('/signup');
   await page.getByTestId('signup-email').fill(email);
@@ -66,25 +53,48 @@ test('a wrong code five times kills the code', async ({ page, email, readCode })
   await expect(page.getByTestId('code-resend')).toContainText('再送信まで');
 });
 
-test('reset a forgotten password with a mailed code', async ({ page, account, readCode }) => {
-  await page.goto('/signin');
-  await page.getByTestId('signin-forgot').click();
-  await expect(page).toHaveURL(/\/password-reset$/);
-  await page.getByTestId('reset-email').fill(account);
-  await page.getByTestId('reset-send').click();
-  await expect(page.getByTestId('reset-chosen-email')).toHaveText(account);
-  await page.getByTestId('reset-code').fill(await readCode(account));
-  // Too short first: refused with the rule, and the code stays usable.
-  await page.getByTestId('reset-new-password').fill('short');
-  await page.getByTestId('reset-submit').click();
-  await expect(page.getByTestId('reset-error')).toContainText('12文字以上');
-  const newPassword = 'a brand new passphrase';
-  await page.getByTestId('reset-new-password').fill(newPassword);
-  await page.getByTestId('reset-submit').click();
-  await expect(page.getByTestId('library-page')).toBeVisible();
-  await signOut(page);
-  await signIn(page, account, newPassword);
-});
+// Sign-in and password reset, in both languages.
+for (const [locale, wrongPassword, tooShort] of [
+  ['ja-JP', 'メールアドレスまたはパスワードが正しくありません', '12文字以上'],
+  ['en-US', 'email address or password is incorrect', 'at least 12 characters'],
+]) {
+  test.describe(locale, () => {
+    test.use({ locale });
+
+    test('sign in and out, and a wrong password says so', async ({ page, account }) => {
+      await page.goto('/');
+      await expect(page).toHaveURL(/\/signin$/);
+      await page.getByTestId('signin-email').fill(account);
+      await page.getByTestId('signin-password').fill('not the password at all');
+      await page.getByTestId('signin-submit').click();
+      await expect(page.getByTestId('signin-error')).toContainText(wrongPassword);
+      await signIn(page, account);
+      await page.reload();
+      await expect(page.getByTestId('library-page')).toBeVisible();
+      await signOut(page);
+    });
+
+    test('reset a forgotten password with a mailed code', async ({ page, account, readCode }) => {
+      await page.goto('/signin');
+      await page.getByTestId('signin-forgot').click();
+      await expect(page).toHaveURL(/\/password-reset$/);
+      await page.getByTestId('reset-email').fill(account);
+      await page.getByTestId('reset-send').click();
+      await expect(page.getByTestId('reset-chosen-email')).toHaveText(account);
+      await page.getByTestId('reset-code').fill(await readCode(account));
+      // Too short first: refused with the rule, and the code stays usable.
+      await page.getByTestId('reset-new-password').fill('short');
+      await page.getByTestId('reset-submit').click();
+      await expect(page.getByTestId('reset-error')).toContainText(tooShort);
+      const newPassword = 'a brand new passphrase';
+      await page.getByTestId('reset-new-password').fill(newPassword);
+      await page.getByTestId('reset-submit').click();
+      await expect(page.getByTestId('library-page')).toBeVisible();
+      await signOut(page);
+      await signIn(page, account, newPassword);
+    });
+  });
+}
 
 test('switch the language, and it stays switched', async ({ page }) => {
   await page.goto('/signin');
