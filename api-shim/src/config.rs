@@ -20,6 +20,29 @@ pub struct Config {
     pub session_absolute: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    pub limits: Limits,
+}
+
+/// Upload limits (SPEC L1, L2). The operator sets the free members' quota.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub monthly_upload_bytes: u64,
+    pub free_quota_bytes: u64,
+    /// An upload nobody touched for this long is removed with its bytes.
+    pub upload_expiry_hours: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 15_000_000_000,
+            monthly_upload_bytes: 500_000_000_000,
+            free_quota_bytes: 5_000_000_000,
+            upload_expiry_hours: 24,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -61,6 +84,7 @@ struct FileConfig {
     session_idle_hours: Option<u64>,
     session_absolute_hours: Option<u64>,
     trust_forwarded_for: Option<bool>,
+    limits: Option<Limits>,
 }
 
 /// What the command line and environment gave (clap fills these).
@@ -106,6 +130,7 @@ impl Config {
             session_idle: hours(file.session_idle_hours.unwrap_or(14 * 24)),
             session_absolute: hours(file.session_absolute_hours.unwrap_or(60 * 24)),
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
+            limits: file.limits.unwrap_or_default(),
         })
     }
 

@@ -3,11 +3,14 @@
 //! The route table is [`router`]; each area is a module with its own `router()`.
 
 pub mod auth;
+pub mod blobs;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod devices;
 pub mod error;
 pub mod mail;
+pub mod uploads;
 mod web;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
@@ -26,7 +29,7 @@ use tower_http::{
 };
 use utoipa::{
     Modify, OpenApi,
-    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+    openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -50,6 +53,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Key of the HMAC that emailed codes are stored under.
     pub code_key: Arc<[u8]>,
+    pub blobs: blobs::BlobStore,
+    pub uploads_busy: uploads::Busy,
 }
 
 impl AppState {
@@ -57,6 +62,7 @@ impl AppState {
     pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = db::open(&config.data_dir).await?;
         let mailer = Mailer::new(config.smtp.as_ref(), &config.data_dir)?;
+        let blobs = blobs::BlobStore::open(&config.data_dir)?;
         let code_key = db::server_secret(&db, "email_code_hmac").await?.into();
         Ok(Self {
             db,
@@ -64,6 +70,8 @@ impl AppState {
             clock,
             config: Arc::new(config),
             code_key,
+            blobs,
+            uploads_busy: uploads::Busy::default(),
         })
     }
 
@@ -85,6 +93,8 @@ impl AppState {
     modifiers(&SessionCookie),
     tags((name = "auth", description = "Email sign-up, sign-in and password reset"),
          (name = "account", description = "The signed-in account"),
+         (name = "devices", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
+         (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
          (name = "system", description = "Health and this document")),
 )]
 struct ApiDoc;
@@ -102,6 +112,13 @@ impl Modify for SessionCookie {
                     auth::session::COOKIE_NAME,
                 ))),
             );
+        openapi
+            .components
+            .get_or_insert_default()
+            .add_security_scheme(
+                "device_token",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
     }
 }
 
@@ -110,6 +127,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .merge(auth::router())
+        .merge(devices::router().layer(DefaultBodyLimit::max(devices::MISSING_BODY_LIMIT)))
+        .merge(uploads::router())
         .split_for_parts()
 }
 
@@ -188,7 +207,8 @@ fn spawn_janitor(state: AppState) {
             let result = async {
                 auth::session::prune(&state).await?;
                 auth::codes::prune(&state.db, now).await?;
-                auth::throttle::prune(&state.db, now).await
+                auth::throttle::prune(&state.db, now).await?;
+                uploads::prune(&state).await
             }
             .await;
             if let Err(error) = result {

@@ -52,10 +52,29 @@ pub enum ErrorCode {
     CodeSendLimit,
     Internal,
     Unavailable,
+    DeviceTokenInvalid,
+    RoomOutOfRange,
+    RoomOccupied,
+    TooManyPhones,
+    DeviceNotRegistered,
+    UnsupportedFileType,
+    TypeNotAllowedOnIphone,
+    InvalidFileName,
+    InvalidSha256,
+    FileTooLarge,
+    MonthlyLimitReached,
+    QuotaExceeded,
+    UploadNotFound,
+    UploadOffsetMismatch,
+    UploadLengthExceeded,
+    ChecksumMismatch,
+    AlreadyStored,
+    StorageFull,
+    InvalidUploadRequest,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 37] = [
         Self::InvalidJson,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
@@ -74,6 +93,25 @@ impl ErrorCode {
         Self::CodeSendLimit,
         Self::Internal,
         Self::Unavailable,
+        Self::DeviceTokenInvalid,
+        Self::RoomOutOfRange,
+        Self::RoomOccupied,
+        Self::TooManyPhones,
+        Self::DeviceNotRegistered,
+        Self::UnsupportedFileType,
+        Self::TypeNotAllowedOnIphone,
+        Self::InvalidFileName,
+        Self::InvalidSha256,
+        Self::FileTooLarge,
+        Self::MonthlyLimitReached,
+        Self::QuotaExceeded,
+        Self::UploadNotFound,
+        Self::UploadOffsetMismatch,
+        Self::UploadLengthExceeded,
+        Self::ChecksumMismatch,
+        Self::AlreadyStored,
+        Self::StorageFull,
+        Self::InvalidUploadRequest,
     ];
 
     /// The HTTP status that carries this code.
@@ -91,6 +129,25 @@ impl ErrorCode {
             TooManyAttempts | CodeResendTooSoon | CodeSendLimit => 429,
             Internal => 500,
             Unavailable => 503,
+            DeviceTokenInvalid => 401,
+            RoomOutOfRange => 400,
+            RoomOccupied => 409,
+            TooManyPhones => 409,
+            DeviceNotRegistered => 409,
+            UnsupportedFileType => 415,
+            TypeNotAllowedOnIphone => 403,
+            InvalidFileName => 400,
+            InvalidSha256 => 400,
+            FileTooLarge => 413,
+            MonthlyLimitReached => 403,
+            QuotaExceeded => 403,
+            UploadNotFound => 404,
+            UploadOffsetMismatch => 409,
+            UploadLengthExceeded => 413,
+            ChecksumMismatch => 460,
+            AlreadyStored => 409,
+            StorageFull => 507,
+            InvalidUploadRequest => 400,
         }
     }
 
@@ -171,6 +228,82 @@ impl ErrorCode {
             Unavailable => (
                 "ただいまサービスを利用できません。しばらくしてからもう一度お試しください。",
                 "The service is unavailable right now. Please try again shortly.",
+            ),
+            DeviceTokenInvalid => (
+                "この端末のサインインは無効になりました。もう一度サインインしてください。",
+                "This phone's sign-in is no longer valid. Please sign in again.",
+            ),
+            RoomOutOfRange => (
+                "ROOM は 1〜3 から選んでください。",
+                "Choose a ROOM from 1 to 3.",
+            ),
+            RoomOccupied => (
+                "この ROOM には別のスマホのデータがあります。「引き継ぐ」か「削除して登録」を選んでください。",
+                "This ROOM holds another phone's data. Choose \"take over\" or \"delete and register\".",
+            ),
+            TooManyPhones => (
+                "このアカウントにはすでに3台のスマホが登録されています。別のアカウントをご利用いただくか、使わなくなったスマホの ROOM を引き継いでください。",
+                "This account already has 3 phones. Please use another account, or take over the ROOM of a phone you no longer use.",
+            ),
+            DeviceNotRegistered => (
+                "このスマホはまだ ROOM に登録されていません。ROOM を選んで登録してください。",
+                "This phone is not registered in a ROOM yet. Choose a ROOM to register it.",
+            ),
+            UnsupportedFileType => (
+                "この種類のファイルはバックアップできません（対応：写真・動画・音楽・TXT/PDF/Office 文書）。",
+                "This kind of file cannot be backed up (supported: photos, videos, music, TXT/PDF/Office documents).",
+            ),
+            TypeNotAllowedOnIphone => (
+                "iPhone からバックアップできるのは写真・動画・連絡先・カレンダーです。",
+                "From an iPhone, only photos, videos, contacts and calendar can be backed up.",
+            ),
+            InvalidFileName => (
+                "ファイル名が正しくありません（フォルダ区切りや制御文字を含まない、255バイト以内の名前にしてください）。",
+                "The file name is not valid (no folder separators or control characters, at most 255 bytes).",
+            ),
+            InvalidSha256 => (
+                "SHA-256 の値が正しくありません（64桁の16進数）。",
+                "The SHA-256 value is not valid (64 hexadecimal digits).",
+            ),
+            FileTooLarge => (
+                "1ファイルの大きさは15GBまでです。",
+                "A file can be at most 15 GB.",
+            ),
+            MonthlyLimitReached => (
+                "今月のアップロード量の上限（500GB）に達しました。来月1日から再開できます。",
+                "This month's upload limit (500 GB) is reached. Uploads resume on the 1st of next month.",
+            ),
+            QuotaExceeded => (
+                "無料会員の保存容量の上限に達しました。ライセンスキーを登録すると無制限会員になります。",
+                "The free member storage quota is full. Register a license key to become an unlimited member.",
+            ),
+            UploadNotFound => (
+                "このアップロードは見つかりません（期限切れか、取り消されました）。最初からやり直してください。",
+                "This upload does not exist (it expired or was cancelled). Please start it again.",
+            ),
+            UploadOffsetMismatch => (
+                "アップロードの位置が一致しません。現在の位置を確認してから続けてください。",
+                "The upload offset does not match. Ask for the current offset and continue from there.",
+            ),
+            UploadLengthExceeded => (
+                "宣言した大きさを超えるデータが送られました。",
+                "More data was sent than the upload declared.",
+            ),
+            ChecksumMismatch => (
+                "送られたデータのチェックサムが一致しません。データは破棄されました。もう一度送ってください。",
+                "The data's checksum does not match; it was discarded. Please send it again.",
+            ),
+            AlreadyStored => (
+                "このファイルはすでにこの ROOM にバックアップされています。",
+                "This file is already backed up in this ROOM.",
+            ),
+            StorageFull => (
+                "サーバーの保存領域がいっぱいです。管理者にお問い合わせください。",
+                "The server's storage is full. Please contact the operator.",
+            ),
+            InvalidUploadRequest => (
+                "アップロード要求の形式が正しくありません。",
+                "The upload request is not well-formed.",
             ),
         }
     }

@@ -3,8 +3,11 @@
 //! Everything that crosses HTTP is defined once, here. No I/O: this crate builds for
 //! wasm32 and for the host alike.
 
+mod device;
 mod error;
 mod validate;
+
+pub use device::*;
 
 pub use error::{ErrorBody, ErrorCode, Lang};
 pub use validate::{

@@ -5,7 +5,7 @@
 //! simply never mailed), so every answer and every timing is the same either way.
 
 use hako_protocol::{CODE_LEN, ErrorCode, normalize_code};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use rand::Rng;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;

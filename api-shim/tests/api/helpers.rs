@@ -186,3 +186,160 @@ pub async fn me_with_token(app: &TestApp, token: &str) -> StatusCode {
         .unwrap()
         .status()
 }
+
+/// A phone signed in to an account, talking with its device token.
+pub struct Phone {
+    pub token: String,
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl TestApp {
+    /// Signs a new phone in to `email` (which must have an account with `PASSWORD`).
+    pub async fn phone(&self, email: &str, os: &str) -> Phone {
+        let response = self
+            .post(
+                &reqwest::Client::new(),
+                "/api/v1/devices/login",
+                json!({"email": email, "password": PASSWORD, "name": format!("{os} phone"), "os": os, "model": "Test 1"}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        Phone {
+            token: body["device_token"].as_str().unwrap().to_owned(),
+            client: reqwest::Client::new(),
+            base: self.base.clone(),
+        }
+    }
+
+    /// An account with a phone registered in ROOM 1.
+    pub async fn registered_phone(&self, email: &str) -> Phone {
+        self.signed_up(email).await;
+        let phone = self.phone(email, "android").await;
+        let response = phone
+            .post("/api/v1/device/register", json!({"room": 1}))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        phone
+    }
+}
+
+impl Phone {
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.request(reqwest::Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// tus creation; returns the response (201 with `Location` when accepted).
+    pub async fn create_upload(&self, name: &str, length: u64, sha256: &str) -> Response {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        self.request(reqwest::Method::POST, "/api/v1/uploads")
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", length.to_string())
+            .header(
+                "upload-metadata",
+                format!(
+                    "filename {},sha256 {},created_at {}",
+                    b64(name),
+                    b64(sha256),
+                    b64("1700000000")
+                ),
+            )
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn patch(
+        &self,
+        location: &str,
+        offset: u64,
+        bytes: Vec<u8>,
+        checksum: Option<&[u8]>,
+    ) -> Response {
+        use base64::Engine;
+        let mut request = self
+            .request(reqwest::Method::PATCH, location)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-offset", offset.to_string())
+            .header("content-type", "application/offset+octet-stream");
+        if let Some(digest) = checksum {
+            request = request.header(
+                "upload-checksum",
+                format!(
+                    "sha256 {}",
+                    base64::engine::general_purpose::STANDARD.encode(digest)
+                ),
+            );
+        }
+        request.body(bytes).send().await.unwrap()
+    }
+
+    pub async fn offset(&self, location: &str) -> Option<u64> {
+        let response = self
+            .request(reqwest::Method::HEAD, location)
+            .header("tus-resumable", "1.0.0")
+            .send()
+            .await
+            .unwrap();
+        response
+            .headers()
+            .get("upload-offset")?
+            .to_str()
+            .ok()?
+            .parse()
+            .ok()
+    }
+
+    /// Uploads `bytes` in one PATCH; returns the final PATCH response.
+    pub async fn upload(&self, name: &str, bytes: &[u8]) -> Response {
+        let created = self
+            .create_upload(name, bytes.len() as u64, &sha256_hex(bytes))
+            .await;
+        assert_eq!(
+            created.status(),
+            StatusCode::CREATED,
+            "{:?}",
+            created.text().await
+        );
+        let location = created.headers()["location"].to_str().unwrap().to_owned();
+        self.patch(&location, 0, bytes.to_vec(), None).await
+    }
+
+    pub async fn missing(&self, hashes: &[String]) -> Vec<String> {
+        let response = self
+            .post("/api/v1/device/missing", json!({"sha256": hashes}))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        serde_json::from_value(body["missing"].clone()).unwrap()
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+pub fn sha256(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}

@@ -3,5 +3,7 @@
 
 mod auth;
 mod binary;
+mod devices;
 mod helpers;
 mod server;
+mod uploads;

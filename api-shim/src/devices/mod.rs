@@ -1,0 +1,265 @@
+//! Phones and their ROOMs (SPEC D1, D2, D7): sign-in for phones, ROOM choice, and the
+//! check of which files a ROOM lacks.
+
+pub mod token;
+
+use std::collections::HashSet;
+
+use axum::{extract::State, http::StatusCode};
+use hako_protocol::{
+    Credentials, DeviceLogin, DeviceSession, ErrorBody, ErrorCode, MissingRequest, MissingResponse,
+    ROOMS, RegisterMode, RegisterRoom, RoomPhone, RoomSlot, Rooms, valid_sha256_hex,
+};
+use sqlx::QueryBuilder;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    AppState,
+    auth::{ClientIp, accounts},
+    error::{ApiError, ApiJson, ApiResult},
+};
+use token::{CurrentDevice, parse_os};
+
+/// At most this many hashes per missing-check: 100,000 hashes are about 7 MB of JSON.
+pub const MISSING_BATCH_MAX: usize = 100_000;
+pub const MISSING_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(rooms))
+        .routes(routes!(register))
+        .routes(routes!(missing))
+}
+
+/// A phone signs in with the account's email and password and gets a device token.
+/// Every sign-in is a new phone to the server (SPEC D1: "a phone the account has not seen").
+#[utoipa::path(post, path = "/api/v1/devices/login", tag = "devices", request_body = DeviceLogin,
+    responses(
+        (status = 201, description = "The device token; shown once", body = DeviceSession),
+        (status = 401, description = "Wrong address or password", body = ErrorBody),
+        (status = 429, description = "Too many failures", body = ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<DeviceLogin>,
+) -> ApiResult<(StatusCode, ApiJson<DeviceSession>)> {
+    let credentials = Credentials {
+        email: body.email,
+        password: body.password,
+    };
+    let user_id = accounts::sign_in(&state, credentials, &ip.to_string()).await?;
+    let (device_token, hash) = token::new_token();
+    let now = state.clock.now();
+    let os = serde_json::to_value(body.os)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let device_id: i64 = sqlx::query_scalar(
+        "INSERT INTO devices (user_id, token_hash, name, os, model, created_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .bind(body.name.trim())
+    .bind(os)
+    .bind(body.model.trim())
+    .bind(now)
+    .bind(now)
+    .fetch_one(&state.db)
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(DeviceSession {
+            device_token,
+            device_id,
+        }),
+    ))
+}
+
+/// Ends this phone's token. Its ROOM and data stay; signing in again makes a new phone,
+/// which takes the ROOM over.
+#[utoipa::path(post, path = "/api/v1/device/logout", tag = "devices", security(("device_token" = [])),
+    responses((status = 204, description = "Token revoked"), (status = 401, body = ErrorBody)))]
+async fn logout(State(state): State<AppState>, device: CurrentDevice) -> ApiResult<StatusCode> {
+    device.revoke(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The account's three ROOMs and which one this phone holds.
+#[utoipa::path(get, path = "/api/v1/device/rooms", tag = "devices", security(("device_token" = [])),
+    responses((status = 200, body = Rooms), (status = 401, body = ErrorBody)))]
+async fn rooms(State(state): State<AppState>, device: CurrentDevice) -> ApiResult<ApiJson<Rooms>> {
+    Ok(ApiJson(rooms_of(&state, &device).await?))
+}
+
+pub async fn rooms_of(state: &AppState, device: &CurrentDevice) -> Result<Rooms, ApiError> {
+    let phones: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT r.room, d.id, d.name, d.os, d.model FROM rooms r JOIN devices d ON d.id = r.device_id
+         WHERE r.user_id = ?",
+    )
+    .bind(device.user_id)
+    .fetch_all(&state.db)
+    .await?;
+    let totals: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT room, COUNT(*), COALESCE(SUM(size), 0) FROM items WHERE user_id = ? GROUP BY room",
+    )
+    .bind(device.user_id)
+    .fetch_all(&state.db)
+    .await?;
+    let mut this_phone_room = None;
+    let rooms = ROOMS
+        .map(|room| {
+            let phone = phones.iter().find(|(r, ..)| *r == i64::from(room)).map(
+                |(_, id, name, os, model)| {
+                    if *id == device.id {
+                        this_phone_room = Some(room);
+                    }
+                    RoomPhone {
+                        device_id: *id,
+                        name: name.clone(),
+                        os: parse_os(os),
+                        model: model.clone(),
+                    }
+                },
+            );
+            let (count, bytes) = totals
+                .iter()
+                .find(|(r, ..)| *r == i64::from(room))
+                .map_or((0, 0), |(_, c, b)| (*c, *b));
+            RoomSlot {
+                room,
+                phone,
+                item_count: u64::try_from(count).unwrap_or(0),
+                total_bytes: u64::try_from(bytes).unwrap_or(0),
+            }
+        })
+        .collect();
+    Ok(Rooms {
+        rooms,
+        this_phone_room,
+    })
+}
+
+/// Registers this phone in a ROOM: a free one, or one of another phone by taking it over
+/// (data kept) or wiping it (data deleted first). With every ROOM held by other phones and
+/// neither chosen, the answer says to use another account (SPEC D2).
+#[utoipa::path(post, path = "/api/v1/device/register", tag = "devices", security(("device_token" = [])),
+    request_body = RegisterRoom,
+    responses(
+        (status = 200, description = "Registered; the ROOMs as they are now", body = Rooms),
+        (status = 400, description = "No such ROOM", body = ErrorBody),
+        (status = 409, description = "ROOM taken by another phone, or 3 phones already", body = ErrorBody)))]
+async fn register(
+    State(state): State<AppState>,
+    device: CurrentDevice,
+    ApiJson(body): ApiJson<RegisterRoom>,
+) -> ApiResult<ApiJson<Rooms>> {
+    if !ROOMS.contains(&body.room) {
+        return Err(ErrorCode::RoomOutOfRange.into());
+    }
+    if device.room == Some(body.room) {
+        return Ok(ApiJson(rooms_of(&state, &device).await?));
+    }
+    let mut tx = state.db.begin().await?;
+    let occupant: Option<i64> =
+        sqlx::query_scalar("SELECT device_id FROM rooms WHERE user_id = ? AND room = ?")
+            .bind(device.user_id)
+            .bind(body.room)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let mut wiped = Vec::new();
+    if occupant.is_some() {
+        match body.mode {
+            RegisterMode::FreeOnly => {
+                let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rooms WHERE user_id = ?")
+                    .bind(device.user_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let code = if held >= ROOMS.clone().count() as i64 && device.room.is_none() {
+                    ErrorCode::TooManyPhones
+                } else {
+                    ErrorCode::RoomOccupied
+                };
+                return Err(code.into());
+            }
+            RegisterMode::TakeOver => {}
+            RegisterMode::Wipe => {
+                wiped = sqlx::query_scalar(
+                    "DELETE FROM items WHERE user_id = ? AND room = ? RETURNING sha256",
+                )
+                .bind(device.user_id)
+                .bind(body.room)
+                .fetch_all(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    // A phone holds one ROOM: moving leaves the old one free (its data stays).
+    sqlx::query("DELETE FROM rooms WHERE device_id = ?")
+        .bind(device.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO rooms (user_id, room, device_id, registered_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (user_id, room) DO UPDATE SET device_id = excluded.device_id,
+            registered_at = excluded.registered_at",
+    )
+    .bind(device.user_id)
+    .bind(body.room)
+    .bind(device.id)
+    .bind(state.clock.now())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    state.blobs.remove_unreferenced(&state.db, &wiped).await?;
+    let mut device = device;
+    device.room = Some(body.room);
+    Ok(ApiJson(rooms_of(&state, &device).await?))
+}
+
+/// Which of these SHA-256s this phone's ROOM does not hold yet, so nothing is sent twice.
+#[utoipa::path(post, path = "/api/v1/device/missing", tag = "devices", security(("device_token" = [])),
+    request_body = MissingRequest,
+    responses(
+        (status = 200, body = MissingResponse),
+        (status = 400, description = "A value is not a SHA-256, or more than 100,000", body = ErrorBody),
+        (status = 409, description = "The phone has no ROOM yet", body = ErrorBody)))]
+async fn missing(
+    State(state): State<AppState>,
+    device: CurrentDevice,
+    ApiJson(body): ApiJson<MissingRequest>,
+) -> ApiResult<ApiJson<MissingResponse>> {
+    let room = device.registered_room()?;
+    if body.sha256.len() > MISSING_BATCH_MAX {
+        return Err(ErrorCode::InvalidUploadRequest.into());
+    }
+    if !body.sha256.iter().all(|h| valid_sha256_hex(h)) {
+        return Err(ErrorCode::InvalidSha256.into());
+    }
+    let mut present = HashSet::new();
+    // SQLite allows 32,766 bound values per statement; 5,000 keeps statements small.
+    for chunk in body.sha256.chunks(5_000) {
+        let mut query = QueryBuilder::new("SELECT sha256 FROM items WHERE user_id = ");
+        query.push_bind(device.user_id);
+        query
+            .push(" AND room = ")
+            .push_bind(room)
+            .push(" AND sha256 IN (");
+        let mut list = query.separated(", ");
+        for hash in chunk {
+            list.push_bind(hash);
+        }
+        query.push(")");
+        let found: Vec<String> = query.build_query_scalar().fetch_all(&state.db).await?;
+        present.extend(found);
+    }
+    let mut seen = HashSet::new();
+    let missing = body
+        .sha256
+        .into_iter()
+        .filter(|h| !present.contains(h) && seen.insert(h.clone()))
+        .collect();
+    Ok(ApiJson(MissingResponse { missing }))
+}

@@ -1,0 +1,642 @@
+//! Resumable uploads: a tus 1.0 server (core, creation, checksum, termination, expiration)
+//! at `/api/v1/uploads` (SPEC D3, T1, L1, L2).
+//!
+//! The full file's SHA-256 is declared at creation. The server keeps the running hash state
+//! with the acknowledged offset, so it never re-reads the file; when the last byte arrives it
+//! compares, and only then, in one transaction, the file becomes an item.
+
+use std::{
+    collections::HashSet,
+    io::{self, SeekFrom},
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::{Duration, UNIX_EPOCH},
+};
+
+use axum::{
+    body::Body,
+    extract::{Path, Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+};
+use base64::{Engine, engine::general_purpose::STANDARD};
+use futures_util::StreamExt;
+use hako_protocol::{ErrorBody, ErrorCode, ItemKind, valid_file_name, valid_sha256_hex};
+use sha2::{Digest, Sha256, digest::common::hazmat::SerializableState};
+use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    AppState,
+    devices::token::CurrentDevice,
+    error::{ApiError, ApiResult},
+};
+
+pub const TUS_VERSION: &str = "1.0.0";
+const TUS_EXTENSIONS: &str = "creation,checksum,termination,expiration";
+const OFFSET_STREAM: &str = "application/offset+octet-stream";
+
+fn h(name: &'static str) -> HeaderName {
+    HeaderName::from_static(name)
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(options, create))
+        .routes(routes!(head, patch, terminate))
+        .layer(middleware::from_fn(require_tus))
+        .layer(SetResponseHeaderLayer::overriding(
+            h("tus-resumable"),
+            HeaderValue::from_static(TUS_VERSION),
+        ))
+}
+
+/// Uploads being written right now: a second PATCH to the same upload waits its turn by
+/// being refused, as tus allows.
+#[derive(Clone, Default)]
+pub struct Busy(Arc<Mutex<HashSet<String>>>);
+
+struct BusyGuard(Busy, String);
+
+impl Busy {
+    fn claim(&self, id: &str) -> Option<BusyGuard> {
+        let mut set = self.0.lock().expect("busy set lock");
+        set.insert(id.to_owned())
+            .then(|| BusyGuard(self.clone(), id.to_owned()))
+    }
+}
+
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        self.0.0.lock().expect("busy set lock").remove(&self.1);
+    }
+}
+
+/// Every request but `OPTIONS` must speak tus 1.0.0; others get 412 and the version we speak.
+async fn require_tus(request: Request, next: Next) -> Response {
+    let speaks_tus = request.method() == Method::OPTIONS
+        || request
+            .headers()
+            .get("tus-resumable")
+            .and_then(|v| v.to_str().ok())
+            == Some(TUS_VERSION);
+    if speaks_tus {
+        return next.run(request).await;
+    }
+    let mut response = ApiError::new(ErrorCode::InvalidUploadRequest).into_response();
+    *response.status_mut() = StatusCode::PRECONDITION_FAILED;
+    response
+        .headers_mut()
+        .insert(h("tus-version"), HeaderValue::from_static(TUS_VERSION));
+    response
+}
+
+/// The server's tus capabilities.
+#[utoipa::path(options, path = "/api/v1/uploads", tag = "uploads",
+    responses((status = 204, description = "Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm headers")))]
+async fn options(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        StatusCode::NO_CONTENT,
+        [
+            (h("tus-version"), TUS_VERSION.to_owned()),
+            (h("tus-extension"), TUS_EXTENSIONS.to_owned()),
+            (
+                h("tus-max-size"),
+                state.config.limits.max_file_bytes.to_string(),
+            ),
+            (h("tus-checksum-algorithm"), "sha256".to_owned()),
+        ],
+    )
+}
+
+/// What `Upload-Metadata` must carry.
+struct Metadata {
+    name: String,
+    sha256: String,
+    file_created_at: Option<i64>,
+}
+
+fn parse_metadata(header: Option<&str>) -> Result<Metadata, ApiError> {
+    let mut name = None;
+    let mut sha256 = None;
+    let mut file_created_at = None;
+    for pair in header.unwrap_or_default().split(',') {
+        let mut parts = pair.trim().splitn(2, ' ');
+        let key = parts.next().unwrap_or_default();
+        let value = match parts.next() {
+            Some(encoded) => String::from_utf8(
+                STANDARD
+                    .decode(encoded.trim())
+                    .map_err(|_| ErrorCode::InvalidUploadRequest)?,
+            )
+            .map_err(|_| ErrorCode::InvalidFileName)?,
+            None => String::new(),
+        };
+        match key {
+            "filename" | "name" => name = Some(value),
+            "sha256" => sha256 = Some(value.to_ascii_lowercase()),
+            "created_at" => file_created_at = value.parse().ok(),
+            _ => {}
+        }
+    }
+    let name = name.ok_or(ErrorCode::InvalidFileName)?;
+    if !valid_file_name(&name) {
+        return Err(ErrorCode::InvalidFileName.into());
+    }
+    let sha256 = sha256
+        .filter(|s| valid_sha256_hex(s))
+        .ok_or(ErrorCode::InvalidSha256)?;
+    Ok(Metadata {
+        name,
+        sha256,
+        file_created_at,
+    })
+}
+
+fn month_of(unix: i64) -> String {
+    let t =
+        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!("{:04}-{:02}", t.year(), u8::from(t.month()))
+}
+
+fn expires_header(expires_at: i64) -> String {
+    let at = UNIX_EPOCH + Duration::from_secs(u64::try_from(expires_at).unwrap_or(0));
+    httpdate::fmt_http_date(at)
+}
+
+fn part_path(state: &AppState, id: &str) -> PathBuf {
+    state
+        .config
+        .data_dir
+        .join("uploads")
+        .join(format!("{id}.part"))
+}
+
+/// Starts an upload. `Upload-Length` and `Upload-Metadata` (`filename`, `sha256` as hex,
+/// optionally `created_at` in Unix seconds) are required.
+#[utoipa::path(post, path = "/api/v1/uploads", tag = "uploads", security(("device_token" = [])),
+    responses(
+        (status = 201, description = "Created; `Location` is the upload's URL"),
+        (status = 400, description = "Bad metadata, name or hash", body = ErrorBody),
+        (status = 403, description = "Monthly limit or free quota reached; type not allowed on iPhone", body = ErrorBody),
+        (status = 409, description = "Already in the ROOM, or the phone has no ROOM", body = ErrorBody),
+        (status = 413, description = "Larger than 15 GB", body = ErrorBody),
+        (status = 415, description = "Not a format of SPEC T2", body = ErrorBody)))]
+async fn create(
+    State(state): State<AppState>,
+    device: CurrentDevice,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (state, device, headers) = (&state, &device, &headers);
+    let room = device.registered_room()?;
+    let length: u64 = headers
+        .get("upload-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or(ErrorCode::InvalidUploadRequest)?;
+    let limits = state.config.limits;
+    if length > limits.max_file_bytes {
+        return Err(ErrorCode::FileTooLarge.into());
+    }
+    let meta = parse_metadata(headers.get("upload-metadata").and_then(|v| v.to_str().ok()))?;
+    let kind = ItemKind::from_file_name(&meta.name).ok_or(ErrorCode::UnsupportedFileType)?;
+    if !kind.allowed_on(device.os) {
+        return Err(ErrorCode::TypeNotAllowedOnIphone.into());
+    }
+    let already: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM items WHERE user_id = ? AND room = ? AND sha256 = ?)",
+    )
+    .bind(device.user_id)
+    .bind(room)
+    .bind(&meta.sha256)
+    .fetch_one(&state.db)
+    .await?;
+    if already {
+        return Err(ErrorCode::AlreadyStored.into());
+    }
+    let now = state.clock.now();
+    let length_i = i64::try_from(length).map_err(|_| ErrorCode::FileTooLarge)?;
+    // Uploads in progress count as if finished, so parallel uploads cannot pass a limit together.
+    let (month_bytes, stored_bytes, pending_bytes, member_type): (i64, i64, i64, String) =
+        sqlx::query_as(
+            "SELECT
+            COALESCE((SELECT bytes FROM upload_volume WHERE user_id = ?1 AND month = ?2), 0),
+            COALESCE((SELECT SUM(size) FROM items WHERE user_id = ?1), 0),
+            COALESCE((SELECT SUM(length) FROM uploads WHERE user_id = ?1), 0),
+            (SELECT member_type FROM users WHERE id = ?1)",
+        )
+        .bind(device.user_id)
+        .bind(month_of(now))
+        .fetch_one(&state.db)
+        .await?;
+    let as_u64 = |v: i64| u64::try_from(v).unwrap_or(0);
+    if as_u64(month_bytes) + as_u64(pending_bytes) + length > limits.monthly_upload_bytes {
+        return Err(ErrorCode::MonthlyLimitReached.into());
+    }
+    if member_type == "free"
+        && as_u64(stored_bytes) + as_u64(pending_bytes) + length > limits.free_quota_bytes
+    {
+        return Err(ErrorCode::QuotaExceeded.into());
+    }
+
+    let id = hex::encode(rand::random::<[u8; 16]>());
+    let path = part_path(state, &id);
+    tokio::fs::create_dir_all(path.parent().expect("upload paths have a folder"))
+        .await
+        .map_err(anyhow::Error::from)?;
+    tokio::fs::File::create(&path).await.map_err(io_error)?;
+    let expires_at = now + i64::try_from(limits.upload_expiry_hours * 3600).unwrap_or(i64::MAX / 2);
+    sqlx::query(
+        "INSERT INTO uploads (id, user_id, device_id, room, kind, name, sha256, length, offset,
+                              hash_state, file_created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(device.user_id)
+    .bind(device.id)
+    .bind(room)
+    .bind(kind.as_str())
+    .bind(&meta.name)
+    .bind(&meta.sha256)
+    .bind(length_i)
+    .bind(Sha256::new().serialize().to_vec())
+    .bind(meta.file_created_at.unwrap_or(now))
+    .bind(expires_at)
+    .execute(&state.db)
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        [
+            (header::LOCATION, format!("/api/v1/uploads/{id}")),
+            (h("upload-expires"), expires_header(expires_at)),
+        ],
+    )
+        .into_response())
+}
+
+/// An upload of the calling phone (another account's, or another phone's, is "not found").
+#[derive(sqlx::FromRow)]
+struct Upload {
+    id: String,
+    user_id: i64,
+    room: i64,
+    kind: String,
+    name: String,
+    sha256: String,
+    length: i64,
+    offset: i64,
+    hash_state: Vec<u8>,
+    file_created_at: i64,
+    expires_at: i64,
+}
+
+async fn load(state: &AppState, device: &CurrentDevice, id: &str) -> ApiResult<Upload> {
+    let upload: Upload = sqlx::query_as(
+        "SELECT id, user_id, room, kind, name, sha256, length, offset, hash_state, file_created_at, expires_at
+         FROM uploads WHERE id = ? AND device_id = ?",
+    )
+    .bind(id)
+    .bind(device.id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(ErrorCode::UploadNotFound)?;
+    if upload.expires_at <= state.clock.now() {
+        return Err(ErrorCode::UploadNotFound.into());
+    }
+    Ok(upload)
+}
+
+/// Where an upload stands.
+#[utoipa::path(head, path = "/api/v1/uploads/{id}", tag = "uploads", security(("device_token" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "Upload-Offset and Upload-Length headers"), (status = 404)))]
+async fn head(
+    State(state): State<AppState>,
+    device: CurrentDevice,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let upload = load(&state, &device, &id).await?;
+    Ok((
+        StatusCode::OK,
+        [
+            (h("upload-offset"), upload.offset.to_string()),
+            (h("upload-length"), upload.length.to_string()),
+            (h("upload-expires"), expires_header(upload.expires_at)),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+    )
+        .into_response())
+}
+
+/// Appends bytes at `Upload-Offset`. With `Upload-Checksum: sha256 <base64>` a chunk that
+/// does not match is discarded (460) and the offset stays.
+#[utoipa::path(patch, path = "/api/v1/uploads/{id}", tag = "uploads", security(("device_token" = [])),
+    params(("id" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    responses(
+        (status = 204, description = "Stored; the new Upload-Offset header"),
+        (status = 404, description = "No such upload of this phone, or expired", body = ErrorBody),
+        (status = 409, description = "Offset does not match", body = ErrorBody),
+        (status = 413, description = "More bytes than declared", body = ErrorBody),
+        (status = 460, description = "Checksum mismatch (chunk, or the whole file)", body = ErrorBody),
+        (status = 507, description = "The server's disk is full", body = ErrorBody)))]
+async fn patch(
+    State(state): State<AppState>,
+    device: CurrentDevice,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let busy = state.uploads_busy.claim(&id);
+    let result = match busy {
+        Some(_guard) => append(&state, &device, &id, &headers, body).await,
+        None => Err(ErrorCode::UploadOffsetMismatch.into()),
+    };
+    result.map(|offset| {
+        (
+            StatusCode::NO_CONTENT,
+            [(h("upload-offset"), offset.to_string())],
+        )
+            .into_response()
+    })
+}
+
+fn io_error(error: io::Error) -> ApiError {
+    if error.kind() == io::ErrorKind::StorageFull {
+        ErrorCode::StorageFull.into()
+    } else {
+        anyhow::Error::from(error).into()
+    }
+}
+
+/// The checksum a chunk must have, from `Upload-Checksum`.
+fn chunk_checksum(headers: &HeaderMap) -> ApiResult<Option<Vec<u8>>> {
+    let Some(value) = headers.get("upload-checksum") else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ErrorCode::InvalidUploadRequest)?;
+    let (algorithm, encoded) = value
+        .split_once(' ')
+        .ok_or(ErrorCode::InvalidUploadRequest)?;
+    if algorithm != "sha256" {
+        return Err(ErrorCode::InvalidUploadRequest.into());
+    }
+    let digest = STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| ErrorCode::InvalidUploadRequest)?;
+    Ok(Some(digest))
+}
+
+async fn append(
+    state: &AppState,
+    device: &CurrentDevice,
+    id: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<i64> {
+    let upload = load(state, device, id).await?;
+    if headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        != Some(OFFSET_STREAM)
+    {
+        return Err(ErrorCode::UnsupportedMediaType.into());
+    }
+    let claimed: Option<i64> = headers
+        .get("upload-offset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    if claimed != Some(upload.offset) {
+        return Err(ErrorCode::UploadOffsetMismatch.into());
+    }
+    let expected_chunk = chunk_checksum(headers)?;
+    let restored = <&_>::try_from(upload.hash_state.as_slice())
+        .ok()
+        .and_then(|state| Sha256::deserialize(state).ok())
+        .ok_or_else(|| anyhow::anyhow!("upload {id}: stored hash state is unreadable"))?;
+
+    let path = part_path(state, id);
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .await
+        .map_err(|_| ErrorCode::UploadNotFound)?;
+    let start = u64::try_from(upload.offset).unwrap_or(0);
+    // Bytes past the acknowledged offset (a chunk cut off by a crash) are not part of the file.
+    file.set_len(start).await.map_err(io_error)?;
+    file.seek(SeekFrom::Start(start)).await.map_err(io_error)?;
+
+    let mut hasher = restored;
+    let mut chunk_hasher = expected_chunk.as_ref().map(|_| Sha256::new());
+    let mut written: i64 = 0;
+    let mut stream = body.into_data_stream();
+    let mut interrupted = false;
+    let outcome: ApiResult<()> = async {
+        while let Some(frame) = stream.next().await {
+            let Ok(bytes) = frame else {
+                interrupted = true;
+                break;
+            };
+            let len = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+            if upload.offset + written + len > upload.length {
+                return Err(ErrorCode::UploadLengthExceeded.into());
+            }
+            file.write_all(&bytes).await.map_err(io_error)?;
+            hasher.update(&bytes);
+            if let Some(chunk_hasher) = chunk_hasher.as_mut() {
+                chunk_hasher.update(&bytes);
+            }
+            written += len;
+        }
+        Ok(())
+    }
+    .await;
+    let chunk_ok = match (&expected_chunk, chunk_hasher) {
+        (Some(expected), Some(chunk_hasher)) => {
+            !interrupted && chunk_hasher.finalize().as_slice() == expected.as_slice()
+        }
+        _ => true,
+    };
+    if outcome.is_err() || !chunk_ok {
+        file.set_len(start).await.map_err(io_error)?;
+        outcome?;
+        return Err(ErrorCode::ChecksumMismatch.into());
+    }
+    // Durable before acknowledged: a crash after this answer never loses these bytes.
+    file.sync_data().await.map_err(io_error)?;
+    drop(file);
+    let offset = upload.offset + written;
+    let expires_at = state.clock.now()
+        + i64::try_from(state.config.limits.upload_expiry_hours * 3600).unwrap_or(i64::MAX / 2);
+    if offset == upload.length {
+        finish(state, upload, hasher, &path).await?;
+    } else {
+        sqlx::query("UPDATE uploads SET offset = ?, hash_state = ?, expires_at = ? WHERE id = ?")
+            .bind(offset)
+            .bind(hasher.serialize().to_vec())
+            .bind(expires_at)
+            .bind(id)
+            .execute(&state.db)
+            .await?;
+    }
+    if interrupted {
+        // The client is gone; what arrived is kept for its resume.
+        return Err(ErrorCode::InvalidUploadRequest.into());
+    }
+    Ok(offset)
+}
+
+/// The last byte is in: check the whole file's SHA-256, then store and show it in one go.
+async fn finish(
+    state: &AppState,
+    upload: Upload,
+    hasher: Sha256,
+    path: &std::path::Path,
+) -> ApiResult<()> {
+    let actual = hex::encode(hasher.finalize());
+    if actual != upload.sha256 {
+        discard(state, &upload.id).await?;
+        return Err(ErrorCode::ChecksumMismatch.into());
+    }
+    state
+        .blobs
+        .put_file(&upload.sha256, path)
+        .await
+        .map_err(io_error)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO items (user_id, room, kind, sha256, size, name, created_at, uploaded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, room, sha256) DO NOTHING",
+    )
+    .bind(upload.user_id)
+    .bind(upload.room)
+    .bind(&upload.kind)
+    .bind(&upload.sha256)
+    .bind(upload.length)
+    .bind(&upload.name)
+    .bind(upload.file_created_at)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO upload_volume (user_id, month, bytes) VALUES (?, ?, ?)
+         ON CONFLICT (user_id, month) DO UPDATE SET bytes = bytes + excluded.bytes",
+    )
+    .bind(upload.user_id)
+    .bind(month_of(now))
+    .bind(upload.length)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE rooms SET last_backup_at = ? WHERE user_id = ? AND room = ?")
+        .bind(now)
+        .bind(upload.user_id)
+        .bind(upload.room)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM uploads WHERE id = ?")
+        .bind(&upload.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn discard(state: &AppState, id: &str) -> ApiResult<()> {
+    sqlx::query("DELETE FROM uploads WHERE id = ?")
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    match tokio::fs::remove_file(part_path(state, id)).await {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(anyhow::Error::from(e).into()),
+        _ => Ok(()),
+    }
+}
+
+/// Cancels an upload and removes its bytes.
+#[utoipa::path(delete, path = "/api/v1/uploads/{id}", tag = "uploads", security(("device_token" = [])),
+    params(("id" = String, Path)),
+    responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody)))]
+async fn terminate(
+    State(state): State<AppState>,
+    device: CurrentDevice,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let _guard = state.uploads_busy.claim(&id);
+    let upload = load(&state, &device, &id).await?;
+    discard(&state, &upload.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes uploads past their expiry, with their bytes.
+pub async fn prune(state: &AppState) -> anyhow::Result<()> {
+    let expired: Vec<String> = sqlx::query_scalar("SELECT id FROM uploads WHERE expires_at <= ?")
+        .bind(state.clock.now())
+        .fetch_all(&state.db)
+        .await?;
+    for id in expired {
+        discard(state, &id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(pairs: &[(&str, &str)]) -> String {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k} {}", STANDARD.encode(v)))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    #[test]
+    fn metadata_needs_a_plain_name_and_a_hex_sha256() {
+        let sha = "ab".repeat(32);
+        let ok = parse_metadata(Some(&meta(&[
+            ("filename", "IMG_1.jpg"),
+            ("sha256", &sha),
+            ("created_at", "1700000000"),
+        ])))
+        .unwrap();
+        assert_eq!(
+            (ok.name.as_str(), ok.file_created_at),
+            ("IMG_1.jpg", Some(1_700_000_000))
+        );
+        let code = |m: &str| parse_metadata(Some(m)).err().map(|e| e.code());
+        assert_eq!(
+            code(&meta(&[("filename", "../x.jpg"), ("sha256", &sha)])),
+            Some(ErrorCode::InvalidFileName)
+        );
+        assert_eq!(
+            code(&meta(&[("filename", "a\0.jpg"), ("sha256", &sha)])),
+            Some(ErrorCode::InvalidFileName)
+        );
+        assert_eq!(
+            code(&meta(&[("filename", "a.jpg"), ("sha256", "xyz")])),
+            Some(ErrorCode::InvalidSha256)
+        );
+        assert_eq!(
+            code(&meta(&[("sha256", &sha)])),
+            Some(ErrorCode::InvalidFileName)
+        );
+        assert_eq!(
+            code("filename !!!notbase64"),
+            Some(ErrorCode::InvalidUploadRequest)
+        );
+    }
+
+    #[test]
+    fn months_are_calendar_months_in_utc() {
+        assert_eq!(month_of(1_790_000_000), "2026-09");
+        assert_eq!(month_of(0), "1970-01");
+    }
+}

@@ -1,0 +1,220 @@
+//! Phones and ROOMs (SPEC D1, D2) and the missing-files check (D3).
+
+use hako_protocol::{ErrorCode, Rooms};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+
+async fn rooms(phone: &Phone) -> Rooms {
+    phone
+        .get("/api/v1/device/rooms")
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn d1_a_new_phone_takes_a_free_room() {
+    let app = spawn_app().await;
+    app.signed_up("family@example.jp").await;
+    let phone = app.phone("family@example.jp", "android").await;
+    let before = rooms(&phone).await;
+    assert_eq!(before.this_phone_room, None);
+    assert!(before.rooms.iter().all(|r| r.phone.is_none()));
+    let response = phone
+        .post("/api/v1/device/register", json!({"room": 2}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let after: Rooms = response.json().await.unwrap();
+    assert_eq!(after.this_phone_room, Some(2));
+    assert_eq!(after.rooms[1].phone.as_ref().unwrap().name, "android phone");
+    for bad in [0, 4] {
+        let response = phone
+            .post("/api/v1/device/register", json!({"room": bad}))
+            .await;
+        expect_error(response, StatusCode::BAD_REQUEST, ErrorCode::RoomOutOfRange).await;
+    }
+}
+
+#[tokio::test]
+async fn d1_take_over_keeps_the_data_and_locks_the_old_phone_out() {
+    let app = spawn_app().await;
+    let old = app.registered_phone("change@example.jp").await;
+    let photo = b"\xff\xd8\xff old phone photo".to_vec();
+    assert_eq!(
+        old.upload("IMG_0001.jpg", &photo).await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    let new = app.phone("change@example.jp", "android").await;
+    let refused = new
+        .post("/api/v1/device/register", json!({"room": 1}))
+        .await;
+    expect_error(refused, StatusCode::CONFLICT, ErrorCode::RoomOccupied).await;
+    let taken = new
+        .post(
+            "/api/v1/device/register",
+            json!({"room": 1, "mode": "take_over"}),
+        )
+        .await;
+    assert_eq!(taken.status(), StatusCode::OK);
+    assert!(
+        new.missing(&[sha256_hex(&photo)]).await.is_empty(),
+        "data kept"
+    );
+
+    let locked_out = old
+        .create_upload("IMG_0002.jpg", 3, &sha256_hex(b"abc"))
+        .await;
+    expect_error(
+        locked_out,
+        StatusCode::CONFLICT,
+        ErrorCode::DeviceNotRegistered,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn d1_wipe_deletes_the_room_then_registers() {
+    let app = spawn_app().await;
+    let old = app.registered_phone("wipe@example.jp").await;
+    let photo = b"\xff\xd8\xff to be wiped".to_vec();
+    old.upload("IMG_0001.jpg", &photo).await;
+    let blob = app.state.blobs.path(&sha256_hex(&photo));
+    assert!(blob.exists());
+
+    let new = app.phone("wipe@example.jp", "ios").await;
+    let response = new
+        .post(
+            "/api/v1/device/register",
+            json!({"room": 1, "mode": "wipe"}),
+        )
+        .await;
+    let rooms: Rooms = response.json().await.unwrap();
+    assert_eq!(rooms.rooms[0].item_count, 0);
+    assert_eq!(new.missing(&[sha256_hex(&photo)]).await.len(), 1);
+    assert!(!blob.exists(), "the wiped file's bytes are gone");
+}
+
+#[tokio::test]
+async fn d2_a_fourth_phone_is_told_to_use_another_account() {
+    let app = spawn_app().await;
+    app.signed_up("three@example.jp").await;
+    for room in 1..=3 {
+        let phone = app.phone("three@example.jp", "android").await;
+        let response = phone
+            .post("/api/v1/device/register", json!({"room": room}))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let fourth = app.phone("three@example.jp", "android").await;
+    let response = fourth
+        .post("/api/v1/device/register", json!({"room": 3}))
+        .await;
+    let body = expect_error(response, StatusCode::CONFLICT, ErrorCode::TooManyPhones).await;
+    assert!(
+        ErrorCode::TooManyPhones
+            .message(hako_protocol::Lang::Ja)
+            .contains("別のアカウント")
+    );
+    assert!(body.message.contains("another account"));
+}
+
+#[tokio::test]
+async fn device_tokens_are_checked_and_can_be_revoked() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("token@example.jp").await;
+    let forged = Phone {
+        token: "forged".into(),
+        client: reqwest::Client::new(),
+        base: app.base.clone(),
+    };
+    expect_error(
+        forged.get("/api/v1/device/rooms").await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::DeviceTokenInvalid,
+    )
+    .await;
+    let anonymous = reqwest::get(app.url("/api/v1/device/rooms")).await.unwrap();
+    expect_error(
+        anonymous,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::DeviceTokenInvalid,
+    )
+    .await;
+    assert_eq!(
+        phone
+            .post("/api/v1/device/logout", json!({}))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    expect_error(
+        phone.get("/api/v1/device/rooms").await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::DeviceTokenInvalid,
+    )
+    .await;
+    // A phone signs in with the account's password: wrong passwords are refused and throttled.
+    let wrong = app
+        .post(
+            &reqwest::Client::new(),
+            "/api/v1/devices/login",
+            json!({"email": "token@example.jp", "password": "wrong wrong wrong", "name": "x", "os": "android", "model": "y"}),
+        )
+        .await;
+    expect_error(
+        wrong,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidCredentials,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn d3_missing_lists_only_what_the_room_lacks_in_the_order_asked() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("missing@example.jp").await;
+    let stored = b"\x89PNG stored".to_vec();
+    phone.upload("a.png", &stored).await;
+    let absent1 = sha256_hex(b"one");
+    let absent2 = sha256_hex(b"two");
+    let asked = vec![
+        absent2.clone(),
+        sha256_hex(&stored),
+        absent1.clone(),
+        absent2.clone(),
+    ];
+    assert_eq!(phone.missing(&asked).await, vec![absent2, absent1]);
+
+    // Another account's ROOM is separate: the same content is missing there.
+    let other = app.registered_phone("other@example.jp").await;
+    assert_eq!(other.missing(&[sha256_hex(&stored)]).await.len(), 1);
+
+    let bad = phone
+        .post("/api/v1/device/missing", json!({"sha256": ["not-a-hash"]}))
+        .await;
+    expect_error(bad, StatusCode::BAD_REQUEST, ErrorCode::InvalidSha256).await;
+    let unregistered = app.phone("missing@example.jp", "android").await;
+    let response = unregistered
+        .post("/api/v1/device/missing", json!({"sha256": []}))
+        .await;
+    expect_error(
+        response,
+        StatusCode::CONFLICT,
+        ErrorCode::DeviceNotRegistered,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn d3_missing_answers_for_100k_hashes() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("many@example.jp").await;
+    let hashes: Vec<String> = (0..100_000u32)
+        .map(|i| sha256_hex(&i.to_le_bytes()))
+        .collect();
+    assert_eq!(phone.missing(&hashes).await.len(), 100_000);
+}

@@ -1,0 +1,219 @@
+//! What a phone (or `hako-device`) and the server say to each other (SPEC D1–D9).
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// ROOMs are numbered 1 to 3: one per phone (SPEC D1, L4).
+pub const ROOMS: std::ops::RangeInclusive<u8> = 1..=3;
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceOs {
+    Android,
+    Ios,
+}
+
+/// A phone signs in with the account and describes itself.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeviceLogin {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+    pub os: DeviceOs,
+    pub model: String,
+}
+
+/// Sent once: the server keeps only a hash of the token.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeviceSession {
+    pub device_token: String,
+    pub device_id: i64,
+}
+
+/// The phone registered in a ROOM, as other phones and the viewer see it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RoomPhone {
+    pub device_id: i64,
+    pub name: String,
+    pub os: DeviceOs,
+    pub model: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RoomSlot {
+    pub room: u8,
+    /// `None`: the ROOM is free.
+    pub phone: Option<RoomPhone>,
+    pub item_count: u64,
+    pub total_bytes: u64,
+}
+
+/// Every ROOM of the account, and which one is this phone's.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Rooms {
+    pub rooms: Vec<RoomSlot>,
+    pub this_phone_room: Option<u8>,
+}
+
+/// How to take a ROOM that holds another phone's data (SPEC D1).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RegisterMode {
+    /// Only a free ROOM.
+    #[default]
+    FreeOnly,
+    /// Keep the data; the old phone can no longer use the ROOM.
+    TakeOver,
+    /// Delete the ROOM's data, then register.
+    Wipe,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RegisterRoom {
+    pub room: u8,
+    #[serde(default)]
+    pub mode: RegisterMode,
+}
+
+/// Before uploading, a phone asks which of its files the ROOM lacks (SPEC D3).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MissingRequest {
+    /// Lower-case hex SHA-256 of each file.
+    pub sha256: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MissingResponse {
+    /// The asked-for hashes the ROOM does not hold, in the order asked.
+    pub missing: Vec<String>,
+}
+
+/// Kinds of backed-up files (SPEC T2).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    Photo,
+    Video,
+    Music,
+    Document,
+}
+
+impl ItemKind {
+    pub const ALL: [ItemKind; 4] = [Self::Photo, Self::Video, Self::Music, Self::Document];
+
+    /// The kind a file name's extension says, if SPEC T2 accepts it.
+    pub fn from_file_name(name: &str) -> Option<Self> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "jpg" | "jpeg" | "png" | "gif" | "webp" | "heic" | "heif" | "bmp" | "dng" => {
+                Self::Photo
+            }
+            "mp4" | "mov" | "3gp" | "webm" | "mkv" => Self::Video,
+            "mp3" | "m4a" | "aac" | "flac" | "ogg" | "oga" | "wav" => Self::Music,
+            "txt" | "pdf" | "doc" | "docx" | "xls" | "xlsx" | "ppt" | "pptx" => Self::Document,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Photo => "photo",
+            Self::Video => "video",
+            Self::Music => "music",
+            Self::Document => "document",
+        }
+    }
+
+    /// iPhones back up only photos and videos among files (SPEC D8).
+    pub fn allowed_on(self, os: DeviceOs) -> bool {
+        os == DeviceOs::Android || matches!(self, Self::Photo | Self::Video)
+    }
+}
+
+/// Checks a file name a phone sent: a plain name, no path, no control characters.
+pub fn valid_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && name != "."
+        && name != ".."
+        && !name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control())
+}
+
+/// Lower-case hex of 32 bytes.
+pub fn valid_sha256_hex(hex: &str) -> bool {
+    hex.len() == 64
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t2_formats_are_sorted_by_kind_and_others_refused() {
+        assert_eq!(
+            ItemKind::from_file_name("IMG_0001.HEIC"),
+            Some(ItemKind::Photo)
+        );
+        assert_eq!(ItemKind::from_file_name("clip.mov"), Some(ItemKind::Video));
+        assert_eq!(ItemKind::from_file_name("song.flac"), Some(ItemKind::Music));
+        assert_eq!(
+            ItemKind::from_file_name("見積書.xlsx"),
+            Some(ItemKind::Document)
+        );
+        for refused in [
+            "virus.exe",
+            "page.html",
+            "noextension",
+            "archive.zip",
+            "image.svg",
+        ] {
+            assert_eq!(ItemKind::from_file_name(refused), None, "{refused}");
+        }
+    }
+
+    #[test]
+    fn d8_iphones_keep_photos_and_videos_only() {
+        assert!(ItemKind::Photo.allowed_on(DeviceOs::Ios));
+        assert!(ItemKind::Video.allowed_on(DeviceOs::Ios));
+        assert!(!ItemKind::Music.allowed_on(DeviceOs::Ios));
+        assert!(!ItemKind::Document.allowed_on(DeviceOs::Ios));
+        assert!(ItemKind::Document.allowed_on(DeviceOs::Android));
+    }
+
+    #[test]
+    fn file_names_with_paths_or_control_characters_are_refused() {
+        assert!(valid_file_name("IMG_0001.jpg"));
+        assert!(valid_file_name("夏休み 2024.jpg"));
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../etc/passwd",
+            "a/b.jpg",
+            "a\\b.jpg",
+            "nul\0.jpg",
+            "tab\t.jpg",
+        ] {
+            assert!(!valid_file_name(bad), "{bad:?}");
+        }
+        assert!(!valid_file_name(&format!("{}.jpg", "a".repeat(2000))));
+    }
+}
