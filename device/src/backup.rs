@@ -1,0 +1,249 @@
+//! `hako-device backup DIR`: what a phone's "back up now" does (SPEC D3, D8, D9).
+//! Walks the folder, sorts files by kind, asks which contents the ROOM lacks, and uploads
+//! only those, resumably: an interrupted run continues where it stopped when run again.
+
+use std::{
+    collections::HashSet,
+    io::{Read, Seek, SeekFrom},
+    path::{Path, PathBuf},
+    time::UNIX_EPOCH,
+};
+
+use anyhow::Context;
+use hako_protocol::ItemKind;
+use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
+use walkdir::WalkDir;
+
+use crate::{
+    client::{CallError, Client},
+    home::Home,
+    text::Text,
+};
+
+const CHUNK: usize = 8 * 1024 * 1024;
+const MISSING_BATCH: usize = 10_000;
+
+struct Candidate {
+    path: PathBuf,
+    name: String,
+    size: u64,
+    created_at: i64,
+    sha256: String,
+}
+
+fn bar(len: u64, message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(len).with_message(message);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+        )
+        .expect("constant template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+fn hash_file(path: &Path, progress: &ProgressBar) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1024 * 1024];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        progress.inc(n as u64);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+pub async fn run(
+    client: &Client,
+    home: &Home,
+    dir: &Path,
+    types: &[ItemKind],
+    text: Text,
+) -> anyhow::Result<()> {
+    tokio::select! {
+        result = backup(client, home, dir, types, text) => result,
+        _ = tokio::signal::ctrl_c() => {
+            // Every acknowledged chunk is on the server and every started upload is in the
+            // home folder, so stopping here loses nothing.
+            anyhow::bail!(text.interrupted)
+        }
+    }
+}
+
+async fn backup(
+    client: &Client,
+    home: &Home,
+    dir: &Path,
+    types: &[ItemKind],
+    text: Text,
+) -> anyhow::Result<()> {
+    let mut skipped = Vec::new();
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match ItemKind::from_file_name(&name) {
+            Some(kind) if !types.is_empty() && !types.contains(&kind) => {}
+            Some(kind) if kind.allowed_on(client.os) => files.push((entry.into_path(), name)),
+            // Contacts, calendar and call history have their own backups; the rest is not backed up.
+            _ => skipped.push(name),
+        }
+    }
+
+    let total: u64 = files
+        .iter()
+        .map(|(path, _)| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    let hashing = bar(total, text.hashing);
+    let mut candidates = Vec::new();
+    for (path, name) in files {
+        let metadata = std::fs::metadata(&path)?;
+        let created_at = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs() as i64);
+        let sha256 =
+            hash_file(&path, &hashing).with_context(|| format!("reading {}", path.display()))?;
+        candidates.push(Candidate {
+            path,
+            name,
+            size: metadata.len(),
+            created_at,
+            sha256,
+        });
+    }
+    hashing.finish_and_clear();
+
+    let mut missing = HashSet::new();
+    let hashes: Vec<String> = candidates.iter().map(|c| c.sha256.clone()).collect();
+    for batch in hashes.chunks(MISSING_BATCH) {
+        missing.extend(client.missing(batch.to_vec()).await?);
+    }
+    // The same content twice in the folder is sent once.
+    let mut to_send = Vec::new();
+    let mut present = 0usize;
+    for candidate in candidates {
+        if missing.remove(&candidate.sha256) {
+            to_send.push(candidate);
+        } else {
+            present += 1;
+        }
+    }
+
+    let sending = bar(to_send.iter().map(|c| c.size).sum(), text.uploading);
+    let mut uploaded = (0usize, 0u64);
+    let mut failed = Vec::new();
+    for candidate in &to_send {
+        match upload(client, home, candidate, &sending).await {
+            Ok(()) => {
+                uploaded.0 += 1;
+                uploaded.1 += candidate.size;
+            }
+            Err(error)
+                if error
+                    .downcast_ref::<CallError>()
+                    .is_some_and(CallError::is_about_the_file) =>
+            {
+                sending.inc(candidate.size);
+                failed.push(format!("{}: {error}", candidate.name));
+            }
+            Err(error) => {
+                sending.abandon();
+                return Err(error.context(text.interrupted));
+            }
+        }
+    }
+    sending.finish_and_clear();
+
+    println!(
+        "{}: {} ({})",
+        text.summary_uploaded,
+        uploaded.0,
+        indicatif::HumanBytes(uploaded.1)
+    );
+    println!("{}: {present}", text.summary_present);
+    println!("{}: {}", text.summary_skipped, skipped.len());
+    if !failed.is_empty() {
+        println!("{}: {}", text.summary_failed, failed.len());
+        for line in &failed {
+            println!("  {line}");
+        }
+        anyhow::bail!("{}: {}", text.summary_failed, failed.len());
+    }
+    Ok(())
+}
+
+/// Sends one file, continuing an upload an earlier run started.
+async fn upload(
+    client: &Client,
+    home: &Home,
+    candidate: &Candidate,
+    progress: &ProgressBar,
+) -> anyhow::Result<()> {
+    let mut uploads = home.uploads()?;
+    let resumed = match uploads.get(&candidate.sha256) {
+        Some(url) => client
+            .upload_offset(url)
+            .await?
+            .map(|offset| (url.clone(), offset)),
+        None => None,
+    };
+    let (url, mut offset) = match resumed {
+        Some(found) => found,
+        None => {
+            let url = client
+                .create_upload(
+                    &candidate.name,
+                    candidate.size,
+                    &candidate.sha256,
+                    candidate.created_at,
+                )
+                .await?;
+            uploads.insert(candidate.sha256.clone(), url.clone());
+            home.save_uploads(&uploads)?;
+            (url, 0)
+        }
+    };
+    progress.inc(offset);
+    let mut file = std::fs::File::open(&candidate.path)?;
+    file.seek(SeekFrom::Start(offset))?;
+    let mut buffer = vec![0; CHUNK];
+    while offset < candidate.size {
+        let n = read_full(&mut file, &mut buffer)?;
+        if n == 0 {
+            anyhow::bail!(
+                "{} changed while it was being backed up",
+                candidate.path.display()
+            );
+        }
+        client
+            .send_chunk(&url, offset, buffer[..n].to_vec())
+            .await?;
+        offset += n as u64;
+        progress.inc(n as u64);
+    }
+    uploads.remove(&candidate.sha256);
+    home.save_uploads(&uploads)?;
+    Ok(())
+}
+
+fn read_full(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}

@@ -1,0 +1,267 @@
+//! The server's API as a phone uses it, and the tus client for uploads.
+
+use std::fmt;
+
+use base64::{Engine, engine::general_purpose::STANDARD};
+use hako_protocol::{
+    DeviceLogin, DeviceOs, DeviceSession, ErrorBody, MissingRequest, MissingResponse, RegisterMode,
+    RegisterRoom, Rooms,
+};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    home::{Home, Session},
+    text::Text,
+};
+
+/// A failed call: the server's refusal (in the user's language), or no answer at all.
+#[derive(Debug)]
+pub enum CallError {
+    Api(ErrorBody, Text),
+    Network(reqwest::Error, Text),
+}
+
+impl CallError {
+    /// A refusal about one file (type, size, name) lets a backup go on with the others.
+    pub fn is_about_the_file(&self) -> bool {
+        matches!(self, Self::Api(body, _) if matches!(body.code.http_status(), 400 | 403 | 409 | 413 | 415 | 460))
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(body, text) => {
+                let code = serde_json::to_value(body.code).unwrap_or_default();
+                write!(
+                    f,
+                    "{} [{}]",
+                    body.code.message(text.lang),
+                    code.as_str().unwrap_or_default()
+                )
+            }
+            Self::Network(error, text) => write!(f, "{}: {error}", text.server_unreachable),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+pub struct Client {
+    http: reqwest::Client,
+    server: String,
+    token: String,
+    pub os: DeviceOs,
+    text: Text,
+}
+
+async fn checked(result: reqwest::Result<Response>, text: Text) -> Result<Response, CallError> {
+    let response = result.map_err(|e| CallError::Network(e, text))?;
+    if response.status().is_success() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let body = response
+        .json::<ErrorBody>()
+        .await
+        .map_err(|e| CallError::Network(e, text));
+    match body {
+        Ok(body) => Err(CallError::Api(body, text)),
+        Err(_) if status == StatusCode::NOT_FOUND => Err(CallError::Api(
+            ErrorBody::new(hako_protocol::ErrorCode::UploadNotFound),
+            text,
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+impl Client {
+    pub async fn login(
+        server: &str,
+        email: &str,
+        password: &str,
+        name: &str,
+        os: DeviceOs,
+        model: &str,
+        text: Text,
+    ) -> Result<Session, CallError> {
+        let server = server.trim_end_matches('/').to_owned();
+        let request = reqwest::Client::new()
+            .post(format!("{server}/api/v1/devices/login"))
+            .json(&DeviceLogin {
+                email: email.to_owned(),
+                password: password.to_owned(),
+                name: name.to_owned(),
+                os,
+                model: model.to_owned(),
+            });
+        let session: DeviceSession = checked(request.send().await, text)
+            .await?
+            .json()
+            .await
+            .map_err(|e| CallError::Network(e, text))?;
+        Ok(Session {
+            server,
+            email: email.to_owned(),
+            device_token: session.device_token,
+            os,
+        })
+    }
+
+    pub fn from_home(home: &Home, text: Text) -> anyhow::Result<Self> {
+        let session = home
+            .session()?
+            .ok_or_else(|| anyhow::anyhow!(text.not_signed_in))?;
+        Ok(Self {
+            http: reqwest::Client::new(),
+            server: session.server,
+            token: session.device_token,
+            os: session.os,
+            text,
+        })
+    }
+
+    fn request(&self, method: Method, path_or_url: &str) -> RequestBuilder {
+        let url = if path_or_url.starts_with("http") {
+            path_or_url.to_owned()
+        } else {
+            format!("{}{path_or_url}", self.server)
+        };
+        self.http.request(method, url).bearer_auth(&self.token)
+    }
+
+    async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+    ) -> Result<T, CallError> {
+        checked(request.send().await, self.text)
+            .await?
+            .json()
+            .await
+            .map_err(|e| CallError::Network(e, self.text))
+    }
+
+    pub async fn rooms(&self) -> Result<Rooms, CallError> {
+        self.json(self.request(Method::GET, "/api/v1/device/rooms"))
+            .await
+    }
+
+    pub async fn register(&self, room: u8, mode: RegisterMode) -> Result<Rooms, CallError> {
+        let body = RegisterRoom { room, mode };
+        self.json(
+            self.request(Method::POST, "/api/v1/device/register")
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn missing(&self, sha256: Vec<String>) -> Result<Vec<String>, CallError> {
+        let request = self
+            .request(Method::POST, "/api/v1/device/missing")
+            .json(&MissingRequest { sha256 });
+        let response: MissingResponse = self.json(request).await?;
+        Ok(response.missing)
+    }
+
+    fn tus(&self, method: Method, url: &str) -> RequestBuilder {
+        self.request(method, url).header("tus-resumable", "1.0.0")
+    }
+
+    /// Starts an upload; returns its absolute URL.
+    pub async fn create_upload(
+        &self,
+        name: &str,
+        length: u64,
+        sha256: &str,
+        created_at: i64,
+    ) -> Result<String, CallError> {
+        let metadata = format!(
+            "filename {},sha256 {},created_at {}",
+            STANDARD.encode(name),
+            STANDARD.encode(sha256),
+            STANDARD.encode(created_at.to_string())
+        );
+        let response = checked(
+            self.tus(Method::POST, "/api/v1/uploads")
+                .header("upload-length", length.to_string())
+                .header("upload-metadata", metadata)
+                .send()
+                .await,
+            self.text,
+        )
+        .await?;
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        Ok(if location.starts_with("http") {
+            location.to_owned()
+        } else {
+            format!("{}{location}", self.server)
+        })
+    }
+
+    /// Where an upload stands; `None` if the server no longer has it.
+    pub async fn upload_offset(&self, url: &str) -> Result<Option<u64>, CallError> {
+        let response = self
+            .tus(Method::HEAD, url)
+            .send()
+            .await
+            .map_err(|e| CallError::Network(e, self.text))?;
+        if !response.status().is_success() {
+            return Ok(None);
+        }
+        Ok(response
+            .headers()
+            .get("upload-offset")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok()))
+    }
+
+    /// Sends one chunk with its SHA-256, so a damaged chunk is refused and sent again.
+    pub async fn send_chunk(
+        &self,
+        url: &str,
+        offset: u64,
+        chunk: Vec<u8>,
+    ) -> Result<(), CallError> {
+        let checksum = STANDARD.encode(Sha256::digest(&chunk));
+        checked(
+            self.tus(Method::PATCH, url)
+                .header("upload-offset", offset.to_string())
+                .header("content-type", "application/offset+octet-stream")
+                .header("upload-checksum", format!("sha256 {checksum}"))
+                .body(chunk)
+                .send()
+                .await,
+            self.text,
+        )
+        .await
+        .map(drop)
+    }
+}
+
+pub fn print_rooms(rooms: &Rooms, text: Text) {
+    for slot in &rooms.rooms {
+        let mine = if rooms.this_phone_room == Some(slot.room) {
+            text.this_phone
+        } else {
+            ""
+        };
+        match &slot.phone {
+            Some(phone) => println!(
+                "ROOM {}: {} ({:?}, {}) — {} {} {mine}",
+                slot.room, phone.name, phone.os, phone.model, slot.item_count, text.files
+            ),
+            None if slot.item_count > 0 => {
+                println!(
+                    "ROOM {}: {} — {} {}",
+                    slot.room, text.free_room, slot.item_count, text.files
+                )
+            }
+            None => println!("ROOM {}: {}", slot.room, text.free_room),
+        }
+    }
+}

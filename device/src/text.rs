@@ -1,0 +1,74 @@
+//! Messages in Japanese or English, following the locale (LC_ALL, LC_MESSAGES, LANG).
+
+use hako_protocol::Lang;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Text {
+    pub lang: Lang,
+    pub error: &'static str,
+    pub password: &'static str,
+    pub signed_in: &'static str,
+    pub not_signed_in: &'static str,
+    pub registered: &'static str,
+    pub this_phone: &'static str,
+    pub free_room: &'static str,
+    pub files: &'static str,
+    pub hashing: &'static str,
+    pub uploading: &'static str,
+    pub summary_uploaded: &'static str,
+    pub summary_present: &'static str,
+    pub summary_skipped: &'static str,
+    pub summary_failed: &'static str,
+    pub server_unreachable: &'static str,
+    pub interrupted: &'static str,
+}
+
+const JA: Text = Text {
+    lang: Lang::Ja,
+    error: "エラー",
+    password: "パスワード",
+    signed_in: "サインインしました:",
+    not_signed_in: "まだサインインしていません。先に `hako-device login` を実行してください。",
+    registered: "このスマホを登録しました:",
+    this_phone: "（このスマホ）",
+    free_room: "空き",
+    files: "件",
+    hashing: "内容を確認しています",
+    uploading: "バックアップしています",
+    summary_uploaded: "バックアップしたファイル",
+    summary_present: "すでにバックアップ済み",
+    summary_skipped: "対象外のファイル",
+    summary_failed: "失敗したファイル",
+    server_unreachable: "サーバーに接続できません",
+    interrupted: "中断しました。もう一度実行すると続きから再開します。",
+};
+
+const EN: Text = Text {
+    lang: Lang::En,
+    error: "error",
+    password: "Password",
+    signed_in: "Signed in:",
+    not_signed_in: "Not signed in yet. Run `hako-device login` first.",
+    registered: "This phone is registered in",
+    this_phone: "(this phone)",
+    free_room: "free",
+    files: "files",
+    hashing: "Checking contents",
+    uploading: "Backing up",
+    summary_uploaded: "Backed up",
+    summary_present: "Already backed up",
+    summary_skipped: "Not backed up (unsupported)",
+    summary_failed: "Failed",
+    server_unreachable: "Cannot reach the server",
+    interrupted: "Interrupted. Run it again to continue where it stopped.",
+};
+
+impl Text {
+    pub fn from_env() -> Self {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .unwrap_or_default();
+        if locale.starts_with("ja") { JA } else { EN }
+    }
+}

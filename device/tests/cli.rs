@@ -1,0 +1,280 @@
+//! `hako-device` against a real server (started in-process on 127.0.0.1:0), as a user runs it.
+
+use std::{path::Path, process::Command, sync::Arc};
+
+use hako_api_shim::{AppState, auth::accounts, auth::password, clock::SystemClock, config::Config};
+
+const DEVICE: &str = env!("CARGO_BIN_EXE_hako-device");
+const PASSWORD: &str = "correct horse battery";
+
+struct Server {
+    base: String,
+    state: AppState,
+    _data: tempfile::TempDir,
+}
+
+async fn server_with(adjust: impl FnOnce(&mut Config)) -> Server {
+    let data = tempfile::tempdir().unwrap();
+    let mut config = Config::for_data_dir(data.path().to_owned());
+    adjust(&mut config);
+    let state = AppState::open(config, Arc::new(SystemClock)).await.unwrap();
+    let hash = password::hash(PASSWORD.into()).await.unwrap();
+    accounts::create_account(&state, "phone@example.jp", &hash)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(hako_api_shim::serve(
+        state.clone(),
+        listener,
+        std::future::pending(),
+    ));
+    Server {
+        base,
+        state,
+        _data: data,
+    }
+}
+
+/// Runs `hako-device` off the async runtime; returns (success, stdout + stderr).
+async fn device(home: &Path, args: &[&str]) -> (bool, String) {
+    let home = home.to_owned();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let output = Command::new(DEVICE)
+            .args(&args)
+            .env("HAKO_DEVICE_HOME", &home)
+            .env("HAKO_PASSWORD", PASSWORD)
+            .env("LANG", "en_US.UTF-8")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    })
+    .await
+    .unwrap()
+}
+
+fn folder_of_a_phone(dir: &Path) {
+    std::fs::create_dir_all(dir.join("DCIM/Camera")).unwrap();
+    std::fs::create_dir_all(dir.join("Music")).unwrap();
+    std::fs::create_dir_all(dir.join("Documents")).unwrap();
+    std::fs::write(
+        dir.join("DCIM/Camera/IMG_0001.jpg"),
+        b"\xff\xd8\xff first photo",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("DCIM/Camera/IMG_0002.jpg"),
+        b"\xff\xd8\xff second photo",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("DCIM/Camera/IMG_0002 copy.jpg"),
+        b"\xff\xd8\xff second photo",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("DCIM/Camera/VID_0001.mp4"),
+        vec![7u8; 9 * 1024 * 1024],
+    )
+    .unwrap();
+    std::fs::write(dir.join("Music/song.mp3"), b"ID3 song").unwrap();
+    std::fs::write(dir.join("Documents/見積書.pdf"), b"%PDF-1.7").unwrap();
+    std::fs::write(dir.join("Documents/setup.exe"), b"MZ").unwrap();
+}
+
+async fn login_and_register(server: &Server, home: &Path, os: &str) {
+    let (ok, out) = device(
+        home,
+        &[
+            "login",
+            "--server",
+            &server.base,
+            "--email",
+            "phone@example.jp",
+            "--os",
+            os,
+        ],
+    )
+    .await;
+    assert!(ok, "{out}");
+    let (ok, out) = device(home, &["register", "--room", "1"]).await;
+    assert!(ok, "{out}");
+    assert!(out.contains("(this phone)"), "{out}");
+}
+
+#[tokio::test]
+async fn d9_backup_sends_only_what_is_missing_and_a_rerun_sends_nothing() {
+    let server = server_with(|_| {}).await;
+    let home = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    folder_of_a_phone(phone.path());
+    login_and_register(&server, home.path(), "android").await;
+
+    let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
+    assert!(ok, "{out}");
+    assert!(out.contains("Backed up: 5"), "{out}");
+    assert!(
+        out.contains("Already backed up: 1"),
+        "the copy is sent once: {out}"
+    );
+    assert!(out.contains("Not backed up (unsupported): 1"), "{out}");
+    let items: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM items")
+        .fetch_one(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(items, 5);
+
+    let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
+    assert!(ok, "{out}");
+    assert!(out.contains("Backed up: 0"), "{out}");
+    assert!(out.contains("Already backed up: 6"), "{out}");
+
+    let (ok, out) = device(home.path(), &["status"]).await;
+    assert!(
+        ok && out.contains("ROOM 1: hako-device") && out.contains("5 files"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn d8_an_iphone_backs_up_photos_and_videos_only_and_types_narrow_a_run() {
+    let server = server_with(|_| {}).await;
+    let home = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    folder_of_a_phone(phone.path());
+    login_and_register(&server, home.path(), "ios").await;
+    let (ok, out) = device(
+        home.path(),
+        &["backup", "--types", "photo", phone.path().to_str().unwrap()],
+    )
+    .await;
+    assert!(ok, "{out}");
+    assert!(out.contains("Backed up: 2"), "{out}");
+    let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("Backed up: 1") && out.contains("Not backed up (unsupported): 3"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn d9_a_rerun_resumes_an_interrupted_upload_instead_of_restarting() {
+    let server = server_with(|_| {}).await;
+    let home = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    login_and_register(&server, home.path(), "android").await;
+    let video: Vec<u8> = (0..20 * 1024 * 1024u32).map(|i| (i % 249) as u8).collect();
+    std::fs::write(phone.path().join("VID_long.mp4"), &video).unwrap();
+
+    // What a run cut off after its first chunk leaves: an upload on the server with 8 MiB,
+    // and its URL in the phone's home folder.
+    let session: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(home.path().join("session.json")).unwrap()).unwrap();
+    let token = session["device_token"].as_str().unwrap();
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&video))
+    };
+    let b64 = |s: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(s)
+    };
+    let http = reqwest::Client::new();
+    let created = http
+        .post(format!("{}/api/v1/uploads", server.base))
+        .bearer_auth(token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", video.len().to_string())
+        .header(
+            "upload-metadata",
+            format!("filename {},sha256 {}", b64("VID_long.mp4"), b64(&sha)),
+        )
+        .send()
+        .await
+        .unwrap();
+    let url = format!(
+        "{}{}",
+        server.base,
+        created.headers()["location"].to_str().unwrap()
+    );
+    let first = http
+        .patch(&url)
+        .bearer_auth(token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-offset", "0")
+        .header("content-type", "application/offset+octet-stream")
+        .body(video[..8 * 1024 * 1024].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert!(first.status().is_success());
+    std::fs::write(
+        home.path().join("uploads.json"),
+        serde_json::to_vec(&serde_json::json!({ &sha: url })).unwrap(),
+    )
+    .unwrap();
+
+    let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
+    assert!(ok, "{out}");
+    assert!(out.contains("Backed up: 1"), "{out}");
+    let blob = std::fs::read(server.state.blobs.path(&sha)).unwrap();
+    assert_eq!(blob, video);
+    let unfinished: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM uploads")
+        .fetch_one(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        unfinished, 0,
+        "the started upload was finished, not left behind for a new one"
+    );
+    let leftover = std::fs::read_to_string(home.path().join("uploads.json")).unwrap();
+    assert_eq!(leftover.trim(), "{}", "finished uploads are forgotten");
+}
+
+#[tokio::test]
+async fn refusals_are_clear_and_the_exit_status_says_so() {
+    let server = server_with(|c| c.limits.free_quota_bytes = 1_000).await;
+    let home = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    folder_of_a_phone(phone.path());
+
+    let (ok, out) = device(home.path(), &["status"]).await;
+    assert!(!ok && out.contains("Not signed in yet"), "{out}");
+    let (ok, out) = device(
+        home.path(),
+        &[
+            "login",
+            "--server",
+            &server.base,
+            "--email",
+            "nobody@example.jp",
+        ],
+    )
+    .await;
+    assert!(
+        !ok && out.contains("email address or password is incorrect"),
+        "{out}"
+    );
+
+    login_and_register(&server, home.path(), "android").await;
+    let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
+    assert!(!ok, "a failed file fails the run: {out}");
+    assert!(
+        out.contains("VID_0001.mp4") && out.contains("free member storage quota"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Backed up: 4"),
+        "the other files still go: {out}"
+    );
+
+    let (ok, out) = device(home.path(), &["register", "--room", "4"]).await;
+    assert!(!ok && out.contains("Choose a ROOM from 1 to 3"), "{out}");
+}
