@@ -38,6 +38,17 @@ impl BlobStore {
         tokio::fs::File::open(dir).await?.sync_all().await
     }
 
+    /// Stores bytes already in memory (small backups): staged, fsynced, then renamed in.
+    pub async fn put_bytes(&self, sha256_hex: &str, bytes: &[u8]) -> io::Result<()> {
+        let staging = self
+            .root
+            .join(format!(".staging-{}", rand::random::<u64>()));
+        let mut file = tokio::fs::File::create(&staging).await?;
+        tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
+        file.sync_all().await?;
+        self.put_file(sha256_hex, &staging).await
+    }
+
     /// Removes blobs no item refers to any more (after a delete or a wiped ROOM).
     pub async fn remove_unreferenced(&self, db: &Db, candidates: &[String]) -> anyhow::Result<()> {
         for sha in candidates {

@@ -3,6 +3,7 @@
 //! The route table is [`router`]; each area is a module with its own `router()`.
 
 pub mod auth;
+pub mod backups;
 pub mod blobs;
 pub mod clock;
 pub mod config;
@@ -129,6 +130,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::router())
         .merge(devices::router().layer(DefaultBodyLimit::max(devices::MISSING_BODY_LIMIT)))
         .merge(uploads::router())
+        .merge(backups::router())
         .split_for_parts()
 }
 

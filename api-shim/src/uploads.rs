@@ -363,7 +363,8 @@ async fn patch(
     })
 }
 
-fn io_error(error: io::Error) -> ApiError {
+/// A full disk is the user's to hear about (507); other I/O failures are internal.
+pub fn io_error(error: io::Error) -> ApiError {
     if error.kind() == io::ErrorKind::StorageFull {
         ErrorCode::StorageFull.into()
     } else {

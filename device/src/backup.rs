@@ -10,7 +10,7 @@ use std::{
 };
 
 use anyhow::Context;
-use hako_protocol::ItemKind;
+use hako_protocol::{BackupKind, ItemKind};
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
@@ -22,6 +22,27 @@ use crate::{
 };
 
 const CHUNK: usize = 8 * 1024 * 1024;
+
+/// What a backup run can be narrowed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File(ItemKind),
+    Data(BackupKind),
+}
+
+/// Contacts, calendar and call history as a phone would export them into the folder.
+fn data_kind(name: &str) -> Option<BackupKind> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".vcf") {
+        Some(BackupKind::Contacts)
+    } else if lower.ends_with(".ics") {
+        Some(BackupKind::Calendar)
+    } else if lower == "call_history.json" || lower == "calls.json" {
+        Some(BackupKind::CallHistory)
+    } else {
+        None
+    }
+}
 const MISSING_BATCH: usize = 10_000;
 
 struct Candidate {
@@ -63,7 +84,7 @@ pub async fn run(
     client: &Client,
     home: &Home,
     dir: &Path,
-    types: &[ItemKind],
+    types: &[Kind],
     text: Text,
 ) -> anyhow::Result<()> {
     tokio::select! {
@@ -80,21 +101,36 @@ async fn backup(
     client: &Client,
     home: &Home,
     dir: &Path,
-    types: &[ItemKind],
+    types: &[Kind],
     text: Text,
 ) -> anyhow::Result<()> {
+    let wanted = |kind: Kind| types.is_empty() || types.contains(&kind);
     let mut skipped = Vec::new();
     let mut files = Vec::new();
+    let mut data: Vec<(BackupKind, Vec<u8>)> = Vec::new();
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(kind) = data_kind(&name) {
+            if wanted(Kind::Data(kind)) && kind.allowed_on(client.os) {
+                let bytes = std::fs::read(entry.path())?;
+                match data.iter_mut().find(|(k, _)| *k == kind) {
+                    // Several exports of one kind make one backup: vCard and iCalendar concatenate.
+                    Some((_, all)) if kind != BackupKind::CallHistory => all.extend(bytes),
+                    Some(_) => skipped.push(name),
+                    None => data.push((kind, bytes)),
+                }
+            } else if !kind.allowed_on(client.os) {
+                skipped.push(name);
+            }
+            continue;
+        }
         match ItemKind::from_file_name(&name) {
-            Some(kind) if !types.is_empty() && !types.contains(&kind) => {}
+            Some(kind) if !wanted(Kind::File(kind)) => {}
             Some(kind) if kind.allowed_on(client.os) => files.push((entry.into_path(), name)),
-            // Contacts, calendar and call history have their own backups; the rest is not backed up.
             _ => skipped.push(name),
         }
     }
@@ -164,6 +200,23 @@ async fn backup(
         }
     }
     sending.finish_and_clear();
+
+    for (kind, bytes) in data {
+        match client.store_backup(kind, bytes).await {
+            Ok(version) => println!(
+                "{}: {} {} ({} {})",
+                text.backup_name(kind),
+                text.version,
+                version.version,
+                version.entries,
+                text.entries
+            ),
+            Err(error) if error.is_about_the_file() => {
+                failed.push(format!("{}: {error}", text.backup_name(kind)))
+            }
+            Err(error) => return Err(anyhow::Error::from(error).context(text.interrupted)),
+        }
+    }
 
     println!(
         "{}: {} ({})",

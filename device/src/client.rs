@@ -4,8 +4,8 @@ use std::fmt;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use hako_protocol::{
-    DeviceLogin, DeviceOs, DeviceSession, ErrorBody, MissingRequest, MissingResponse, RegisterMode,
-    RegisterRoom, Rooms,
+    BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceSession, ErrorBody, MissingRequest,
+    MissingResponse, RegisterMode, RegisterRoom, Rooms,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sha2::{Digest, Sha256};
@@ -162,6 +162,17 @@ impl Client {
             .json(&MissingRequest { sha256 });
         let response: MissingResponse = self.json(request).await?;
         Ok(response.missing)
+    }
+
+    /// Stores this run's contacts, calendar or call history as a new version.
+    pub async fn store_backup(
+        &self,
+        kind: BackupKind,
+        bytes: Vec<u8>,
+    ) -> Result<BackupVersion, CallError> {
+        let path = format!("/api/v1/device/backups/{}", kind.as_str());
+        self.json(self.request(Method::PUT, &path).body(bytes))
+            .await
     }
 
     fn tus(&self, method: Method, url: &str) -> RequestBuilder {

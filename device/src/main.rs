@@ -9,7 +9,7 @@ mod text;
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
-use hako_protocol::{DeviceOs, ItemKind, RegisterMode};
+use hako_protocol::{BackupKind, DeviceOs, ItemKind, RegisterMode};
 
 use crate::{client::Client, home::Home, text::Text};
 
@@ -53,22 +53,27 @@ enum Command {
     /// Back up a folder: photos, videos, music and documents not yet in the ROOM.
     Backup {
         dir: PathBuf,
-        /// Only these kinds (comma-separated: photo,video,music,document).
+        /// Only these kinds (comma-separated: photo, video, music, document, contacts,
+        /// calendar, call_history).
         #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
-        types: Vec<ItemKind>,
+        types: Vec<backup::Kind>,
     },
     /// Show the account's ROOMs and this phone's place among them.
     Status,
 }
 
-fn parse_kind(s: &str) -> Result<ItemKind, String> {
+fn parse_kind(s: &str) -> Result<backup::Kind, String> {
+    use backup::Kind::{Data, File};
     match s {
-        "photo" | "photos" => Ok(ItemKind::Photo),
-        "video" | "videos" => Ok(ItemKind::Video),
-        "music" => Ok(ItemKind::Music),
-        "document" | "documents" => Ok(ItemKind::Document),
+        "photo" | "photos" => Ok(File(ItemKind::Photo)),
+        "video" | "videos" => Ok(File(ItemKind::Video)),
+        "music" => Ok(File(ItemKind::Music)),
+        "document" | "documents" => Ok(File(ItemKind::Document)),
+        "contacts" => Ok(Data(BackupKind::Contacts)),
+        "calendar" => Ok(Data(BackupKind::Calendar)),
+        "call_history" | "calls" => Ok(Data(BackupKind::CallHistory)),
         other => Err(format!(
-            "unknown type {other:?} (photo, video, music, document)"
+            "unknown type {other:?} (photo, video, music, document, contacts, calendar, call_history)"
         )),
     }
 }

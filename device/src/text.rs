@@ -21,6 +21,11 @@ pub struct Text {
     pub summary_failed: &'static str,
     pub server_unreachable: &'static str,
     pub interrupted: &'static str,
+    pub version: &'static str,
+    pub entries: &'static str,
+    pub contacts: &'static str,
+    pub calendar: &'static str,
+    pub call_history: &'static str,
 }
 
 const JA: Text = Text {
@@ -41,6 +46,11 @@ const JA: Text = Text {
     summary_failed: "失敗したファイル",
     server_unreachable: "サーバーに接続できません",
     interrupted: "中断しました。もう一度実行すると続きから再開します。",
+    version: "バージョン",
+    entries: "件",
+    contacts: "連絡先",
+    calendar: "カレンダー",
+    call_history: "通話履歴",
 };
 
 const EN: Text = Text {
@@ -61,9 +71,22 @@ const EN: Text = Text {
     summary_failed: "Failed",
     server_unreachable: "Cannot reach the server",
     interrupted: "Interrupted. Run it again to continue where it stopped.",
+    version: "version",
+    entries: "entries",
+    contacts: "Contacts",
+    calendar: "Calendar",
+    call_history: "Call history",
 };
 
 impl Text {
+    pub fn backup_name(&self, kind: hako_protocol::BackupKind) -> &'static str {
+        match kind {
+            hako_protocol::BackupKind::Contacts => self.contacts,
+            hako_protocol::BackupKind::Calendar => self.calendar,
+            hako_protocol::BackupKind::CallHistory => self.call_history,
+        }
+    }
+
     pub fn from_env() -> Self {
         let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .iter()

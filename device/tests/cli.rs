@@ -86,6 +86,22 @@ fn folder_of_a_phone(dir: &Path) {
     std::fs::write(dir.join("Music/song.mp3"), b"ID3 song").unwrap();
     std::fs::write(dir.join("Documents/見積書.pdf"), b"%PDF-1.7").unwrap();
     std::fs::write(dir.join("Documents/setup.exe"), b"MZ").unwrap();
+    std::fs::write(
+        dir.join("contacts.vcf"),
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:山田 太郎\r\nN:山田;太郎;;;\r\nX-PHONETIC-LAST-NAME:ヤマダ\r\nTEL:090-1234-5678\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:佐藤 花子\r\nN;SORT-AS=\"サトウ,ハナコ\":佐藤;花子;;;\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("calendar.ics"),
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hako//test//JA\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART:20240815T190000\r\nSUMMARY:花火大会\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("call_history.json"),
+        r#"[{"number":"09012345678","name":"母","direction":"missed","time":"2024-08-15T10:00:00+09:00","duration_secs":0}]"#,
+    )
+    .unwrap();
 }
 
 async fn login_and_register(server: &Server, home: &Path, os: &str) {
@@ -124,6 +140,9 @@ async fn d9_backup_sends_only_what_is_missing_and_a_rerun_sends_nothing() {
         "the copy is sent once: {out}"
     );
     assert!(out.contains("Not backed up (unsupported): 1"), "{out}");
+    assert!(out.contains("Contacts: version 1 (2 entries)"), "{out}");
+    assert!(out.contains("Calendar: version 1 (1 entries)"), "{out}");
+    assert!(out.contains("Call history: version 1 (1 entries)"), "{out}");
     let items: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM items")
         .fetch_one(&server.state.db)
         .await
@@ -134,6 +153,10 @@ async fn d9_backup_sends_only_what_is_missing_and_a_rerun_sends_nothing() {
     assert!(ok, "{out}");
     assert!(out.contains("Backed up: 0"), "{out}");
     assert!(out.contains("Already backed up: 6"), "{out}");
+    assert!(
+        out.contains("Contacts: version 2"),
+        "each run is a version: {out}"
+    );
 
     let (ok, out) = device(home.path(), &["status"]).await;
     assert!(
@@ -159,7 +182,11 @@ async fn d8_an_iphone_backs_up_photos_and_videos_only_and_types_narrow_a_run() {
     let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
     assert!(ok, "{out}");
     assert!(
-        out.contains("Backed up: 1") && out.contains("Not backed up (unsupported): 3"),
+        out.contains("Backed up: 1") && out.contains("Not backed up (unsupported): 4"),
+        "call history is not an iPhone's to back up: {out}"
+    );
+    assert!(
+        out.contains("Contacts: version 1") && !out.contains("Call history"),
         "{out}"
     );
 }

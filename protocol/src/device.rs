@@ -217,3 +217,66 @@ mod tests {
         assert!(!valid_file_name(&format!("{}.jpg", "a".repeat(2000))));
     }
 }
+
+/// Data a phone backs up as a whole, one version per backup run (SPEC D3, T5).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BackupKind {
+    /// vCard 3.0 / 4.0.
+    Contacts,
+    /// iCalendar (RFC 5545).
+    Calendar,
+    /// A JSON array of [`CallRecord`].
+    CallHistory,
+}
+
+impl BackupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Contacts => "contacts",
+            Self::Calendar => "calendar",
+            Self::CallHistory => "call_history",
+        }
+    }
+
+    /// iPhones back up contacts and calendar, not call history (SPEC D8).
+    pub fn allowed_on(self, os: DeviceOs) -> bool {
+        os == DeviceOs::Android || self != Self::CallHistory
+    }
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CallDirection {
+    Incoming,
+    Outgoing,
+    Missed,
+}
+
+/// One call of the call history (SPEC V14).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CallRecord {
+    pub number: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub direction: CallDirection,
+    /// RFC 3339.
+    pub time: String,
+    pub duration_secs: u64,
+}
+
+/// A stored backup version.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BackupVersion {
+    pub kind: BackupKind,
+    pub version: u32,
+    /// Contacts, events or calls in it.
+    pub entries: u64,
+    pub size: u64,
+    pub sha256: String,
+}

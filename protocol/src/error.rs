@@ -71,10 +71,12 @@ pub enum ErrorCode {
     AlreadyStored,
     StorageFull,
     InvalidUploadRequest,
+    InvalidBackupFile,
+    UnknownBackupKind,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 37] = [
+    pub const ALL: [ErrorCode; 39] = [
         Self::InvalidJson,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
@@ -112,6 +114,8 @@ impl ErrorCode {
         Self::AlreadyStored,
         Self::StorageFull,
         Self::InvalidUploadRequest,
+        Self::InvalidBackupFile,
+        Self::UnknownBackupKind,
     ];
 
     /// The HTTP status that carries this code.
@@ -148,6 +152,8 @@ impl ErrorCode {
             AlreadyStored => 409,
             StorageFull => 507,
             InvalidUploadRequest => 400,
+            InvalidBackupFile => 400,
+            UnknownBackupKind => 404,
         }
     }
 
@@ -304,6 +310,14 @@ impl ErrorCode {
             InvalidUploadRequest => (
                 "アップロード要求の形式が正しくありません。",
                 "The upload request is not well-formed.",
+            ),
+            InvalidBackupFile => (
+                "連絡先・カレンダー・通話履歴のファイルとして読み取れませんでした（vCard・iCalendar・JSON の形式を確認してください）。",
+                "The file could not be read as contacts, calendar or call history (check the vCard, iCalendar or JSON format).",
+            ),
+            UnknownBackupKind => (
+                "その種類のバックアップはありません（contacts・calendar・call_history）。",
+                "There is no such kind of backup (contacts, calendar, call_history).",
             ),
         }
     }

@@ -1,7 +1,7 @@
 //! Phones and ROOMs (SPEC D1, D2) and the missing-files check (D3).
 
 use hako_protocol::{ErrorCode, Rooms};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::*;
@@ -217,4 +217,55 @@ async fn d3_missing_answers_for_100k_hashes() {
         .map(|i| sha256_hex(&i.to_le_bytes()))
         .collect();
     assert_eq!(phone.missing(&hashes).await.len(), 100_000);
+}
+
+#[tokio::test]
+async fn t5_contacts_calendar_and_call_history_are_kept_as_versions() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("book@example.jp").await;
+    let vcard = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:山田 太郎\r\nN:山田;太郎;;;\r\nX-PHONETIC-LAST-NAME:ヤマダ\r\nEND:VCARD\r\n";
+    let put = |kind: &str, body: &str| {
+        phone
+            .request(Method::PUT, &format!("/api/v1/device/backups/{kind}"))
+            .body(body.to_owned())
+            .send()
+    };
+    for expected_version in [1, 2] {
+        let response = put("contacts", vcard).await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let version: hako_protocol::BackupVersion = response.json().await.unwrap();
+        assert_eq!((version.version, version.entries), (expected_version, 1));
+    }
+    let calls = r#"[{"number":"09012345678","name":"母","direction":"incoming","time":"2024-08-15T10:00:00+09:00","duration_secs":125}]"#;
+    assert_eq!(
+        put("call_history", calls).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    let broken = put("contacts", &vcard[..42]).await.unwrap();
+    expect_error(
+        broken,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidBackupFile,
+    )
+    .await;
+    let unknown = put("photos", vcard).await.unwrap();
+    expect_error(unknown, StatusCode::NOT_FOUND, ErrorCode::UnknownBackupKind).await;
+
+    app.signed_up("ibook@example.jp").await;
+    let iphone = app.phone("ibook@example.jp", "ios").await;
+    iphone
+        .post("/api/v1/device/register", json!({"room": 1}))
+        .await;
+    let refused = iphone
+        .request(Method::PUT, "/api/v1/device/backups/call_history")
+        .body(calls)
+        .send()
+        .await
+        .unwrap();
+    expect_error(
+        refused,
+        StatusCode::FORBIDDEN,
+        ErrorCode::TypeNotAllowedOnIphone,
+    )
+    .await;
 }
