@@ -33,12 +33,22 @@ if [ ! -x scripts/node/node_modules/.bin/wasm-opt ]; then
   (cd scripts/node && npm ci --no-audit --no-fund)
 fi
 
+sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
+apt_install() { # installs the Debian packages given, once
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
+
+# Media processing at run time: video posters and durations (ffmpeg), HEIC photos (heif-convert).
+if ! command -v ffprobe >/dev/null || ! command -v heif-convert >/dev/null; then
+  say "installing ffmpeg and libheif's tools"
+  apt_install ffmpeg libheif-examples
+fi
+
 if [ "$what" = test ]; then
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's Chromium"
-    sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
   fi
   if [ ! -d e2e/node_modules/@playwright/test ] || [ ! -d e2e/node_modules/tus-js-client ]; then
     say "installing the e2e packages"

@@ -38,6 +38,23 @@ impl BlobStore {
         tokio::fs::File::open(dir).await?.sync_all().await
     }
 
+    /// Thumbnails and previews live beside the originals, named after their content's hash,
+    /// so their URLs never change and can be cached for good.
+    pub fn derived_path(&self, sha256_hex: &str, what: &str) -> PathBuf {
+        self.root
+            .join("derived")
+            .join(&sha256_hex[..2])
+            .join(format!("{sha256_hex}.{what}.jpg"))
+    }
+
+    pub async fn put_derived(&self, sha256_hex: &str, what: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.derived_path(sha256_hex, what);
+        tokio::fs::create_dir_all(target.parent().expect("derived paths have a folder")).await?;
+        let staging = target.with_extension(format!("tmp{}", rand::random::<u32>()));
+        tokio::fs::write(&staging, bytes).await?;
+        tokio::fs::rename(&staging, &target).await
+    }
+
     /// Stores bytes already in memory (small backups): staged, fsynced, then renamed in.
     pub async fn put_bytes(&self, sha256_hex: &str, bytes: &[u8]) -> io::Result<()> {
         let staging = self

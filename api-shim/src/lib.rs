@@ -11,6 +11,7 @@ pub mod db;
 pub mod devices;
 pub mod error;
 pub mod mail;
+pub mod media;
 pub mod uploads;
 mod web;
 
@@ -56,6 +57,7 @@ pub struct AppState {
     pub code_key: Arc<[u8]>,
     pub blobs: blobs::BlobStore,
     pub uploads_busy: uploads::Busy,
+    pub media: media::Queue,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
             code_key,
             blobs,
             uploads_busy: uploads::Busy::default(),
+            media: media::Queue::default(),
         })
     }
 
@@ -192,6 +195,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     spawn_janitor(state.clone());
+    media::spawn_worker(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -539,11 +539,24 @@ async fn finish(
         .bind(upload.room)
         .execute(&mut *tx)
         .await?;
+    if upload.kind != ItemKind::Document.as_str() {
+        // Queued in the same transaction: the file is never visible without its job.
+        sqlx::query(
+            "INSERT INTO media (item_id) SELECT id FROM items WHERE user_id = ? AND room = ? AND sha256 = ?
+             ON CONFLICT (item_id) DO NOTHING",
+        )
+        .bind(upload.user_id)
+        .bind(upload.room)
+        .bind(&upload.sha256)
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query("DELETE FROM uploads WHERE id = ?")
         .bind(&upload.id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    state.media.wake();
     Ok(())
 }
 

@@ -5,5 +5,6 @@ mod auth;
 mod binary;
 mod devices;
 mod helpers;
+mod media;
 mod server;
 mod uploads;

@@ -1,0 +1,218 @@
+//! Media processing (SPEC T3, T4) as background jobs. The job queue is the `media` table:
+//! a row is 'pending' until processed, so work survives a restart. A file that cannot be
+//! decoded is marked 'failed' and stays listed (the viewer shows a placeholder).
+
+pub mod exif_writer;
+mod music;
+pub mod photo;
+mod video;
+
+use std::{path::Path, sync::Arc, time::Duration};
+
+use hako_protocol::ItemKind;
+use tokio::sync::Notify;
+
+use crate::AppState;
+
+/// What processing learned about one file.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub taken_at: Option<i64>,
+    pub utc_offset: Option<i32>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub camera: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub title: Option<String>,
+    pub artist: Option<String>,
+    pub album: Option<String>,
+    pub thumb: Option<Vec<u8>>,
+    pub preview: Option<Vec<u8>>,
+}
+
+/// Decodes one stored file. Blocking: run it off the async runtime.
+pub fn extract(
+    kind: ItemKind,
+    name: &str,
+    path: &Path,
+    scratch: &Path,
+) -> anyhow::Result<Extracted> {
+    match kind {
+        ItemKind::Photo => photo::extract(name, path, scratch),
+        ItemKind::Video => video::extract(path),
+        ItemKind::Music => music::extract(name, path),
+        ItemKind::Document => Ok(Extracted::default()),
+    }
+}
+
+/// Wakes the worker when new files arrive.
+#[derive(Clone, Default)]
+pub struct Queue(Arc<Notify>);
+
+impl Queue {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
+fn kind_of(s: &str) -> ItemKind {
+    match s {
+        "photo" => ItemKind::Photo,
+        "video" => ItemKind::Video,
+        "music" => ItemKind::Music,
+        _ => ItemKind::Document,
+    }
+}
+
+/// Processes pending files one at a time, forever.
+pub fn spawn_worker(state: AppState) {
+    tokio::spawn(async move {
+        loop {
+            match process_next(&state).await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(error) => tracing::error!("media processing: {error:#}"),
+            }
+            // Sleep until an upload finishes, or look again in a while anyway.
+            let _ = tokio::time::timeout(Duration::from_secs(30), state.media.0.notified()).await;
+        }
+    });
+}
+
+/// Processes one pending file; `false` when there was none.
+pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
+    let job: Option<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT i.id, i.kind, i.name, i.sha256 FROM media m JOIN items i ON i.id = m.item_id
+         WHERE m.status = 'pending' ORDER BY m.item_id LIMIT 1",
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((item_id, kind, name, sha256)) = job else {
+        return Ok(false);
+    };
+    let path = state.blobs.path(&sha256);
+    let scratch = state.config.data_dir.join("tmp");
+    tokio::fs::create_dir_all(&scratch).await?;
+    let kind = kind_of(&kind);
+    let started = std::time::Instant::now();
+    let result = tokio::task::spawn_blocking(move || extract(kind, &name, &path, &scratch))
+        .await
+        .unwrap_or_else(|panic| Err(anyhow::anyhow!("decoder panicked: {panic}")));
+    match result {
+        Ok(found) => {
+            if let Some(thumb) = &found.thumb {
+                state.blobs.put_derived(&sha256, "thumb", thumb).await?;
+            }
+            if let Some(preview) = &found.preview {
+                state.blobs.put_derived(&sha256, "preview", preview).await?;
+            }
+            sqlx::query(
+                "UPDATE media SET status = 'done', taken_at = ?, utc_offset = ?, width = ?, height = ?,
+                    camera = ?, duration_ms = ?, title = ?, artist = ?, album = ?,
+                    has_thumb = ?, has_preview = ?, error = NULL
+                 WHERE item_id = ?",
+            )
+            .bind(found.taken_at)
+            .bind(found.utc_offset)
+            .bind(found.width)
+            .bind(found.height)
+            .bind(&found.camera)
+            .bind(found.duration_ms)
+            .bind(&found.title)
+            .bind(&found.artist)
+            .bind(&found.album)
+            .bind(found.thumb.is_some())
+            .bind(found.preview.is_some())
+            .bind(item_id)
+            .execute(&state.db)
+            .await?;
+            tracing::debug!(
+                item_id,
+                ms = started.elapsed().as_millis() as u64,
+                "media processed"
+            );
+        }
+        Err(error) => {
+            tracing::info!(item_id, "cannot decode: {error:#}");
+            sqlx::query("UPDATE media SET status = 'failed', error = ? WHERE item_id = ?")
+                .bind(format!("{error:#}"))
+                .bind(item_id)
+                .execute(&state.db)
+                .await?;
+        }
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn photo_jpeg(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        });
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+            .encode_image(&image)
+            .unwrap();
+        bytes
+    }
+
+    #[test]
+    fn t3_t4_a_jpeg_gives_its_exif_time_camera_size_thumbnail_and_preview() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("IMG.jpg");
+        let jpeg = exif_writer::with_exif(
+            &photo_jpeg(2000, 1500),
+            "Canon",
+            "EOS R6",
+            "2023:08:15 19:30:05",
+            "+09:00",
+        );
+        std::fs::write(&path, jpeg).unwrap();
+        let found = extract(ItemKind::Photo, "IMG.jpg", &path, dir.path()).unwrap();
+        // 2023-08-15 19:30:05 +09:00 is 10:30:05 UTC.
+        assert_eq!(found.taken_at, Some(1_692_095_405));
+        assert_eq!(found.utc_offset, Some(9 * 3600));
+        assert_eq!(found.camera.as_deref(), Some("Canon EOS R6"));
+        assert_eq!((found.width, found.height), (Some(2000), Some(1500)));
+        let thumb = photo::decode_bytes(&found.thumb.unwrap()).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (256, 192));
+        let preview = photo::decode_bytes(&found.preview.unwrap()).unwrap();
+        assert_eq!((preview.width(), preview.height()), (1440, 1080));
+    }
+
+    #[test]
+    fn t4_broken_photos_fail_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let jpeg = photo_jpeg(64, 64);
+        for (name, bytes) in [
+            ("cut.jpg", jpeg[..jpeg.len() / 2].to_vec()),
+            ("noise.png", vec![0x89, b'P', b'N', b'G', 1, 2, 3]),
+            ("empty.webp", vec![]),
+            ("fake.heic", b"not really a heic".to_vec()),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            assert!(
+                extract(ItemKind::Photo, name, &path, dir.path()).is_err(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn exif_times_without_an_offset_are_japan_time() {
+        assert_eq!(
+            photo::local_to_unix("2024:01:01 09:00:00", None),
+            Some(1_704_067_200)
+        );
+        assert_eq!(
+            photo::local_to_unix("2024:01:01 00:00:00", Some(0)),
+            Some(1_704_067_200)
+        );
+        assert_eq!(photo::local_to_unix("garbage", None), None);
+        assert_eq!(photo::parse_offset("-05:30"), Some(-(5 * 3600 + 30 * 60)));
+    }
+}

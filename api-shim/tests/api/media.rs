@@ -1,0 +1,201 @@
+//! Media processing through the whole path: upload, background job, derived pictures (T3, T4).
+
+use std::process::Command;
+
+use hako_api_shim::media::exif_writer::with_exif;
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+        .encode_image(&image)
+        .unwrap();
+    bytes
+}
+
+/// Runs the media jobs now instead of waiting for the worker.
+async fn process_all(app: &TestApp) {
+    while hako_api_shim::media::process_next(&app.state)
+        .await
+        .unwrap()
+    {}
+}
+
+type MediaRow = (
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    bool,
+);
+
+async fn media_of(app: &TestApp, sha256: &str) -> MediaRow {
+    sqlx::query_as(
+        "SELECT m.status, m.taken_at, m.width, m.height, m.camera, m.duration_ms, m.title, m.has_thumb
+         FROM media m JOIN items i ON i.id = m.item_id WHERE i.sha256 = ?",
+    )
+    .bind(sha256)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap()
+}
+
+/// Makes a file with ffmpeg (or another tool) in a temporary folder and returns its bytes.
+fn made_with(tool: &str, args: &[&str], out_name: &str, dir: &std::path::Path) -> Vec<u8> {
+    let out = dir.join(out_name);
+    let status = Command::new(tool)
+        .args(args)
+        .arg(&out)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (scripts/ensure-tools.sh installs it): {e}"));
+    assert!(
+        status.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    std::fs::read(out).unwrap()
+}
+
+#[tokio::test]
+async fn t3_t4_photos_videos_heic_and_music_are_processed_after_upload() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("media@example.jp").await;
+    let dir = tempfile::tempdir().unwrap();
+
+    let photo = with_exif(
+        &jpeg(800, 600),
+        "SONY",
+        "ILCE-7M4",
+        "2022:12:31 23:59:00",
+        "+09:00",
+    );
+    std::fs::write(dir.path().join("in.jpg"), jpeg(640, 480)).unwrap();
+    let heic = made_with(
+        "heif-enc",
+        &["-q", "50", "in.jpg", "-o"],
+        "IMG_0002.heic",
+        dir.path(),
+    );
+    let video = made_with(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=duration=2:size=320x240:rate=10",
+            "-metadata",
+            "creation_time=2021-05-05T03:00:00Z",
+            "-pix_fmt",
+            "yuv420p",
+        ],
+        "VID.mp4",
+        dir.path(),
+    );
+    let song = made_with(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=3",
+            "-metadata",
+            "title=夏の歌",
+            "-metadata",
+            "artist=ハコ",
+            "-metadata",
+            "album=テスト",
+        ],
+        "song.mp3",
+        dir.path(),
+    );
+    let broken = jpeg(100, 100)[..300].to_vec();
+
+    for (name, bytes) in [
+        ("IMG_0001.JPG", &photo),
+        ("IMG_0002.heic", &heic),
+        ("VID.mp4", &video),
+        ("song.mp3", &song),
+        ("broken.jpg", &broken),
+    ] {
+        assert_eq!(
+            phone.upload(name, bytes).await.status(),
+            StatusCode::NO_CONTENT,
+            "{name}"
+        );
+    }
+    process_all(&app).await;
+
+    let (status, taken, width, height, camera, _, _, thumb) =
+        media_of(&app, &sha256_hex(&photo)).await;
+    assert_eq!(
+        (status.as_str(), taken, width, height),
+        ("done", Some(1_672_498_740), Some(800), Some(600))
+    );
+    assert_eq!(camera.as_deref(), Some("SONY ILCE-7M4"));
+    assert!(
+        thumb
+            && app
+                .state
+                .blobs
+                .derived_path(&sha256_hex(&photo), "thumb")
+                .exists()
+    );
+
+    let (status, _, width, height, _, _, _, thumb) = media_of(&app, &sha256_hex(&heic)).await;
+    assert_eq!(
+        (status.as_str(), width, height, thumb),
+        ("done", Some(640), Some(480), true)
+    );
+
+    let (status, taken, width, _, _, duration, _, thumb) =
+        media_of(&app, &sha256_hex(&video)).await;
+    assert_eq!(
+        (status.as_str(), taken, width, thumb),
+        ("done", Some(1_620_183_600), Some(320), true)
+    );
+    assert!((1900..=2100).contains(&duration.unwrap()), "{duration:?}");
+
+    let (status, _, _, _, _, duration, title, _) = media_of(&app, &sha256_hex(&song)).await;
+    assert_eq!(
+        (status.as_str(), title.as_deref()),
+        ("done", Some("夏の歌"))
+    );
+    assert!((2900..=3200).contains(&duration.unwrap()), "{duration:?}");
+
+    // A file that cannot be decoded stays listed, marked for a placeholder.
+    let (status, ..) = media_of(&app, &sha256_hex(&broken)).await;
+    assert_eq!(status, "failed");
+}
+
+#[tokio::test]
+async fn pending_jobs_survive_a_restart() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("restart@example.jp").await;
+    let photo = jpeg(300, 200);
+    phone.upload("a.jpg", &photo).await;
+    // Whatever the worker did meanwhile, put the job back as a restart would find it.
+    sqlx::query("UPDATE media SET status = 'pending'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let reopened = hako_api_shim::AppState::open(
+        (*app.state.config).clone(),
+        std::sync::Arc::new(app.clock.clone()),
+    )
+    .await
+    .unwrap();
+    while hako_api_shim::media::process_next(&reopened).await.unwrap() {}
+    let (status, ..) = media_of(&app, &sha256_hex(&photo)).await;
+    assert_eq!(status, "done");
+}
