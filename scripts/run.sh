@@ -1,9 +1,43 @@
 #!/usr/bin/env bash
-# Builds the release web viewer and server, then runs `hako serve` (extra arguments go to it).
+# Builds the release web viewer, server and device client, starts `hako serve` (extra
+# arguments go to it), and the first time fills a demo account through the phone protocol.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/ensure-tools.sh build
 trunk build --release
-cargo build --release -p hako-api-shim
-exec target/release/hako serve "$@"
+cargo build --release -p hako-api-shim -p hako-device
+
+listen=${HAKO_LISTEN:-127.0.0.1:8080}
+data=${HAKO_DATA:-data}
+args=("$@")
+for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+  case "${args[$i]}" in
+    --listen) listen=${args[$((i + 1))]} ;;
+    --data) data=${args[$((i + 1))]} ;;
+  esac
+done
+
+target/release/hako serve "$@" &
+server=$!
+trap 'kill -TERM "$server" 2>/dev/null || true' INT TERM
+until curl -sf "http://$listen/api/health" >/dev/null; do
+  kill -0 "$server" 2>/dev/null || exit 1
+  sleep 0.2
+done
+
+# The demo library (SPEC D9): a simulated phone backs up a generated folder, like a real one.
+demo_email=demo@example.jp demo_password=hako-demo-2024
+if [ ! -d "$data/demo-phone" ]; then
+  HAKO_DATA="$data" HAKO_PASSWORD=$demo_password target/release/hako user add "$demo_email" >/dev/null 2>&1 || true
+  target/release/hako demo-folder "$data/demo-phone.tmp" >/dev/null && mv "$data/demo-phone.tmp" "$data/demo-phone"
+fi
+export HAKO_DEVICE_HOME="$data/demo-device"
+if [ ! -f "$HAKO_DEVICE_HOME/session.json" ]; then
+  HAKO_PASSWORD=$demo_password target/release/hako-device login --server "http://$listen" \
+    --email "$demo_email" --name "デモのスマホ" --model "Hako Demo" >/dev/null
+  target/release/hako-device register --room 1 --take-over >/dev/null
+fi
+target/release/hako-device backup "$data/demo-phone" || echo "(demo backup did not finish; the server still runs)"
+printf '\n  Hako: http://%s/\n  デモ / demo: %s  パスワード / password: %s\n\n' "$listen" "$demo_email" "$demo_password"
+wait "$server"

@@ -8,6 +8,7 @@ pub mod blobs;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod devices;
 pub mod error;
 pub mod mail;

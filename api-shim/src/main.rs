@@ -47,6 +47,9 @@ enum Command {
         #[arg(long, env = "HAKO_DIST")]
         dist: Option<PathBuf>,
     },
+    /// Write the demo phone's files (photos, videos, music, documents, contacts, calendar,
+    /// call log) into a new folder, for `hako-device backup`.
+    DemoFolder { dir: PathBuf },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -83,6 +86,12 @@ async fn main() -> anyhow::Result<()> {
         Command::User {
             command: UserCommand::Add { email },
         } => add_user(Config::resolve(overrides)?, &email).await,
+        Command::DemoFolder { dir } => {
+            anyhow::ensure!(!dir.exists(), "{} already exists", dir.display());
+            hako_api_shim::demo::write_folder(&dir)?;
+            println!("wrote the demo phone to {}", dir.display());
+            Ok(())
+        }
     }
 }
 
