@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(BACKUP_BODY_LIMIT))
 }
 
-fn parse_kind(kind: &str) -> Result<BackupKind, ApiError> {
+pub fn parse_kind(kind: &str) -> Result<BackupKind, ApiError> {
     match kind {
         "contacts" => Ok(BackupKind::Contacts),
         "calendar" => Ok(BackupKind::Calendar),

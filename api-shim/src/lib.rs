@@ -2,6 +2,7 @@
 //!
 //! The route table is [`router`]; each area is a module with its own `router()`.
 
+pub mod access;
 pub mod auth;
 pub mod backups;
 pub mod blobs;
@@ -11,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod devices;
 pub mod error;
+pub mod items;
 pub mod mail;
 pub mod media;
 pub mod uploads;
@@ -99,6 +101,7 @@ impl AppState {
     tags((name = "auth", description = "Email sign-up, sign-in and password reset"),
          (name = "account", description = "The signed-in account"),
          (name = "devices", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
+         (name = "items", description = "Stored files and backups: lists and originals (SPEC D4, V9)"),
          (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
          (name = "system", description = "Health and this document")),
 )]
@@ -135,6 +138,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(devices::router().layer(DefaultBodyLimit::max(devices::MISSING_BODY_LIMIT)))
         .merge(uploads::router())
         .merge(backups::router())
+        .merge(items::router())
         .split_for_parts()
 }
 

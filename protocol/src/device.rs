@@ -128,6 +128,11 @@ impl ItemKind {
         })
     }
 
+    /// The inverse of [`ItemKind::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Photo => "photo",
@@ -279,4 +284,23 @@ pub struct BackupVersion {
     pub entries: u64,
     pub size: u64,
     pub sha256: String,
+}
+
+/// A stored file, as a restore lists it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StoredItem {
+    pub id: i64,
+    pub kind: ItemKind,
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// One page of a ROOM's files, oldest first; `next_cursor` asks for the next page.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ItemPage {
+    pub items: Vec<StoredItem>,
+    pub next_cursor: Option<i64>,
 }

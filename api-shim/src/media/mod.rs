@@ -55,15 +55,6 @@ impl Queue {
     }
 }
 
-fn kind_of(s: &str) -> ItemKind {
-    match s {
-        "photo" => ItemKind::Photo,
-        "video" => ItemKind::Video,
-        "music" => ItemKind::Music,
-        _ => ItemKind::Document,
-    }
-}
-
 /// Processes pending files one at a time, forever.
 pub fn spawn_worker(state: AppState) {
     tokio::spawn(async move {
@@ -93,7 +84,7 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
     let path = state.blobs.path(&sha256);
     let scratch = state.config.data_dir.join("tmp");
     tokio::fs::create_dir_all(&scratch).await?;
-    let kind = kind_of(&kind);
+    let kind = ItemKind::parse(&kind).unwrap_or(ItemKind::Document);
     let started = std::time::Instant::now();
     let result = tokio::task::spawn_blocking(move || extract(kind, &name, &path, &scratch))
         .await

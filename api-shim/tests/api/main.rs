@@ -5,6 +5,7 @@ mod auth;
 mod binary;
 mod devices;
 mod helpers;
+mod items;
 mod media;
 mod server;
 mod uploads;

@@ -1,0 +1,192 @@
+//! A ROOM's stored files and their originals (SPEC D4, V9, X4): listed page by page,
+//! downloaded byte for byte with HTTP Range, always as attachments a browser never runs.
+
+use axum::{
+    body::Body,
+    extract::{Path, Query, Request, State},
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use hako_protocol::{BackupKind, ErrorBody, ErrorCode, ItemKind, ItemPage, ROOMS, StoredItem};
+use serde::Deserialize;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    AppState,
+    access::Caller,
+    error::{ApiError, ApiJson, ApiResult},
+};
+
+const PAGE: i64 = 1000;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(original))
+        .routes(routes!(latest_backup))
+}
+
+fn room_number(room: u8) -> Result<u8, ApiError> {
+    if ROOMS.contains(&room) {
+        Ok(room)
+    } else {
+        Err(ErrorCode::RoomOutOfRange.into())
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+struct ListQuery {
+    /// Only files of this kind.
+    kind: Option<ItemKind>,
+    /// From `next_cursor` of the previous page.
+    cursor: Option<i64>,
+}
+
+/// The files of one of the account's ROOMs.
+#[utoipa::path(get, path = "/api/v1/rooms/{room}/items", tag = "items",
+    security(("session_cookie" = []), ("device_token" = [])),
+    params(("room" = u8, Path), ListQuery),
+    responses((status = 200, body = ItemPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(room): Path<u8>,
+    Query(query): Query<ListQuery>,
+) -> ApiResult<ApiJson<ItemPage>> {
+    let room = room_number(room)?;
+    let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+        "SELECT id, kind, name, size, sha256 FROM items
+         WHERE user_id = ? AND room = ? AND id > ? AND (? IS NULL OR kind = ?)
+         ORDER BY id LIMIT ?",
+    )
+    .bind(caller.user_id)
+    .bind(room)
+    .bind(query.cursor.unwrap_or(0))
+    .bind(query.kind.map(ItemKind::as_str))
+    .bind(query.kind.map(ItemKind::as_str))
+    .bind(PAGE + 1)
+    .fetch_all(&state.db)
+    .await?;
+    let more = rows.len() as i64 > PAGE;
+    let items: Vec<StoredItem> = rows
+        .into_iter()
+        .take(PAGE as usize)
+        .map(|(id, kind, name, size, sha256)| StoredItem {
+            id,
+            kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Document),
+            name,
+            size: u64::try_from(size).unwrap_or(0),
+            sha256,
+        })
+        .collect();
+    let next_cursor = if more {
+        items.last().map(|i| i.id)
+    } else {
+        None
+    };
+    Ok(ApiJson(ItemPage { items, next_cursor }))
+}
+
+/// `attachment; filename*=UTF-8''…`: the browser saves the file under its own name and never
+/// shows or runs it inline.
+fn attachment(name: &str) -> HeaderValue {
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}"))
+        .expect("percent-encoded ASCII is a valid header")
+}
+
+/// Serves a stored blob with Range support, as an attachment.
+async fn serve_blob(
+    state: &AppState,
+    sha256: &str,
+    name: &str,
+    request: Request,
+) -> ApiResult<Response> {
+    let mime = mime_guess::from_path(name).first_or_octet_stream();
+    let mut response = ServeFile::new_with_mime(state.blobs.path(sha256), &mime)
+        .oneshot(request)
+        .await
+        .map_err(|e| anyhow::anyhow!("serving {sha256}: {e}"))?
+        .map(Body::new);
+    if response.status() == axum::http::StatusCode::NOT_FOUND {
+        return Err(anyhow::anyhow!("blob {sha256} of a listed item is missing").into());
+    }
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_DISPOSITION, attachment(name));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    Ok(response)
+}
+
+/// The original file, byte for byte. Supports `Range` (206, 416) for resuming and seeking.
+#[utoipa::path(get, path = "/api/v1/items/{id}/original", tag = "items",
+    security(("session_cookie" = []), ("device_token" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 206, description = "The requested range"),
+        (status = 404, description = "No such file of this account", body = ErrorBody),
+        (status = 416, description = "Range not satisfiable")))]
+async fn original(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    request: Request,
+) -> ApiResult<Response> {
+    let (sha256, name): (String, String) =
+        sqlx::query_as("SELECT sha256, name FROM items WHERE id = ? AND user_id = ?")
+            .bind(id)
+            .bind(caller.user_id)
+            .fetch_optional(&state.db)
+            .await?
+            .ok_or(ErrorCode::NotFound)?;
+    serve_blob(&state, &sha256, &name, request).await
+}
+
+/// The newest contacts (vCard), calendar (iCalendar) or call history (JSON) of a ROOM.
+#[utoipa::path(get, path = "/api/v1/rooms/{room}/backups/{kind}/latest", tag = "items",
+    security(("session_cookie" = []), ("device_token" = [])),
+    params(("room" = u8, Path), ("kind" = String, Path, description = "contacts | calendar | call_history")),
+    responses((status = 200, description = "The file"), (status = 404, body = ErrorBody)))]
+async fn latest_backup(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((room, kind)): Path<(u8, String)>,
+    request: Request,
+) -> ApiResult<Response> {
+    let room = room_number(room)?;
+    let kind = crate::backups::parse_kind(&kind)?;
+    let sha256: String = sqlx::query_scalar(
+        "SELECT sha256 FROM backups WHERE user_id = ? AND room = ? AND kind = ?
+         ORDER BY version DESC LIMIT 1",
+    )
+    .bind(caller.user_id)
+    .bind(room)
+    .bind(kind.as_str())
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(ErrorCode::NotFound)?;
+    let name = match kind {
+        BackupKind::Contacts => "contacts.vcf",
+        BackupKind::Calendar => "calendar.ics",
+        BackupKind::CallHistory => "call_history.json",
+    };
+    serve_blob(&state, &sha256, name, request)
+        .await
+        .map(IntoResponse::into_response)
+}

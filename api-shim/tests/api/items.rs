@@ -1,0 +1,143 @@
+//! Listing and downloading originals (SPEC D4, V9, X4), by web session and by device token.
+
+use hako_protocol::{ErrorCode, ItemPage};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+
+async fn page(phone: &Phone, query: &str) -> ItemPage {
+    phone
+        .get(&format!("/api/v1/rooms/1/items{query}"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn d4_originals_come_back_byte_for_byte_with_ranges() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("restore@example.jp").await;
+    let video: Vec<u8> = (0..100_000u32).map(|i| (i % 241) as u8).collect();
+    phone.upload("夏 休み.mp4", &video).await;
+    phone.upload("memo.txt", b"<script>alert(1)</script>").await;
+
+    let listed = page(&phone, "").await;
+    assert_eq!(listed.items.len(), 2);
+    assert_eq!(page(&phone, "?kind=video").await.items.len(), 1);
+    let item = &listed.items[0];
+    assert_eq!((item.name.as_str(), item.size), ("夏 休み.mp4", 100_000));
+
+    let url = format!("/api/v1/items/{}/original", item.id);
+    let whole = phone.get(&url).await;
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    assert_eq!(whole.headers()["content-type"], "video/mp4");
+    assert_eq!(
+        whole.headers()["content-disposition"],
+        "attachment; filename*=UTF-8''%E5%A4%8F%20%E4%BC%91%E3%81%BF.mp4"
+    );
+    assert_eq!(whole.bytes().await.unwrap().to_vec(), video);
+
+    let part = phone
+        .request(reqwest::Method::GET, &url)
+        .header("range", "bytes=1000-1999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers()["content-range"], "bytes 1000-1999/100000");
+    assert_eq!(
+        part.bytes().await.unwrap().to_vec(),
+        video[1000..2000].to_vec()
+    );
+    let beyond = phone
+        .request(reqwest::Method::GET, &url)
+        .header("range", "bytes=200000-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+
+    // Text a browser could run is still only ever downloaded.
+    let memo = phone
+        .get(&format!("/api/v1/items/{}/original", listed.items[1].id))
+        .await;
+    assert!(
+        memo.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(memo.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        memo.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+}
+
+#[tokio::test]
+async fn x4_items_are_only_their_accounts_own() {
+    let app = spawn_app().await;
+    let owner = app.registered_phone("mine@example.jp").await;
+    owner.upload("a.jpg", b"\xff\xd8\xffmine").await;
+    let id = page(&owner, "").await.items[0].id;
+    let url = format!("/api/v1/items/{id}/original");
+
+    let stranger = app.registered_phone("theirs@example.jp").await;
+    expect_error(
+        stranger.get(&url).await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
+    assert!(page(&stranger, "").await.items.is_empty());
+    let web_stranger = app.signed_up("web@example.jp").await;
+    let response = web_stranger.get(app.url(&url)).send().await.unwrap();
+    expect_error(response, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    let anonymous = reqwest::get(app.url(&url)).await.unwrap();
+    expect_error(
+        anonymous,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthenticated,
+    )
+    .await;
+
+    // The owner's web session works too.
+    let web_owner = app.client();
+    app.post(
+        &web_owner,
+        "/api/v1/auth/signin",
+        json!({"email": "mine@example.jp", "password": PASSWORD}),
+    )
+    .await;
+    let response = web_owner.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bad_room = owner.get("/api/v1/rooms/9/items").await;
+    expect_error(bad_room, StatusCode::BAD_REQUEST, ErrorCode::RoomOutOfRange).await;
+}
+
+#[tokio::test]
+async fn d4_the_latest_contacts_come_back_as_one_vcard() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("vcard@example.jp").await;
+    let missing = phone.get("/api/v1/rooms/1/backups/contacts/latest").await;
+    expect_error(missing, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    for name in ["一", "二"] {
+        let vcard =
+            format!("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nN:{name};;;;\r\nEND:VCARD\r\n");
+        phone
+            .request(reqwest::Method::PUT, "/api/v1/device/backups/contacts")
+            .body(vcard)
+            .send()
+            .await
+            .unwrap();
+    }
+    let latest = phone.get("/api/v1/rooms/1/backups/contacts/latest").await;
+    assert_eq!(latest.status(), StatusCode::OK);
+    assert!(latest.headers()["content-type"].to_str().unwrap().contains("vcard"));
+    assert!(latest.text().await.unwrap().contains("FN:二"));
+}
