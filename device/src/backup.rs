@@ -53,19 +53,20 @@ struct Candidate {
     sha256: String,
 }
 
-fn bar(len: u64, message: &'static str) -> ProgressBar {
-    let bar = ProgressBar::new(len).with_message(message);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-        )
+pub fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}")
         .expect("constant template")
-        .progress_chars("=> "),
-    );
+        .progress_chars("=> ")
+}
+
+pub fn bar(len: u64, message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(len).with_message(message);
+    bar.set_style(bar_style());
     bar
 }
 
-fn hash_file(path: &Path, progress: &ProgressBar) -> std::io::Result<String> {
+/// Lower-case hex SHA-256 of a file, advancing `progress` as it reads.
+pub fn hash_file(path: &Path, progress: &ProgressBar) -> std::io::Result<String> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0; 1024 * 1024];

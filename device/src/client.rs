@@ -4,8 +4,8 @@ use std::fmt;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use hako_protocol::{
-    BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceSession, ErrorBody, MissingRequest,
-    MissingResponse, RegisterMode, RegisterRoom, Rooms,
+    BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceSession, ErrorBody, ItemPage,
+    MissingRequest, MissingResponse, RegisterMode, RegisterRoom, Rooms, StoredItem,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sha2::{Digest, Sha256};
@@ -173,6 +173,107 @@ impl Client {
         let path = format!("/api/v1/device/backups/{}", kind.as_str());
         self.json(self.request(Method::PUT, &path).body(bytes))
             .await
+    }
+
+    /// Every file of a ROOM, page by page.
+    pub async fn all_items(&self, room: u8) -> Result<Vec<StoredItem>, CallError> {
+        let mut items = Vec::new();
+        let mut cursor = None;
+        loop {
+            let mut path = format!("/api/v1/rooms/{room}/items");
+            if let Some(cursor) = cursor {
+                path.push_str(&format!("?cursor={cursor}"));
+            }
+            let page: ItemPage = self.json(self.request(Method::GET, &path)).await?;
+            items.extend(page.items);
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return Ok(items),
+            }
+        }
+    }
+
+    /// Downloads an original to `path` via `path.part`, continuing a part left by an earlier
+    /// run with Range, and checks the SHA-256 before the file takes its name.
+    pub async fn download(
+        &self,
+        id: i64,
+        path: &std::path::Path,
+        sha256: &str,
+        progress: &indicatif::ProgressBar,
+    ) -> anyhow::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        let part = path.with_extension(format!(
+            "{}part",
+            path.extension()
+                .map(|e| format!("{}.", e.to_string_lossy()))
+                .unwrap_or_default()
+        ));
+        let have = tokio::fs::metadata(&part)
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let mut request = self.request(Method::GET, &format!("/api/v1/items/{id}/original"));
+        if have > 0 {
+            request = request.header("range", format!("bytes={have}-"));
+        }
+        let mut response = checked(request.send().await, self.text).await?;
+        let resumed = response.status() == StatusCode::PARTIAL_CONTENT;
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(resumed)
+            .truncate(!resumed)
+            .open(&part)
+            .await?;
+        if resumed {
+            progress.inc(have);
+        }
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| CallError::Network(e, self.text))?
+        {
+            file.write_all(&chunk).await?;
+            progress.inc(chunk.len() as u64);
+        }
+        file.sync_all().await?;
+        let part_for_hash = part.clone();
+        let actual = tokio::task::spawn_blocking(move || {
+            crate::backup::hash_file(&part_for_hash, &indicatif::ProgressBar::hidden())
+        })
+        .await??;
+        if actual != sha256 {
+            tokio::fs::remove_file(&part).await?;
+            anyhow::bail!(
+                "{}: SHA-256 does not match; downloaded again on the next run",
+                path.display()
+            );
+        }
+        tokio::fs::rename(&part, path).await?;
+        Ok(())
+    }
+
+    /// The newest contacts, calendar or call history of a ROOM; `None` if there is none.
+    pub async fn latest_backup(
+        &self,
+        room: u8,
+        kind: BackupKind,
+    ) -> Result<Option<Vec<u8>>, CallError> {
+        let path = format!("/api/v1/rooms/{room}/backups/{}/latest", kind.as_str());
+        match checked(self.request(Method::GET, &path).send().await, self.text).await {
+            Ok(response) => Ok(Some(
+                response
+                    .bytes()
+                    .await
+                    .map_err(|e| CallError::Network(e, self.text))?
+                    .to_vec(),
+            )),
+            Err(CallError::Api(body, _)) if body.code == hako_protocol::ErrorCode::NotFound => {
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
     }
 
     fn tus(&self, method: Method, url: &str) -> RequestBuilder {

@@ -4,6 +4,7 @@
 mod backup;
 mod client;
 mod home;
+mod restore;
 mod text;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -57,6 +58,15 @@ enum Command {
         /// calendar, call_history).
         #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
         types: Vec<backup::Kind>,
+    },
+    /// Restore the ROOM's files (this phone's ROOM unless --room) into a folder.
+    Restore {
+        dir: PathBuf,
+        #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
+        types: Vec<backup::Kind>,
+        /// Another ROOM of the account, e.g. the old phone's.
+        #[arg(long)]
+        room: Option<u8>,
     },
     /// Show the account's ROOMs and this phone's place among them.
     Status,
@@ -135,6 +145,10 @@ async fn run(cli: Cli, text: Text) -> anyhow::Result<()> {
         Command::Backup { dir, types } => {
             let client = Client::from_home(&home, text)?;
             backup::run(&client, &home, &dir, &types, text).await
+        }
+        Command::Restore { dir, types, room } => {
+            let client = Client::from_home(&home, text)?;
+            restore::run(&client, &dir, &types, room, text).await
         }
         Command::Status => {
             let client = Client::from_home(&home, text)?;

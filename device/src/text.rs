@@ -26,6 +26,9 @@ pub struct Text {
     pub contacts: &'static str,
     pub calendar: &'static str,
     pub call_history: &'static str,
+    pub restoring: &'static str,
+    pub summary_restored: &'static str,
+    pub summary_present_locally: &'static str,
 }
 
 const JA: Text = Text {
@@ -51,6 +54,9 @@ const JA: Text = Text {
     contacts: "連絡先",
     calendar: "カレンダー",
     call_history: "通話履歴",
+    restoring: "復元しています",
+    summary_restored: "復元したファイル",
+    summary_present_locally: "すでに端末にあるファイル",
 };
 
 const EN: Text = Text {
@@ -76,6 +82,9 @@ const EN: Text = Text {
     contacts: "Contacts",
     calendar: "Calendar",
     call_history: "Call history",
+    restoring: "Restoring",
+    summary_restored: "Restored",
+    summary_present_locally: "Already on this phone",
 };
 
 impl Text {

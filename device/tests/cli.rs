@@ -305,3 +305,71 @@ async fn refusals_are_clear_and_the_exit_status_says_so() {
     let (ok, out) = device(home.path(), &["register", "--room", "4"]).await;
     assert!(!ok && out.contains("Choose a ROOM from 1 to 3"), "{out}");
 }
+
+#[tokio::test]
+async fn d4_restore_brings_everything_back_to_this_or_another_phone() {
+    let server = server_with(|_| {}).await;
+    let home = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    folder_of_a_phone(phone.path());
+    login_and_register(&server, home.path(), "android").await;
+    let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
+    assert!(ok, "{out}");
+
+    let back = tempfile::tempdir().unwrap();
+    // A download an earlier run left half done continues from where it stopped.
+    std::fs::create_dir_all(back.path().join("DCIM")).unwrap();
+    std::fs::write(
+        back.path().join("DCIM/VID_0001.mp4.part"),
+        vec![7u8; 1024 * 1024],
+    )
+    .unwrap();
+    let (ok, out) = device(home.path(), &["restore", back.path().to_str().unwrap()]).await;
+    assert!(ok, "{out}");
+    assert!(out.contains("Restored: 5"), "{out}");
+    let same = |a: &str, b: &str| {
+        std::fs::read(phone.path().join(a)).unwrap() == std::fs::read(back.path().join(b)).unwrap()
+    };
+    assert!(same("DCIM/Camera/IMG_0001.jpg", "DCIM/IMG_0001.jpg"));
+    assert!(same("DCIM/Camera/VID_0001.mp4", "DCIM/VID_0001.mp4"));
+    assert!(same("Documents/見積書.pdf", "Documents/見積書.pdf"));
+    assert!(same("contacts.vcf", "contacts.vcf"));
+    assert!(same("call_history.json", "call_history.json"));
+    assert!(!back.path().join("DCIM/VID_0001.mp4.part").exists());
+
+    let (ok, out) = device(home.path(), &["restore", back.path().to_str().unwrap()]).await;
+    assert!(
+        ok && out.contains("Restored: 0") && out.contains("Already on this phone: 5"),
+        "{out}"
+    );
+
+    // Another phone of the account, an iPhone, restores ROOM 1: photos, videos, contacts, calendar.
+    let iphone_home = tempfile::tempdir().unwrap();
+    let (ok, out) = device(
+        iphone_home.path(),
+        &[
+            "login",
+            "--server",
+            &server.base,
+            "--email",
+            "phone@example.jp",
+            "--os",
+            "ios",
+        ],
+    )
+    .await;
+    assert!(ok, "{out}");
+    let other = tempfile::tempdir().unwrap();
+    let (ok, out) = device(
+        iphone_home.path(),
+        &["restore", "--room", "1", other.path().to_str().unwrap()],
+    )
+    .await;
+    assert!(ok, "{out}");
+    assert!(out.contains("Restored: 3"), "{out}");
+    assert!(
+        other.path().join("contacts.vcf").exists()
+            && !other.path().join("call_history.json").exists()
+    );
+    assert!(!other.path().join("Music").exists());
+}

@@ -138,6 +138,11 @@ async fn d4_the_latest_contacts_come_back_as_one_vcard() {
     }
     let latest = phone.get("/api/v1/rooms/1/backups/contacts/latest").await;
     assert_eq!(latest.status(), StatusCode::OK);
-    assert!(latest.headers()["content-type"].to_str().unwrap().contains("vcard"));
+    assert!(
+        latest.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("vcard")
+    );
     assert!(latest.text().await.unwrap().contains("FN:二"));
 }
