@@ -304,3 +304,160 @@ pub struct ItemPage {
     pub items: Vec<StoredItem>,
     pub next_cursor: Option<i64>,
 }
+
+/// Marks files "never back up" for this phone (SPEC D5), or lifts the mark.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExclusionChange {
+    pub sha256: Vec<String>,
+    pub excluded: bool,
+}
+
+/// The files this phone excludes from backup.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Exclusions {
+    pub sha256: Vec<String>,
+}
+
+/// Kinds of data a phone's settings can name.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DataType {
+    Photo,
+    Video,
+    Music,
+    Document,
+    Contacts,
+    Calendar,
+    CallHistory,
+}
+
+impl DataType {
+    /// iPhones: photos, videos, contacts and calendar only (SPEC D8).
+    pub fn allowed_on(self, os: DeviceOs) -> bool {
+        os == DeviceOs::Android
+            || matches!(
+                self,
+                Self::Photo | Self::Video | Self::Contacts | Self::Calendar
+            )
+    }
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+/// Per-phone settings kept on the server (SPEC D6).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PhoneSettings {
+    pub smart_backup: SmartBackup,
+    pub auto_backup: AutoBackup,
+    pub notifications: Notifications,
+}
+
+/// Back up when the app starts.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SmartBackup {
+    pub on_launch: bool,
+    pub types: Vec<DataType>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AutoBackup {
+    pub enabled: bool,
+    pub weekdays: Vec<Weekday>,
+    pub allow_mobile_data: bool,
+    pub only_while_charging: bool,
+    pub types: Vec<DataType>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Notifications {
+    /// Remind to back up after this many days without one; `None`: never.
+    pub reminder_days: Option<u32>,
+    pub report_auto_backup: bool,
+}
+
+impl PhoneSettings {
+    /// What a new phone starts with: photos and videos, automatic backup at night on Wi-Fi.
+    pub fn defaults_for(os: DeviceOs) -> Self {
+        let types: Vec<DataType> = [
+            DataType::Photo,
+            DataType::Video,
+            DataType::Music,
+            DataType::Document,
+            DataType::Contacts,
+            DataType::Calendar,
+            DataType::CallHistory,
+        ]
+        .into_iter()
+        .filter(|t| t.allowed_on(os))
+        .collect();
+        Self {
+            smart_backup: SmartBackup {
+                on_launch: false,
+                types: types.clone(),
+            },
+            auto_backup: AutoBackup {
+                enabled: true,
+                weekdays: vec![
+                    Weekday::Mon,
+                    Weekday::Tue,
+                    Weekday::Wed,
+                    Weekday::Thu,
+                    Weekday::Fri,
+                    Weekday::Sat,
+                    Weekday::Sun,
+                ],
+                allow_mobile_data: false,
+                only_while_charging: true,
+                types,
+            },
+            notifications: Notifications {
+                reminder_days: Some(7),
+                report_auto_backup: true,
+            },
+        }
+    }
+
+    /// Every data type named is one this phone may back up.
+    pub fn fits(&self, os: DeviceOs) -> bool {
+        self.smart_backup
+            .types
+            .iter()
+            .chain(&self.auto_backup.types)
+            .all(|t| t.allowed_on(os))
+    }
+}
+
+/// What a phone reports about itself after a backup (SPEC D7): for the viewer's badges (V7)
+/// and the phones page (V18).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeviceReport {
+    pub name: String,
+    pub model: String,
+    pub free_bytes: u64,
+    pub total_bytes: u64,
+    /// Every file on the phone, by content.
+    pub inventory: Vec<String>,
+}

@@ -1,6 +1,7 @@
 //! Phones and their ROOMs (SPEC D1, D2, D7): sign-in for phones, ROOM choice, and the
 //! check of which files a ROOM lacks.
 
+mod phone_state;
 pub mod token;
 
 use std::collections::HashSet;
@@ -31,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rooms))
         .routes(routes!(register))
         .routes(routes!(missing))
+        .merge(phone_state::router())
 }
 
 /// A phone signs in with the account's email and password and gets a device token.
@@ -193,6 +195,23 @@ async fn register(
                 .bind(body.room)
                 .fetch_all(&mut *tx)
                 .await?;
+                let backups: Vec<String> = sqlx::query_scalar(
+                    "DELETE FROM backups WHERE user_id = ? AND room = ? RETURNING sha256",
+                )
+                .bind(device.user_id)
+                .bind(body.room)
+                .fetch_all(&mut *tx)
+                .await?;
+                wiped.extend(backups);
+                for table in ["exclusions", "phone_settings", "inventory"] {
+                    sqlx::query(&format!(
+                        "DELETE FROM {table} WHERE user_id = ? AND room = ?"
+                    ))
+                    .bind(device.user_id)
+                    .bind(body.room)
+                    .execute(&mut *tx)
+                    .await?;
+                }
             }
         }
     }

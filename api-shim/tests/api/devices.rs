@@ -269,3 +269,109 @@ async fn t5_contacts_calendar_and_call_history_are_kept_as_versions() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn d5_d6_d7_exclusions_settings_and_reports_are_kept_per_room() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("state@example.jp").await;
+    let a = sha256_hex(b"a");
+    let response = phone
+        .request(Method::PUT, "/api/v1/device/exclusions")
+        .json(&json!({"sha256": [a], "excluded": true}))
+        .send()
+        .await
+        .unwrap();
+    let exclusions: hako_protocol::Exclusions = response.json().await.unwrap();
+    assert_eq!(exclusions.sha256, vec![a.clone()]);
+    let bad = phone
+        .request(Method::PUT, "/api/v1/device/exclusions")
+        .json(&json!({"sha256": ["zz"], "excluded": true}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(bad, StatusCode::BAD_REQUEST, ErrorCode::InvalidSha256).await;
+
+    let mut settings: hako_protocol::PhoneSettings = phone
+        .get("/api/v1/device/settings")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(settings.auto_backup.enabled, "defaults until saved");
+    settings.auto_backup.weekdays = vec![hako_protocol::Weekday::Sat];
+    settings.auto_backup.allow_mobile_data = true;
+    let saved = phone
+        .request(Method::PUT, "/api/v1/device/settings")
+        .json(&settings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let again: hako_protocol::PhoneSettings = phone
+        .get("/api/v1/device/settings")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, settings);
+    let broken = phone
+        .request(Method::PUT, "/api/v1/device/settings")
+        .json(&json!({"smart_backup": {"on_launch": "yes"}}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(broken, StatusCode::BAD_REQUEST, ErrorCode::InvalidJson).await;
+
+    let report = json!({"name": "花子のPixel", "model": "Pixel 9", "free_bytes": 1, "total_bytes": 2, "inventory": [a]});
+    let response = phone.post("/api/v1/device/report", report).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let rooms: Rooms = phone
+        .get("/api/v1/device/rooms")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rooms.rooms[0].phone.as_ref().unwrap().name, "花子のPixel");
+
+    // An iPhone cannot be set to back up what it may not (D8).
+    app.signed_up("iset@example.jp").await;
+    let iphone = app.phone("iset@example.jp", "ios").await;
+    iphone
+        .post("/api/v1/device/register", json!({"room": 1}))
+        .await;
+    let defaults: hako_protocol::PhoneSettings = iphone
+        .get("/api/v1/device/settings")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(defaults.fits(hako_protocol::DeviceOs::Ios));
+    let refused = iphone
+        .request(Method::PUT, "/api/v1/device/settings")
+        .json(&settings)
+        .send()
+        .await
+        .unwrap();
+    expect_error(
+        refused,
+        StatusCode::FORBIDDEN,
+        ErrorCode::TypeNotAllowedOnIphone,
+    )
+    .await;
+
+    // Wiping the ROOM forgets all of it.
+    let newcomer = app.phone("state@example.jp", "android").await;
+    newcomer
+        .post(
+            "/api/v1/device/register",
+            json!({"room": 1, "mode": "wipe"}),
+        )
+        .await;
+    let exclusions: hako_protocol::Exclusions = newcomer
+        .get("/api/v1/device/exclusions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(exclusions.sha256.is_empty());
+}
