@@ -161,6 +161,12 @@ async fn backup(
     }
     hashing.finish_and_clear();
 
+    let excluded: HashSet<String> = client.exclusions().await?.sha256.into_iter().collect();
+    let inventory: Vec<String> = candidates.iter().map(|c| c.sha256.clone()).collect();
+    let before = candidates.len();
+    candidates.retain(|c| !excluded.contains(&c.sha256));
+    let excluded_count = before - candidates.len();
+
     let mut missing = HashSet::new();
     let hashes: Vec<String> = candidates.iter().map(|c| c.sha256.clone()).collect();
     for batch in hashes.chunks(MISSING_BATCH) {
@@ -202,6 +208,18 @@ async fn backup(
     }
     sending.finish_and_clear();
 
+    // The phone tells the server what it holds now (D7), for the viewer's badges.
+    let (free_bytes, total_bytes) = storage_of(dir);
+    client
+        .report(&hako_protocol::DeviceReport {
+            name: client.name.clone(),
+            model: client.model.clone(),
+            free_bytes,
+            total_bytes,
+            inventory,
+        })
+        .await?;
+
     for (kind, bytes) in data {
         match client.store_backup(kind, bytes).await {
             Ok(version) => println!(
@@ -226,6 +244,9 @@ async fn backup(
         indicatif::HumanBytes(uploaded.1)
     );
     println!("{}: {present}", text.summary_present);
+    if excluded_count > 0 {
+        println!("{}: {excluded_count}", text.summary_excluded);
+    }
     println!("{}: {}", text.summary_skipped, skipped.len());
     if !failed.is_empty() {
         println!("{}: {}", text.summary_failed, failed.len());
@@ -289,6 +310,24 @@ async fn upload(
     uploads.remove(&candidate.sha256);
     home.save_uploads(&uploads)?;
     Ok(())
+}
+
+/// Free and total bytes of the disk holding `dir`, as a phone reports its storage.
+fn storage_of(dir: &Path) -> (u64, u64) {
+    let output = std::process::Command::new("df")
+        .args(["-B1", "--output=avail,size"])
+        .arg(dir)
+        .output();
+    let text = output
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let mut numbers = text
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|n| n.parse().unwrap_or(0));
+    (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0))
 }
 
 fn read_full(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {

@@ -4,8 +4,9 @@ use std::fmt;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use hako_protocol::{
-    BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceSession, ErrorBody, ItemPage,
-    MissingRequest, MissingResponse, RegisterMode, RegisterRoom, Rooms, StoredItem,
+    BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceReport, DeviceSession, ErrorBody,
+    ExclusionChange, Exclusions, ItemPage, MissingRequest, MissingResponse, PhoneSettings,
+    RegisterMode, RegisterRoom, Rooms, StoredItem,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sha2::{Digest, Sha256};
@@ -53,6 +54,8 @@ pub struct Client {
     server: String,
     token: String,
     pub os: DeviceOs,
+    pub name: String,
+    pub model: String,
     text: Text,
 }
 
@@ -106,6 +109,8 @@ impl Client {
             email: email.to_owned(),
             device_token: session.device_token,
             os,
+            name: name.to_owned(),
+            model: model.to_owned(),
         })
     }
 
@@ -118,6 +123,8 @@ impl Client {
             server: session.server,
             token: session.device_token,
             os: session.os,
+            name: session.name,
+            model: session.model,
             text,
         })
     }
@@ -274,6 +281,50 @@ impl Client {
             }
             Err(error) => Err(error),
         }
+    }
+
+    pub async fn exclusions(&self) -> Result<Exclusions, CallError> {
+        self.json(self.request(Method::GET, "/api/v1/device/exclusions"))
+            .await
+    }
+
+    pub async fn change_exclusions(
+        &self,
+        change: &ExclusionChange,
+    ) -> Result<Exclusions, CallError> {
+        self.json(
+            self.request(Method::PUT, "/api/v1/device/exclusions")
+                .json(change),
+        )
+        .await
+    }
+
+    pub async fn settings(&self) -> Result<PhoneSettings, CallError> {
+        self.json(self.request(Method::GET, "/api/v1/device/settings"))
+            .await
+    }
+
+    pub async fn save_settings(
+        &self,
+        settings: &PhoneSettings,
+    ) -> Result<PhoneSettings, CallError> {
+        self.json(
+            self.request(Method::PUT, "/api/v1/device/settings")
+                .json(settings),
+        )
+        .await
+    }
+
+    pub async fn report(&self, report: &DeviceReport) -> Result<(), CallError> {
+        checked(
+            self.request(Method::POST, "/api/v1/device/report")
+                .json(report)
+                .send()
+                .await,
+            self.text,
+        )
+        .await
+        .map(drop)
     }
 
     fn tus(&self, method: Method, url: &str) -> RequestBuilder {

@@ -14,6 +14,10 @@ pub struct Session {
     pub email: String,
     pub device_token: String,
     pub os: hako_protocol::DeviceOs,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub model: String,
 }
 
 pub struct Home {

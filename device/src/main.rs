@@ -68,8 +68,47 @@ enum Command {
         #[arg(long)]
         room: Option<u8>,
     },
+    /// Never back up these files (SPEC D5); --undo lifts the mark.
+    Exclude {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Show this phone's settings kept on the server (SPEC D6), changing those given.
+    Settings {
+        #[arg(long, value_parser = on_off)]
+        smart_backup: Option<bool>,
+        #[arg(long, value_parser = on_off)]
+        auto_backup: Option<bool>,
+        /// Days for automatic backup, e.g. mon,wed,sat.
+        #[arg(long, value_delimiter = ',', value_parser = weekday)]
+        weekdays: Option<Vec<hako_protocol::Weekday>>,
+        #[arg(long, value_parser = on_off)]
+        mobile_data: Option<bool>,
+        #[arg(long, value_parser = on_off)]
+        charging_only: Option<bool>,
+        /// Remind after this many days without a backup; 0 turns reminders off.
+        #[arg(long)]
+        reminder_days: Option<u32>,
+        #[arg(long, value_parser = on_off)]
+        report: Option<bool>,
+    },
     /// Show the account's ROOMs and this phone's place among them.
     Status,
+}
+
+fn on_off(s: &str) -> Result<bool, String> {
+    match s {
+        "on" | "true" | "yes" => Ok(true),
+        "off" | "false" | "no" => Ok(false),
+        other => Err(format!("{other:?}: on or off")),
+    }
+}
+
+fn weekday(s: &str) -> Result<hako_protocol::Weekday, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_ascii_lowercase()))
+        .map_err(|_| format!("{s:?}: mon, tue, wed, thu, fri, sat or sun"))
 }
 
 fn parse_kind(s: &str) -> Result<backup::Kind, String> {
@@ -149,6 +188,64 @@ async fn run(cli: Cli, text: Text) -> anyhow::Result<()> {
         Command::Restore { dir, types, room } => {
             let client = Client::from_home(&home, text)?;
             restore::run(&client, &dir, &types, room, text).await
+        }
+        Command::Exclude { files, undo } => {
+            let client = Client::from_home(&home, text)?;
+            let mut sha256 = Vec::new();
+            for file in &files {
+                sha256.push(backup::hash_file(file, &indicatif::ProgressBar::hidden())?);
+            }
+            let change = hako_protocol::ExclusionChange {
+                sha256,
+                excluded: !undo,
+            };
+            client.change_exclusions(&change).await?;
+            let done = if undo {
+                text.included_now
+            } else {
+                text.excluded_now
+            };
+            println!("{done}: {}", files.len());
+            Ok(())
+        }
+        Command::Settings {
+            smart_backup,
+            auto_backup,
+            weekdays,
+            mobile_data,
+            charging_only,
+            reminder_days,
+            report,
+        } => {
+            let client = Client::from_home(&home, text)?;
+            let mut settings = client.settings().await?;
+            let before = settings.clone();
+            if let Some(on) = smart_backup {
+                settings.smart_backup.on_launch = on;
+            }
+            if let Some(on) = auto_backup {
+                settings.auto_backup.enabled = on;
+            }
+            if let Some(days) = weekdays {
+                settings.auto_backup.weekdays = days;
+            }
+            if let Some(on) = mobile_data {
+                settings.auto_backup.allow_mobile_data = on;
+            }
+            if let Some(on) = charging_only {
+                settings.auto_backup.only_while_charging = on;
+            }
+            if let Some(days) = reminder_days {
+                settings.notifications.reminder_days = (days > 0).then_some(days);
+            }
+            if let Some(on) = report {
+                settings.notifications.report_auto_backup = on;
+            }
+            if settings != before {
+                settings = client.save_settings(&settings).await?;
+            }
+            println!("{}", serde_json::to_string_pretty(&settings)?);
+            Ok(())
         }
         Command::Status => {
             let client = Client::from_home(&home, text)?;

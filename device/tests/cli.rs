@@ -373,3 +373,64 @@ async fn d4_restore_brings_everything_back_to_this_or_another_phone() {
     );
     assert!(!other.path().join("Music").exists());
 }
+
+#[tokio::test]
+async fn d5_d6_d7_excluded_files_stay_home_settings_stick_and_the_phone_reports() {
+    let server = server_with(|_| {}).await;
+    let home = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    folder_of_a_phone(phone.path());
+    login_and_register(&server, home.path(), "android").await;
+    let private = phone.path().join("DCIM/Camera/IMG_0001.jpg");
+    let (ok, out) = device(home.path(), &["exclude", private.to_str().unwrap()]).await;
+    assert!(ok && out.contains("Excluded from backup: 1"), "{out}");
+
+    let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
+    assert!(
+        ok && out.contains("Backed up: 4") && out.contains("Excluded from backup: 1"),
+        "{out}"
+    );
+    let inventory: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inventory")
+        .fetch_one(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        inventory, 5,
+        "the report lists every file on the phone, excluded ones too"
+    );
+
+    let (ok, _) = device(
+        home.path(),
+        &["exclude", "--undo", private.to_str().unwrap()],
+    )
+    .await;
+    assert!(ok);
+    let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
+    assert!(ok && out.contains("Backed up: 1"), "{out}");
+
+    let (ok, out) = device(
+        home.path(),
+        &[
+            "settings",
+            "--weekdays",
+            "sat,sun",
+            "--mobile-data",
+            "on",
+            "--reminder-days",
+            "0",
+        ],
+    )
+    .await;
+    assert!(ok, "{out}");
+    let (ok, out) = device(home.path(), &["settings"]).await;
+    let shown: hako_protocol::PhoneSettings = serde_json::from_str(&out).unwrap();
+    assert!(
+        ok && shown.auto_backup.allow_mobile_data && shown.notifications.reminder_days.is_none()
+    );
+    assert_eq!(
+        shown.auto_backup.weekdays,
+        vec![hako_protocol::Weekday::Sat, hako_protocol::Weekday::Sun]
+    );
+    let (ok, out) = device(home.path(), &["settings", "--weekdays", "someday"]).await;
+    assert!(!ok && out.contains("mon, tue"), "{out}");
+}
