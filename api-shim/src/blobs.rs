@@ -33,7 +33,17 @@ impl BlobStore {
         }
         let dir = target.parent().expect("blob paths have a folder");
         tokio::fs::create_dir_all(dir).await?;
-        tokio::fs::rename(file, &target).await?;
+        match tokio::fs::rename(file, &target).await {
+            // The upload area may sit on another disk: copy, sync, then take the name.
+            Err(e) if e.kind() == io::ErrorKind::CrossesDevices => {
+                let staging = target.with_extension(format!("staging{}", rand::random::<u32>()));
+                tokio::fs::copy(file, &staging).await?;
+                tokio::fs::File::open(&staging).await?.sync_all().await?;
+                tokio::fs::rename(&staging, &target).await?;
+                tokio::fs::remove_file(file).await?;
+            }
+            result => result?,
+        }
         // The rename is durable only once the folder is synced.
         tokio::fs::File::open(dir).await?.sync_all().await
     }

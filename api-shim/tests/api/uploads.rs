@@ -372,3 +372,69 @@ async fn l2_the_monthly_limit_and_the_free_quota_count_uploads_in_progress() {
     let response = phone.create_upload("3.jpg", 3_000, &sha256_hex(b"3")).await;
     assert_eq!(response.status(), StatusCode::CREATED);
 }
+
+/// Unmounts the small disk a test made, however the test ends.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    /// A 1 MiB tmpfs at `path`; `None` where this machine does not let the test mount one.
+    fn mount(path: &std::path::Path) -> Option<Self> {
+        std::fs::create_dir_all(path).unwrap();
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+            .arg(path)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        status.success().then(|| Self(path.to_owned()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_gets_a_clear_error_and_nothing_half_visible() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("full@example.jp").await;
+    let Some(_disk) = SmallDisk::mount(&app.state.config.data_dir.join("uploads")) else {
+        eprintln!(
+            "SKIPPED: mounting a small tmpfs needs root; the disk-full path was not exercised here"
+        );
+        return;
+    };
+    let bytes = photo(3 * 1024 * 1024);
+    let url = location(
+        &phone
+            .create_upload("big.jpg", bytes.len() as u64, &sha256_hex(&bytes))
+            .await,
+    );
+    let response = phone.patch(&url, 0, bytes.clone(), None).await;
+    expect_error(
+        response,
+        StatusCode::INSUFFICIENT_STORAGE,
+        ErrorCode::StorageFull,
+    )
+    .await;
+    assert_eq!(phone.offset(&url).await, Some(0), "nothing acknowledged");
+    assert_eq!(
+        phone.missing(&[sha256_hex(&bytes)]).await.len(),
+        1,
+        "nothing visible"
+    );
+    // Room again (the phone cancels): the next upload goes through.
+    phone
+        .request(Method::DELETE, &url)
+        .header("tus-resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    let small = photo(100_000);
+    assert_eq!(
+        phone.upload("small.jpg", &small).await.status(),
+        StatusCode::NO_CONTENT
+    );
+}
