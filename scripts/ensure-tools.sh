@@ -39,10 +39,11 @@ apt_install() { # installs the Debian packages given, once
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
 }
 
-# Media processing at run time: video posters and durations (ffmpeg), HEIC photos (heif-convert).
-if ! command -v ffprobe >/dev/null || ! command -v heif-convert >/dev/null; then
-  say "installing ffmpeg and libheif's tools"
-  apt_install ffmpeg libheif-examples
+# Media processing at run time: video posters and durations (ffmpeg), HEIC photos
+# (heif-convert), DNG photos (dcraw).
+if ! command -v ffprobe >/dev/null || ! command -v heif-convert >/dev/null || ! command -v dcraw >/dev/null; then
+  say "installing ffmpeg, libheif's tools and dcraw"
+  apt_install ffmpeg libheif-examples dcraw
 fi
 
 if [ "$what" = test ]; then

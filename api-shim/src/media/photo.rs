@@ -1,5 +1,6 @@
 //! Photos: shooting time and camera from EXIF, dimensions, a grid thumbnail and a preview
-//! (SPEC T3, T4). HEIC goes through libheif's `heif-convert`; the rest through `image`.
+//! (SPEC T3, T4). HEIC goes through libheif's `heif-convert`, DNG through `dcraw`; the rest
+//! through `image`.
 
 use std::{io::BufReader, path::Path, process::Command};
 
@@ -77,7 +78,19 @@ fn decode(name: &str, path: &Path, scratch: &Path) -> anyhow::Result<DynamicImag
             }
             decode_bytes(&bytes?)
         }
-        "dng" => bail!("DNG previews are not made yet"),
+        // Developed at full size, so the reported dimensions are the photo's own.
+        "dng" => {
+            let output = Command::new("timeout")
+                .args(["60", "dcraw", "-c", "-w"])
+                .arg(path)
+                .stderr(std::process::Stdio::null())
+                .output()
+                .context("running dcraw (Debian package dcraw)")?;
+            if !output.status.success() || output.stdout.is_empty() {
+                bail!("dcraw could not develop the file");
+            }
+            decode_bytes(&output.stdout)
+        }
         _ => {
             let mut reader = ImageReader::open(path)?.with_guessed_format()?;
             // The default limits refuse images that would need more than 512 MiB.

@@ -199,3 +199,66 @@ async fn pending_jobs_survive_a_restart() {
     let (status, ..) = media_of(&app, &sha256_hex(&photo)).await;
     assert_eq!(status, "done");
 }
+
+/// A small but real DNG (LinearRaw RGB, DNG 1.4), as a raw converter reads it.
+fn tiny_dng(width: u32, height: u32) -> Vec<u8> {
+    let pixels: Vec<u8> = (0..height)
+        .flat_map(|y| (0..width).flat_map(move |x| [(x * 4) as u8, (y * 5) as u8, 128]))
+        .collect();
+    let model = b"Hako Test\0";
+    let count = 13u16;
+    let data_at = 8 + 2 + u32::from(count) * 12 + 4;
+    let (bits_at, model_at) = (data_at, data_at + 6);
+    let pixels_at = model_at + model.len() as u32;
+    // (tag, type, count, value or offset); types: 1 BYTE, 2 ASCII, 3 SHORT, 4 LONG.
+    let entries: [(u16, u16, u32, [u8; 4]); 13] = [
+        (254, 4, 1, 0u32.to_le_bytes()),
+        (256, 4, 1, width.to_le_bytes()),
+        (257, 4, 1, height.to_le_bytes()),
+        (258, 3, 3, bits_at.to_le_bytes()),
+        (259, 3, 1, 1u32.to_le_bytes()),
+        (262, 3, 1, 34892u32.to_le_bytes()),
+        (273, 4, 1, pixels_at.to_le_bytes()),
+        (277, 3, 1, 3u32.to_le_bytes()),
+        (278, 4, 1, height.to_le_bytes()),
+        (279, 4, 1, (pixels.len() as u32).to_le_bytes()),
+        (284, 3, 1, 1u32.to_le_bytes()),
+        (50706, 1, 4, [1, 4, 0, 0]),
+        (50708, 2, model.len() as u32, model_at.to_le_bytes()),
+    ];
+    let mut out = b"II*\0".to_vec();
+    out.extend(8u32.to_le_bytes());
+    out.extend(count.to_le_bytes());
+    for (tag, kind, n, value) in entries {
+        out.extend(tag.to_le_bytes());
+        out.extend(kind.to_le_bytes());
+        out.extend(n.to_le_bytes());
+        out.extend(value);
+    }
+    out.extend(0u32.to_le_bytes());
+    out.extend([8u8, 0, 8, 0, 8, 0]);
+    out.extend(model);
+    out.extend(pixels);
+    out
+}
+
+#[tokio::test]
+async fn t4_dng_photos_get_a_thumbnail_too() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("raw@example.jp").await;
+    let dng = tiny_dng(640, 480);
+    assert_eq!(
+        phone.upload("RAW_0001.DNG", &dng).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let broken = dng[..200].to_vec();
+    phone.upload("RAW_0002.dng", &broken).await;
+    process_all(&app).await;
+    let (status, _, width, height, _, _, _, thumb) = media_of(&app, &sha256_hex(&dng)).await;
+    assert_eq!(
+        (status.as_str(), width, height, thumb),
+        ("done", Some(640), Some(480), true)
+    );
+    let (status, ..) = media_of(&app, &sha256_hex(&broken)).await;
+    assert_eq!(status, "failed");
+}
