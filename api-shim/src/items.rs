@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list))
         .routes(routes!(original))
         .routes(routes!(latest_backup))
+        .routes(routes!(picture))
 }
 
 fn room_number(room: u8) -> Result<u8, ApiError> {
@@ -156,6 +157,46 @@ async fn original(
             .await?
             .ok_or(ErrorCode::NotFound)?;
     serve_blob(&state, &sha256, &name, request).await
+}
+
+/// A thumbnail (~256 px) or preview (~1440 px) of a photo or video. The URL is keyed by the
+/// content's SHA-256, so it never changes and is cached for good; the caller must hold a file
+/// with that content.
+#[utoipa::path(get, path = "/api/v1/pictures/{sha256}/{size}", tag = "items",
+    security(("session_cookie" = []), ("device_token" = [])),
+    params(("sha256" = String, Path), ("size" = String, Path, description = "thumb | preview")),
+    responses(
+        (status = 200, description = "JPEG", content_type = "image/jpeg"),
+        (status = 404, description = "Not one of the caller's files, not made (yet), or undecodable", body = ErrorBody)))]
+async fn picture(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((sha256, size)): Path<(String, String)>,
+    request: Request,
+) -> ApiResult<Response> {
+    if !hako_protocol::valid_sha256_hex(&sha256) || !matches!(size.as_str(), "thumb" | "preview") {
+        return Err(ErrorCode::NotFound.into());
+    }
+    let owned: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM items WHERE user_id = ? AND sha256 = ?)")
+            .bind(caller.user_id)
+            .bind(&sha256)
+            .fetch_one(&state.db)
+            .await?;
+    let path = state.blobs.derived_path(&sha256, &size);
+    if !owned || !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    let mut response = ServeFile::new_with_mime(path, &mime::IMAGE_JPEG)
+        .oneshot(request)
+        .await
+        .map_err(|e| anyhow::anyhow!("serving a picture: {e}"))?
+        .map(Body::new);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    Ok(response)
 }
 
 /// The newest contacts (vCard), calendar (iCalendar) or call history (JSON) of a ROOM.

@@ -156,7 +156,8 @@ pub fn router(state: AppState) -> Router {
         )
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed) })
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
-        .layer(SetResponseHeaderLayer::overriding(
+        // API answers are not cached unless a handler says otherwise (pictures are immutable).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));

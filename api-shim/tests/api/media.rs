@@ -152,6 +152,38 @@ async fn t3_t4_photos_videos_heic_and_music_are_processed_after_upload() {
                 .exists()
     );
 
+    // Pictures are served at URLs keyed by content, cached for good, to the owner only.
+    let url = format!("/api/v1/pictures/{}/thumb", sha256_hex(&photo));
+    let response = phone.get(&url).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/jpeg");
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let thumb = image::load_from_memory(&response.bytes().await.unwrap()).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (256, 192));
+    let preview = phone
+        .get(&format!("/api/v1/pictures/{}/preview", sha256_hex(&photo)))
+        .await;
+    assert_eq!(preview.status(), StatusCode::OK);
+    let stranger = app.registered_phone("stranger@example.jp").await;
+    assert_eq!(stranger.get(&url).await.status(), StatusCode::NOT_FOUND);
+    let bogus = phone
+        .get(&format!("/api/v1/pictures/{}/huge", sha256_hex(&photo)))
+        .await;
+    assert_eq!(bogus.status(), StatusCode::NOT_FOUND);
+    let undecodable = phone
+        .get(&format!("/api/v1/pictures/{}/thumb", sha256_hex(&broken)))
+        .await;
+    assert_eq!(
+        undecodable.status(),
+        StatusCode::NOT_FOUND,
+        "the viewer shows its placeholder"
+    );
+
     let (status, _, width, height, _, _, _, thumb) = media_of(&app, &sha256_hex(&heic)).await;
     assert_eq!(
         (status.as_str(), width, height, thumb),

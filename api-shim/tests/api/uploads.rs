@@ -102,6 +102,30 @@ async fn a_chunk_with_a_wrong_checksum_is_discarded() {
         .await;
     assert_eq!(response.status().as_u16(), 460);
     assert_eq!(phone.offset(&url).await, Some(500), "offset unchanged");
+    // A checksum header without a digest, or with an algorithm we do not speak: refused too.
+    for header in ["sha256", "md5 AAAA", "sha256 !!!"] {
+        let response = phone
+            .request(Method::PATCH, &url)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-offset", "500")
+            .header("content-type", "application/offset+octet-stream")
+            .header("upload-checksum", header)
+            .body(bytes[500..].to_vec())
+            .send()
+            .await
+            .unwrap();
+        expect_error(
+            response,
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidUploadRequest,
+        )
+        .await;
+        assert_eq!(
+            phone.offset(&url).await,
+            Some(500),
+            "{header}: offset unchanged"
+        );
+    }
     let response = phone
         .patch(
             &url,
