@@ -15,6 +15,7 @@ pub mod error;
 pub mod items;
 pub mod mail;
 pub mod media;
+pub mod timeline;
 pub mod uploads;
 mod web;
 
@@ -102,6 +103,7 @@ impl AppState {
          (name = "account", description = "The signed-in account"),
          (name = "devices", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
          (name = "items", description = "Stored files and backups: lists and originals (SPEC D4, V9)"),
+         (name = "timeline", description = "The photo & video timeline of a ROOM (SPEC V4–V7)"),
          (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
          (name = "system", description = "Health and this document")),
 )]
@@ -139,6 +141,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(uploads::router())
         .merge(backups::router())
         .merge(items::router())
+        .merge(timeline::router())
         .split_for_parts()
 }
 

@@ -511,8 +511,8 @@ async fn finish(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     sqlx::query(
-        "INSERT INTO items (user_id, room, kind, sha256, size, name, created_at, uploaded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, room, sha256) DO NOTHING",
+        "INSERT INTO items (user_id, room, kind, sha256, size, name, created_at, uploaded_at, local_time)
+         VALUES (?, ?, ?, ?, ?, ?, ?7, ?, ?7 + 32400) ON CONFLICT (user_id, room, sha256) DO NOTHING",
     )
     .bind(upload.user_id)
     .bind(upload.room)

@@ -461,3 +461,72 @@ pub struct DeviceReport {
     /// Every file on the phone, by content.
     pub inventory: Vec<String>,
 }
+
+/// Which items the timeline shows (SPEC V6).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum TimelineFilter {
+    #[default]
+    All,
+    Photos,
+    Videos,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TimelineDay {
+    pub day: u8,
+    pub count: u32,
+}
+
+/// A month of the timeline with its per-day counts, newest day first.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TimelineMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub count: u32,
+    pub days: Vec<TimelineDay>,
+}
+
+/// Every month of a ROOM, newest first: enough to lay out the whole library (SPEC V4, V5).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Timeline {
+    pub total: u64,
+    pub months: Vec<TimelineMonth>,
+}
+
+/// Where an item lives, from the phone's last report (SPEC V7). Items only on the phone are
+/// not on the server, so they do not appear here.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Badge {
+    PhoneAndCloud,
+    CloudOnly,
+    Excluded,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TimelineItem {
+    pub id: i64,
+    pub kind: ItemKind,
+    /// Local shooting (or creation) time, `YYYY-MM-DDTHH:MM:SS`.
+    pub taken: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub duration_ms: Option<u64>,
+    pub badge: Badge,
+    /// Absent while processing, or when the file cannot be decoded (show a placeholder).
+    pub thumbnail_url: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TimelinePage {
+    pub items: Vec<TimelineItem>,
+    pub next_cursor: Option<String>,
+}

@@ -73,10 +73,11 @@ pub enum ErrorCode {
     InvalidUploadRequest,
     InvalidBackupFile,
     UnknownBackupKind,
+    InvalidQuery,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 39] = [
+    pub const ALL: [ErrorCode; 40] = [
         Self::InvalidJson,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
@@ -116,6 +117,7 @@ impl ErrorCode {
         Self::InvalidUploadRequest,
         Self::InvalidBackupFile,
         Self::UnknownBackupKind,
+        Self::InvalidQuery,
     ];
 
     /// The HTTP status that carries this code.
@@ -154,6 +156,7 @@ impl ErrorCode {
             InvalidUploadRequest => 400,
             InvalidBackupFile => 400,
             UnknownBackupKind => 404,
+            InvalidQuery => 400,
         }
     }
 
@@ -318,6 +321,10 @@ impl ErrorCode {
             UnknownBackupKind => (
                 "その種類のバックアップはありません（contacts・calendar・call_history）。",
                 "There is no such kind of backup (contacts, calendar, call_history).",
+            ),
+            InvalidQuery => (
+                "指定された条件の形式が正しくありません。ページを再読み込みしてください。",
+                "The query is not well-formed. Please reload the page.",
             ),
         }
     }

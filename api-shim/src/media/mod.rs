@@ -117,6 +117,13 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
             .bind(item_id)
             .execute(&state.db)
             .await?;
+            if let Some(taken_at) = found.taken_at {
+                sqlx::query("UPDATE items SET local_time = ? WHERE id = ?")
+                    .bind(taken_at + i64::from(found.utc_offset.unwrap_or(9 * 3600)))
+                    .bind(item_id)
+                    .execute(&state.db)
+                    .await?;
+            }
             tracing::debug!(
                 item_id,
                 ms = started.elapsed().as_millis() as u64,

@@ -8,4 +8,5 @@ mod helpers;
 mod items;
 mod media;
 mod server;
+mod timeline;
 mod uploads;

@@ -1,0 +1,251 @@
+//! The timeline of a ROOM (SPEC V4–V7): one small answer with every month and its per-day
+//! counts, and a month's items in cursor pages, newest first.
+
+use axum::extract::{Path, Query, State};
+use hako_protocol::{
+    Badge, ErrorBody, ErrorCode, ItemKind, ROOMS, Timeline, TimelineDay, TimelineFilter,
+    TimelineItem, TimelineMonth, TimelinePage,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    AppState,
+    access::Caller,
+    error::{ApiError, ApiJson, ApiResult},
+};
+
+const PAGE: i64 = 500;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(months))
+        .routes(routes!(month_items))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct TimelineQuery {
+    #[serde(default)]
+    filter: TimelineFilter,
+}
+
+/// The kinds a filter shows, as SQL values.
+fn kinds(filter: TimelineFilter) -> (&'static str, &'static str) {
+    match filter {
+        TimelineFilter::All => (ItemKind::Photo.as_str(), ItemKind::Video.as_str()),
+        TimelineFilter::Photos => (ItemKind::Photo.as_str(), ItemKind::Photo.as_str()),
+        TimelineFilter::Videos => (ItemKind::Video.as_str(), ItemKind::Video.as_str()),
+    }
+}
+
+fn room_number(room: u8) -> Result<u8, ApiError> {
+    if ROOMS.contains(&room) {
+        Ok(room)
+    } else {
+        Err(ErrorCode::RoomOutOfRange.into())
+    }
+}
+
+/// Every month of the ROOM with its per-day counts, newest first.
+#[utoipa::path(get, path = "/api/v1/rooms/{room}/timeline", tag = "timeline",
+    security(("session_cookie" = []), ("device_token" = [])),
+    params(("room" = u8, Path), TimelineQuery),
+    responses((status = 200, body = Timeline), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn months(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(room): Path<u8>,
+    Query(query): Query<TimelineQuery>,
+) -> ApiResult<ApiJson<Timeline>> {
+    let room = room_number(room)?;
+    let (a, b) = kinds(query.filter);
+    let days: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT strftime('%Y-%m-%d', local_time, 'unixepoch') AS day, COUNT(*) FROM items
+         WHERE user_id = ? AND room = ? AND kind IN (?, ?)
+         GROUP BY day ORDER BY day DESC",
+    )
+    .bind(caller.user_id)
+    .bind(room)
+    .bind(a)
+    .bind(b)
+    .fetch_all(&state.db)
+    .await?;
+    let mut months: Vec<TimelineMonth> = Vec::new();
+    let mut total = 0u64;
+    for (day, count) in days {
+        let (month, day_of_month) = (&day[..7], day[8..].parse().unwrap_or(1));
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        total += u64::from(count);
+        match months.last_mut() {
+            Some(last) if last.month == month => {
+                last.count += count;
+                last.days.push(TimelineDay {
+                    day: day_of_month,
+                    count,
+                });
+            }
+            _ => months.push(TimelineMonth {
+                month: month.to_owned(),
+                count,
+                days: vec![TimelineDay {
+                    day: day_of_month,
+                    count,
+                }],
+            }),
+        }
+    }
+    Ok(ApiJson(Timeline { total, months }))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct PageQuery {
+    #[serde(default)]
+    filter: TimelineFilter,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// Items per page, at most 500.
+    limit: Option<u32>,
+}
+
+/// Unix seconds of the first instant of `YYYY-MM` and of the month after it, in local time.
+fn month_bounds(month: &str) -> Option<(i64, i64)> {
+    let year: i32 = month.get(..4)?.parse().ok()?;
+    let number: u8 = month.get(5..7)?.parse().ok()?;
+    if month.len() != 7 || month.as_bytes()[4] != b'-' {
+        return None;
+    }
+    let start =
+        time::Date::from_calendar_date(year, time::Month::try_from(number).ok()?, 1).ok()?;
+    let next = if number == 12 {
+        time::Date::from_calendar_date(year + 1, time::Month::January, 1).ok()?
+    } else {
+        time::Date::from_calendar_date(year, time::Month::try_from(number + 1).ok()?, 1).ok()?
+    };
+    let unix = |d: time::Date| d.midnight().assume_utc().unix_timestamp();
+    Some((unix(start), unix(next)))
+}
+
+type PageRow = (
+    i64,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<bool>,
+    bool,
+    bool,
+);
+
+/// One page of a month's items, newest first.
+#[utoipa::path(get, path = "/api/v1/rooms/{room}/timeline/{month}", tag = "timeline",
+    security(("session_cookie" = []), ("device_token" = [])),
+    params(("room" = u8, Path), ("month" = String, Path, description = "YYYY-MM"), PageQuery),
+    responses((status = 200, body = TimelinePage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn month_items(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((room, month)): Path<(u8, String)>,
+    Query(query): Query<PageQuery>,
+) -> ApiResult<ApiJson<TimelinePage>> {
+    let room = room_number(room)?;
+    let (start, end) = month_bounds(&month).ok_or(ErrorCode::NotFound)?;
+    let (after_time, after_id) = match query.cursor.as_deref() {
+        Some(cursor) => {
+            let (t, id) = cursor.split_once(':').ok_or(ErrorCode::InvalidQuery)?;
+            (
+                t.parse::<i64>().map_err(|_| ErrorCode::InvalidQuery)?,
+                id.parse::<i64>().map_err(|_| ErrorCode::InvalidQuery)?,
+            )
+        }
+        None => (end, i64::MAX),
+    };
+    let (a, b) = kinds(query.filter);
+    let page = query.limit.map_or(PAGE, |l| i64::from(l).clamp(1, PAGE));
+    let rows: Vec<PageRow> = sqlx::query_as(
+        "SELECT i.id, i.kind, i.local_time, i.sha256, m.width, m.height, m.duration_ms, m.has_thumb,
+                EXISTS (SELECT 1 FROM inventory v WHERE v.user_id = i.user_id AND v.room = i.room AND v.sha256 = i.sha256),
+                EXISTS (SELECT 1 FROM exclusions x WHERE x.user_id = i.user_id AND x.room = i.room AND x.sha256 = i.sha256)
+         FROM items i LEFT JOIN media m ON m.item_id = i.id
+         WHERE i.user_id = ? AND i.room = ? AND i.kind IN (?, ?)
+           AND i.local_time >= ? AND (i.local_time, i.id) < (?, ?)
+         ORDER BY i.local_time DESC, i.id DESC LIMIT ?",
+    )
+    .bind(caller.user_id)
+    .bind(room)
+    .bind(a)
+    .bind(b)
+    .bind(start)
+    .bind(after_time)
+    .bind(after_id)
+    .bind(page + 1)
+    .fetch_all(&state.db)
+    .await?;
+    let more = rows.len() as i64 > page;
+    let mut next_cursor = None;
+    let items = rows
+        .into_iter()
+        .take(page as usize)
+        .map(
+            |(id, kind, local, sha256, width, height, duration, thumb, on_phone, excluded)| {
+                next_cursor = Some(format!("{local}:{id}"));
+                TimelineItem {
+                    id,
+                    kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Photo),
+                    taken: time::OffsetDateTime::from_unix_timestamp(local)
+                        .map(|t| {
+                            format!(
+                                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                                t.year(),
+                                u8::from(t.month()),
+                                t.day(),
+                                t.hour(),
+                                t.minute(),
+                                t.second()
+                            )
+                        })
+                        .unwrap_or_default(),
+                    width: width.and_then(|w| u32::try_from(w).ok()),
+                    height: height.and_then(|h| u32::try_from(h).ok()),
+                    duration_ms: duration.and_then(|d| u64::try_from(d).ok()),
+                    badge: if excluded {
+                        Badge::Excluded
+                    } else if on_phone {
+                        Badge::PhoneAndCloud
+                    } else {
+                        Badge::CloudOnly
+                    },
+                    thumbnail_url: thumb
+                        .unwrap_or(false)
+                        .then(|| format!("/api/v1/pictures/{sha256}/thumb")),
+                }
+            },
+        )
+        .collect();
+    Ok(ApiJson(TimelinePage {
+        items,
+        next_cursor: if more { next_cursor } else { None },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_bounded_by_their_first_days() {
+        assert_eq!(
+            month_bounds("2024-02"),
+            Some((1_706_745_600, 1_709_251_200))
+        );
+        assert_eq!(
+            month_bounds("2023-12").map(|(_, end)| end),
+            Some(1_704_067_200)
+        );
+        for bad in ["2024-13", "2024-2", "24-02", "2024/02", "2024-02-01", ""] {
+            assert_eq!(month_bounds(bad), None, "{bad}");
+        }
+    }
+}

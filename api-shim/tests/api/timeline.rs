@@ -1,0 +1,131 @@
+//! The timeline API (SPEC V4–V7): months with per-day counts, month pages with a cursor.
+
+use hako_api_shim::media::exif_writer::with_exif;
+use hako_protocol::{Badge, ErrorCode, Timeline, TimelinePage};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+
+fn photo_taken(i: u32, taken: &str) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8, y as u8, i as u8]));
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 80)
+        .encode_image(&image)
+        .unwrap();
+    with_exif(&bytes, "Hako", "Test", taken, "+09:00")
+}
+
+#[tokio::test]
+async fn v4_months_and_days_newest_first_with_pages_and_badges() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("timeline@example.jp").await;
+    let shots = [
+        "2024:08:15 09:00:00",
+        "2024:08:15 21:00:00",
+        "2024:08:01 00:30:00", // 2024-07-31 15:30 UTC: still August 1st in Japan
+        "2023:12:31 23:59:00",
+        "2023:12:31 12:00:00",
+    ];
+    let mut hashes = Vec::new();
+    for (i, taken) in shots.iter().enumerate() {
+        let bytes = photo_taken(i as u32, taken);
+        hashes.push(sha256_hex(&bytes));
+        assert_eq!(
+            phone.upload(&format!("IMG_{i}.jpg"), &bytes).await.status(),
+            StatusCode::NO_CONTENT
+        );
+    }
+    phone
+        .upload("doc.pdf", b"%PDF-1.4 not in the timeline")
+        .await;
+    while hako_api_shim::media::process_next(&app.state)
+        .await
+        .unwrap()
+    {}
+
+    let timeline: Timeline = phone
+        .get("/api/v1/rooms/1/timeline")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(timeline.total, 5);
+    let shape: Vec<String> = timeline
+        .months
+        .iter()
+        .map(|m| {
+            let days: Vec<String> = m
+                .days
+                .iter()
+                .map(|d| format!("{}:{}", d.day, d.count))
+                .collect();
+            format!("{} {} [{}]", m.month, m.count, days.join(" "))
+        })
+        .collect();
+    assert_eq!(shape, vec!["2024-08 3 [15:2 1:1]", "2023-12 2 [31:2]"]);
+    let videos: Timeline = phone
+        .get("/api/v1/rooms/1/timeline?filter=videos")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(videos.total, 0);
+
+    // The phone reported only the first photo as still on it, and excluded the second.
+    phone.post("/api/v1/device/report", json!({"name": "p", "model": "m", "free_bytes": 0, "total_bytes": 0, "inventory": [hashes[0]]})).await;
+    phone
+        .request(reqwest::Method::PUT, "/api/v1/device/exclusions")
+        .json(&json!({"sha256": [hashes[1]], "excluded": true}))
+        .send()
+        .await
+        .unwrap();
+
+    let first: TimelinePage = phone
+        .get("/api/v1/rooms/1/timeline/2024-08?limit=2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let taken: Vec<&str> = first.items.iter().map(|i| i.taken.as_str()).collect();
+    assert_eq!(taken, vec!["2024-08-15T21:00:00", "2024-08-15T09:00:00"]);
+    assert_eq!(first.items[0].badge, Badge::Excluded);
+    assert_eq!(first.items[1].badge, Badge::PhoneAndCloud);
+    assert_eq!(
+        (first.items[1].width, first.items[1].height),
+        (Some(40), Some(30))
+    );
+    let thumb = first.items[1].thumbnail_url.clone().unwrap();
+    assert_eq!(phone.get(&thumb).await.status(), StatusCode::OK);
+    let cursor = first.next_cursor.unwrap();
+    let rest: TimelinePage = phone
+        .get(&format!(
+            "/api/v1/rooms/1/timeline/2024-08?limit=2&cursor={cursor}"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rest.items.len(), 1);
+    assert_eq!(rest.items[0].taken, "2024-08-01T00:30:00");
+    assert_eq!(rest.items[0].badge, Badge::CloudOnly);
+    assert_eq!(rest.next_cursor, None);
+
+    let bad = phone
+        .get("/api/v1/rooms/1/timeline/2024-08?cursor=nonsense")
+        .await;
+    expect_error(bad, StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery).await;
+    let bad = phone.get("/api/v1/rooms/1/timeline/2024-13").await;
+    expect_error(bad, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    let stranger = app.registered_phone("nosy@example.jp").await;
+    let theirs: Timeline = stranger
+        .get("/api/v1/rooms/1/timeline")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs.total, 0,
+        "another account sees its own (empty) ROOM 1"
+    );
+}
