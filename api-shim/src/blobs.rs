@@ -85,9 +85,15 @@ impl BlobStore {
                     .fetch_one(db)
                     .await?;
             if !used {
-                match tokio::fs::remove_file(self.path(sha)).await {
-                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
-                    _ => {}
+                for path in [
+                    self.path(sha),
+                    self.derived_path(sha, "thumb"),
+                    self.derived_path(sha, "preview"),
+                ] {
+                    match tokio::fs::remove_file(path).await {
+                        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+                        _ => {}
+                    }
                 }
             }
         }

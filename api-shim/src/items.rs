@@ -28,6 +28,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(original))
         .routes(routes!(latest_backup))
         .routes(routes!(picture))
+        .routes(routes!(item_thumbnail))
+        .routes(routes!(item_preview))
+        .routes(routes!(delete_item))
 }
 
 fn room_number(room: u8) -> Result<u8, ApiError> {
@@ -183,8 +186,21 @@ async fn picture(
             .bind(&sha256)
             .fetch_one(&state.db)
             .await?;
-    let path = state.blobs.derived_path(&sha256, &size);
-    if !owned || !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+    if !owned {
+        return Err(ErrorCode::NotFound.into());
+    }
+    serve_picture(&state, &sha256, &size, request).await
+}
+
+/// A derived JPEG, cached for good: its URL names its content.
+async fn serve_picture(
+    state: &AppState,
+    sha256: &str,
+    size: &str,
+    request: Request,
+) -> ApiResult<Response> {
+    let path = state.blobs.derived_path(sha256, size);
+    if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Err(ErrorCode::NotFound.into());
     }
     let mut response = ServeFile::new_with_mime(path, &mime::IMAGE_JPEG)
@@ -197,6 +213,68 @@ async fn picture(
         HeaderValue::from_static("private, max-age=31536000, immutable"),
     );
     Ok(response)
+}
+
+async fn owned_sha256(state: &AppState, caller: &Caller, id: i64) -> ApiResult<String> {
+    Ok(
+        sqlx::query_scalar("SELECT sha256 FROM items WHERE id = ? AND user_id = ?")
+            .bind(id)
+            .bind(caller.user_id)
+            .fetch_optional(&state.db)
+            .await?
+            .ok_or(ErrorCode::NotFound)?,
+    )
+}
+
+/// The item's grid thumbnail (~256 px).
+#[utoipa::path(get, path = "/api/v1/items/{id}/thumbnail", tag = "items",
+    security(("session_cookie" = []), ("device_token" = [])), params(("id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+async fn item_thumbnail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    request: Request,
+) -> ApiResult<Response> {
+    let sha256 = owned_sha256(&state, &caller, id).await?;
+    serve_picture(&state, &sha256, "thumb", request).await
+}
+
+/// The item's preview for the photo view (~1440 px).
+#[utoipa::path(get, path = "/api/v1/items/{id}/preview", tag = "items",
+    security(("session_cookie" = []), ("device_token" = [])), params(("id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+async fn item_preview(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    request: Request,
+) -> ApiResult<Response> {
+    let sha256 = owned_sha256(&state, &caller, id).await?;
+    serve_picture(&state, &sha256, "preview", request).await
+}
+
+/// Deletes a file from the server (SPEC V10); the phone's own copy is not touched.
+#[utoipa::path(delete, path = "/api/v1/items/{id}", tag = "items",
+    security(("session_cookie" = []), ("device_token" = [])), params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+async fn delete_item(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::http::StatusCode> {
+    let sha256: String =
+        sqlx::query_scalar("DELETE FROM items WHERE id = ? AND user_id = ? RETURNING sha256")
+            .bind(id)
+            .bind(caller.user_id)
+            .fetch_optional(&state.db)
+            .await?
+            .ok_or(ErrorCode::NotFound)?;
+    state
+        .blobs
+        .remove_unreferenced(&state.db, &[sha256])
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// The newest contacts (vCard), calendar (iCalendar) or call history (JSON) of a ROOM.

@@ -146,3 +146,75 @@ async fn d4_the_latest_contacts_come_back_as_one_vcard() {
     );
     assert!(latest.text().await.unwrap().contains("FN:二"));
 }
+
+#[tokio::test]
+async fn v10_a_deleted_photo_is_gone_with_its_pictures_and_counts() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("delete@example.jp").await;
+    let image = image::RgbImage::from_fn(64, 48, |x, _| image::Rgb([x as u8, 0, 0]));
+    let mut photo = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut photo, 80)
+        .encode_image(&image)
+        .unwrap();
+    phone.upload("IMG_1.jpg", &photo).await;
+    while hako_api_shim::media::process_next(&app.state)
+        .await
+        .unwrap()
+    {}
+    let id = page(&phone, "").await.items[0].id;
+    for picture in ["thumbnail", "preview"] {
+        let response = phone.get(&format!("/api/v1/items/{id}/{picture}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{picture}");
+    }
+
+    let stranger = app.registered_phone("vandal@example.jp").await;
+    let response = stranger
+        .request(reqwest::Method::DELETE, &format!("/api/v1/items/{id}"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    let thumb = stranger.get(&format!("/api/v1/items/{id}/thumbnail")).await;
+    assert_eq!(thumb.status(), StatusCode::NOT_FOUND);
+
+    // The owner deletes it from the web viewer.
+    let web = app.client();
+    app.post(
+        &web,
+        "/api/v1/auth/signin",
+        json!({"email": "delete@example.jp", "password": PASSWORD}),
+    )
+    .await;
+    let response = web
+        .delete(app.url(&format!("/api/v1/items/{id}")))
+        .header("origin", &app.base)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let timeline: hako_protocol::Timeline = phone
+        .get("/api/v1/rooms/1/timeline")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(timeline.total, 0);
+    let sha = sha256_hex(&photo);
+    assert!(!app.state.blobs.path(&sha).exists());
+    assert!(!app.state.blobs.derived_path(&sha, "thumb").exists());
+    let again = phone
+        .request(reqwest::Method::DELETE, &format!("/api/v1/items/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    // A cross-site delete is refused.
+    let response = web
+        .delete(app.url(&format!("/api/v1/items/{id}")))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, StatusCode::FORBIDDEN, ErrorCode::CrossSiteRequest).await;
+}
