@@ -3,7 +3,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use hako_protocol::{
-    CodeSent, Credentials, ErrorBody, Me, PasswordResetRequest, PasswordResetVerify, VerifyCode,
+    CodeSent, Credentials, ErrorBody, Me, PasswordResetRequest, PasswordResetVerify, Rooms,
+    Timeline, TimelinePage, VerifyCode,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -70,4 +71,33 @@ pub async fn request_password_reset(request: &PasswordResetRequest) -> ApiResult
 
 pub async fn reset_password(request: &PasswordResetVerify) -> ApiResult<Me> {
     post("/api/v1/auth/password-reset/verify", request).await
+}
+
+pub async fn rooms() -> ApiResult<Rooms> {
+    json(send(Request::get("/api/v1/rooms")).await?).await
+}
+
+pub async fn timeline(room: u8) -> ApiResult<Timeline> {
+    json(send(Request::get(&format!("/api/v1/rooms/{room}/timeline"))).await?).await
+}
+
+/// All items of a month, page after page.
+pub async fn month(room: u8, month: &str) -> ApiResult<TimelinePage> {
+    let mut all = TimelinePage {
+        items: Vec::new(),
+        next_cursor: None,
+    };
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("/api/v1/rooms/{room}/timeline/{month}");
+        if let Some(cursor) = &cursor {
+            url.push_str(&format!("?cursor={cursor}"));
+        }
+        let page: TimelinePage = json(send(Request::get(&url)).await?).await?;
+        all.items.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(all),
+        }
+    }
 }

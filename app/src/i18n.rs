@@ -58,6 +58,10 @@ pub struct Texts {
     pub library_empty_title: &'static str,
     pub library_empty_body: &'static str,
     pub loading: &'static str,
+    pub room_label: &'static str,
+    pub room_empty: &'static str,
+    pub photo_alt: &'static str,
+    pub no_thumbnail: &'static str,
     pub not_found: &'static str,
     pub go_home: &'static str,
 }
@@ -114,6 +118,10 @@ pub const JA: Texts = Texts {
     library_empty_title: "まだ何もありません",
     library_empty_body: "スマホのアプリからバックアップすると、ここに表示されます。",
     loading: "読み込み中…",
+    room_label: "表示する ROOM",
+    room_empty: "空き",
+    photo_alt: "写真",
+    no_thumbnail: "プレビューなし",
     not_found: "ページが見つかりません。",
     go_home: "トップへ戻る",
 };
@@ -170,6 +178,10 @@ pub const EN: Texts = Texts {
     library_empty_title: "Nothing here yet",
     library_empty_body: "Back up from the phone app and it appears here.",
     loading: "Loading…",
+    room_label: "ROOM to show",
+    room_empty: "free",
+    photo_alt: "Photo",
+    no_thumbnail: "No preview",
     not_found: "Page not found.",
     go_home: "Back to the start",
 };
@@ -241,4 +253,30 @@ pub fn use_i18n() -> I18n {
 
 fn local_storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
+}
+
+/// 「2024年8月15日（木）」 / "Thu, Aug 15, 2024" (UI.md).
+pub fn day_heading(lang: Lang, year: i32, month: u8, day: u8) -> String {
+    const JA_DAYS: [&str; 7] = ["日", "月", "火", "水", "木", "金", "土"];
+    const EN_DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const EN_MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let weekday = weekday(year, month, day);
+    match lang {
+        Lang::Ja => format!("{year}年{month}月{day}日（{}）", JA_DAYS[weekday]),
+        Lang::En => format!(
+            "{}, {} {day}, {year}",
+            EN_DAYS[weekday],
+            EN_MONTHS[usize::from(month.clamp(1, 12)) - 1]
+        ),
+    }
+}
+
+/// 0 = Sunday (Sakamoto's method).
+fn weekday(year: i32, month: u8, day: u8) -> usize {
+    const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if month < 3 { year - 1 } else { year };
+    let m = usize::from(month.clamp(1, 12)) - 1;
+    ((y + y / 4 - y / 100 + y / 400 + T[m] + i32::from(day)).rem_euclid(7)) as usize
 }

@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(rooms))
+        .routes(routes!(account_rooms))
         .routes(routes!(register))
         .routes(routes!(missing))
         .merge(phone_state::router())
@@ -93,21 +94,38 @@ async fn logout(State(state): State<AppState>, device: CurrentDevice) -> ApiResu
 #[utoipa::path(get, path = "/api/v1/device/rooms", tag = "devices", security(("device_token" = [])),
     responses((status = 200, body = Rooms), (status = 401, body = ErrorBody)))]
 async fn rooms(State(state): State<AppState>, device: CurrentDevice) -> ApiResult<ApiJson<Rooms>> {
-    Ok(ApiJson(rooms_of(&state, &device).await?))
+    Ok(ApiJson(
+        rooms_of(&state, device.user_id, Some(device.id)).await?,
+    ))
 }
 
-pub async fn rooms_of(state: &AppState, device: &CurrentDevice) -> Result<Rooms, ApiError> {
+/// The account's ROOMs, as the web viewer's ROOM menu shows them (SPEC V15).
+#[utoipa::path(get, path = "/api/v1/rooms", tag = "timeline", security(("session_cookie" = []), ("device_token" = [])),
+    responses((status = 200, body = Rooms), (status = 401, body = ErrorBody)))]
+async fn account_rooms(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+) -> ApiResult<ApiJson<Rooms>> {
+    let device_id = caller.device.as_ref().map(|d| d.id);
+    Ok(ApiJson(rooms_of(&state, caller.user_id, device_id).await?))
+}
+
+pub async fn rooms_of(
+    state: &AppState,
+    user_id: i64,
+    device_id: Option<i64>,
+) -> Result<Rooms, ApiError> {
     let phones: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
         "SELECT r.room, d.id, d.name, d.os, d.model FROM rooms r JOIN devices d ON d.id = r.device_id
          WHERE r.user_id = ?",
     )
-    .bind(device.user_id)
+    .bind(user_id)
     .fetch_all(&state.db)
     .await?;
     let totals: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT room, COUNT(*), COALESCE(SUM(size), 0) FROM items WHERE user_id = ? GROUP BY room",
     )
-    .bind(device.user_id)
+    .bind(user_id)
     .fetch_all(&state.db)
     .await?;
     let mut this_phone_room = None;
@@ -115,7 +133,7 @@ pub async fn rooms_of(state: &AppState, device: &CurrentDevice) -> Result<Rooms,
         .map(|room| {
             let phone = phones.iter().find(|(r, ..)| *r == i64::from(room)).map(
                 |(_, id, name, os, model)| {
-                    if *id == device.id {
+                    if Some(*id) == device_id {
                         this_phone_room = Some(room);
                     }
                     RoomPhone {
@@ -162,7 +180,9 @@ async fn register(
         return Err(ErrorCode::RoomOutOfRange.into());
     }
     if device.room == Some(body.room) {
-        return Ok(ApiJson(rooms_of(&state, &device).await?));
+        return Ok(ApiJson(
+            rooms_of(&state, device.user_id, Some(device.id)).await?,
+        ));
     }
     let mut tx = state.db.begin().await?;
     let occupant: Option<i64> =
@@ -233,9 +253,9 @@ async fn register(
     .await?;
     tx.commit().await?;
     state.blobs.remove_unreferenced(&state.db, &wiped).await?;
-    let mut device = device;
-    device.room = Some(body.room);
-    Ok(ApiJson(rooms_of(&state, &device).await?))
+    Ok(ApiJson(
+        rooms_of(&state, device.user_id, Some(device.id)).await?,
+    ))
 }
 
 /// Which of these SHA-256s this phone's ROOM does not hold yet, so nothing is sent twice.
