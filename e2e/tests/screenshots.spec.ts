@@ -34,5 +34,5 @@ test('the sign-up journey and the library', async ({ page, email, readCode }, in
   await page.getByTestId('signup-done-continue').click();
   await page.getByTestId('account-menu-button').click();
   await expect(page.getByTestId('account-menu')).toBeVisible();
-  await page.screenshot({ path: shot('library', p) });
+  await page.screenshot({ path: shot('account-menu', p) });
 });
