@@ -61,7 +61,7 @@ async fn months(
     let room = room_number(room)?;
     let (a, b) = kinds(query.filter);
     let days: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT strftime('%Y-%m-%d', local_time, 'unixepoch') AS day, COUNT(*) FROM items
+        "SELECT day, SUM(count) FROM day_counts
          WHERE user_id = ? AND room = ? AND kind IN (?, ?)
          GROUP BY day ORDER BY day DESC",
     )
