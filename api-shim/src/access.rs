@@ -5,7 +5,7 @@ use axum::{
     extract::FromRequestParts,
     http::{header::AUTHORIZATION, request::Parts},
 };
-use hako_protocol::ErrorCode;
+use hako_protocol::{ErrorCode, ROOMS};
 
 use crate::{AppState, auth::session::CurrentUser, devices::token::CurrentDevice, error::ApiError};
 
@@ -34,5 +34,14 @@ impl FromRequestParts<AppState> for Caller {
             user_id: user.id,
             device: None,
         })
+    }
+}
+
+/// A ROOM number from a path, 1 to 3.
+pub fn room_number(room: u8) -> Result<u8, ApiError> {
+    if ROOMS.contains(&room) {
+        Ok(room)
+    } else {
+        Err(ErrorCode::RoomOutOfRange.into())
     }
 }

@@ -7,7 +7,7 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use hako_protocol::{BackupKind, ErrorBody, ErrorCode, ItemKind, ItemPage, ROOMS, StoredItem};
+use hako_protocol::{BackupKind, ErrorBody, ErrorCode, ItemKind, ItemPage, StoredItem};
 use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -16,8 +16,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    access::Caller,
-    error::{ApiError, ApiJson, ApiResult},
+    access::{Caller, room_number},
+    error::{ApiJson, ApiResult},
 };
 
 const PAGE: i64 = 1000;
@@ -31,14 +31,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(item_thumbnail))
         .routes(routes!(item_preview))
         .routes(routes!(delete_item))
-}
-
-fn room_number(room: u8) -> Result<u8, ApiError> {
-    if ROOMS.contains(&room) {
-        Ok(room)
-    } else {
-        Err(ErrorCode::RoomOutOfRange.into())
-    }
 }
 
 #[derive(Deserialize, IntoParams)]

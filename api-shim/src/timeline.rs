@@ -3,8 +3,8 @@
 
 use axum::extract::{Path, Query, State};
 use hako_protocol::{
-    Badge, ErrorBody, ErrorCode, ItemKind, ROOMS, Timeline, TimelineDay, TimelineFilter,
-    TimelineItem, TimelineMonth, TimelinePage,
+    Badge, ErrorBody, ErrorCode, ItemKind, Timeline, TimelineDay, TimelineFilter, TimelineItem,
+    TimelineMonth, TimelinePage,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -12,8 +12,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    access::Caller,
-    error::{ApiError, ApiJson, ApiResult},
+    access::{Caller, room_number},
+    error::{ApiJson, ApiResult},
 };
 
 const PAGE: i64 = 500;
@@ -36,14 +36,6 @@ fn kinds(filter: TimelineFilter) -> (&'static str, &'static str) {
         TimelineFilter::All => (ItemKind::Photo.as_str(), ItemKind::Video.as_str()),
         TimelineFilter::Photos => (ItemKind::Photo.as_str(), ItemKind::Photo.as_str()),
         TimelineFilter::Videos => (ItemKind::Video.as_str(), ItemKind::Video.as_str()),
-    }
-}
-
-fn room_number(room: u8) -> Result<u8, ApiError> {
-    if ROOMS.contains(&room) {
-        Ok(room)
-    } else {
-        Err(ErrorCode::RoomOutOfRange.into())
     }
 }
 
