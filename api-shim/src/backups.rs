@@ -28,12 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 pub fn parse_kind(kind: &str) -> Result<BackupKind, ApiError> {
-    match kind {
-        "contacts" => Ok(BackupKind::Contacts),
-        "calendar" => Ok(BackupKind::Calendar),
-        "call_history" => Ok(BackupKind::CallHistory),
-        _ => Err(ErrorCode::UnknownBackupKind.into()),
-    }
+    BackupKind::parse(kind).ok_or_else(|| ErrorCode::UnknownBackupKind.into())
 }
 
 /// How many entries the file holds, or why it is not a file of that kind.

@@ -7,7 +7,7 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use hako_protocol::{BackupKind, ErrorBody, ErrorCode, ItemKind, ItemPage, StoredItem};
+use hako_protocol::{ErrorBody, ErrorCode, ItemKind, ItemPage, StoredItem};
 use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -100,6 +100,19 @@ fn attachment(name: &str) -> HeaderValue {
         .expect("percent-encoded ASCII is a valid header")
 }
 
+/// A file with Range, If-Modified-Since and HEAD handled by tower-http.
+async fn serve_file(
+    path: std::path::PathBuf,
+    mime: &mime::Mime,
+    request: Request,
+) -> ApiResult<Response> {
+    let response = ServeFile::new_with_mime(&path, mime)
+        .oneshot(request)
+        .await
+        .map_err(|e| anyhow::anyhow!("serving {}: {e}", path.display()))?;
+    Ok(response.map(Body::new))
+}
+
 /// Serves a stored blob with Range support, as an attachment.
 async fn serve_blob(
     state: &AppState,
@@ -108,11 +121,7 @@ async fn serve_blob(
     request: Request,
 ) -> ApiResult<Response> {
     let mime = mime_guess::from_path(name).first_or_octet_stream();
-    let mut response = ServeFile::new_with_mime(state.blobs.path(sha256), &mime)
-        .oneshot(request)
-        .await
-        .map_err(|e| anyhow::anyhow!("serving {sha256}: {e}"))?
-        .map(Body::new);
+    let mut response = serve_file(state.blobs.path(sha256), &mime, request).await?;
     if response.status() == axum::http::StatusCode::NOT_FOUND {
         return Err(anyhow::anyhow!("blob {sha256} of a listed item is missing").into());
     }
@@ -195,11 +204,7 @@ async fn serve_picture(
     if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Err(ErrorCode::NotFound.into());
     }
-    let mut response = ServeFile::new_with_mime(path, &mime::IMAGE_JPEG)
-        .oneshot(request)
-        .await
-        .map_err(|e| anyhow::anyhow!("serving a picture: {e}"))?
-        .map(Body::new);
+    let mut response = serve_file(path, &mime::IMAGE_JPEG, request).await?;
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, max-age=31536000, immutable"),
@@ -292,12 +297,7 @@ async fn latest_backup(
     .fetch_optional(&state.db)
     .await?
     .ok_or(ErrorCode::NotFound)?;
-    let name = match kind {
-        BackupKind::Contacts => "contacts.vcf",
-        BackupKind::Calendar => "calendar.ics",
-        BackupKind::CallHistory => "call_history.json",
-    };
-    serve_blob(&state, &sha256, name, request)
+    serve_blob(&state, &sha256, kind.file_name(), request)
         .await
         .map(IntoResponse::into_response)
 }

@@ -155,6 +155,11 @@ fn parse_metadata(header: Option<&str>) -> Result<Metadata, ApiError> {
     })
 }
 
+/// When an upload touched at `now` expires if nothing more happens.
+fn expiry_after(state: &AppState, now: i64) -> i64 {
+    now + i64::try_from(state.config.limits.upload_expiry_hours * 3600).unwrap_or(i64::MAX / 2)
+}
+
 fn month_of(unix: i64) -> String {
     let t =
         time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
@@ -247,7 +252,7 @@ async fn create(
         .await
         .map_err(anyhow::Error::from)?;
     tokio::fs::File::create(&path).await.map_err(io_error)?;
-    let expires_at = now + i64::try_from(limits.upload_expiry_hours * 3600).unwrap_or(i64::MAX / 2);
+    let expires_at = expiry_after(state, now);
     sqlx::query(
         "INSERT INTO uploads (id, user_id, device_id, room, kind, name, sha256, length, offset,
                               hash_state, file_created_at, expires_at)
@@ -471,8 +476,7 @@ async fn append(
     file.sync_data().await.map_err(io_error)?;
     drop(file);
     let offset = upload.offset + written;
-    let expires_at = state.clock.now()
-        + i64::try_from(state.config.limits.upload_expiry_hours * 3600).unwrap_or(i64::MAX / 2);
+    let expires_at = expiry_after(state, state.clock.now());
     if offset == upload.length {
         finish(state, upload, hasher, &path).await?;
     } else {

@@ -86,11 +86,7 @@ pub async fn run(
         BackupKind::CallHistory,
     ] {
         if wanted(Kind::Data(kind)) && kind.allowed_on(client.os) {
-            let name = match kind {
-                BackupKind::Contacts => "contacts.vcf",
-                BackupKind::Calendar => "calendar.ics",
-                BackupKind::CallHistory => "call_history.json",
-            };
+            let name = kind.file_name();
             if let Some(body) = client.latest_backup(room, kind).await? {
                 std::fs::write(dir.join(name), body)?;
                 println!("{}: {}", text.backup_name(kind), dir.join(name).display());

@@ -237,6 +237,22 @@ pub enum BackupKind {
 }
 
 impl BackupKind {
+    pub const ALL: [BackupKind; 3] = [Self::Contacts, Self::Calendar, Self::CallHistory];
+
+    /// The inverse of [`BackupKind::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The file a restore writes it to.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Contacts => "contacts.vcf",
+            Self::Calendar => "calendar.ics",
+            Self::CallHistory => "call_history.json",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Contacts => "contacts",

@@ -6,6 +6,7 @@ pub mod codes;
 pub mod password;
 pub mod session;
 pub mod throttle;
+pub mod tokens;
 
 use std::net::{IpAddr, SocketAddr};
 

@@ -1,23 +1,17 @@
 //! Web sessions: a random token in an HttpOnly, SameSite=Lax cookie; the server keeps only
 //! its SHA-256, with idle and absolute timeouts.
 
+use super::tokens::{new_token, token_hash};
+use crate::{AppState, error::ApiError};
 use axum::{
     extract::FromRequestParts,
     http::{HeaderMap, header, request::Parts},
 };
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use hako_protocol::{ErrorCode, Me, MemberType};
-use sha2::{Digest, Sha256};
-
-use crate::{AppState, error::ApiError};
 
 pub const COOKIE_NAME: &str = "hako_session";
 /// Writing `last_seen_at` on every request would turn every read into a write.
 const TOUCH_AFTER_SECS: i64 = 60;
-
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
 
 /// The session token the request carries, if any.
 pub fn token_from(headers: &HeaderMap) -> Option<String> {
@@ -42,11 +36,11 @@ pub async fn start(
         end(state, old).await?;
     }
     let now = state.clock.now();
-    let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let (token, hash) = new_token();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
     )
-    .bind(token_hash(&token))
+    .bind(hash)
     .bind(user_id)
     .bind(now)
     .bind(now)

@@ -53,7 +53,7 @@ async fn login(
         password: body.password,
     };
     let user_id = accounts::sign_in(&state, credentials, &ip.to_string()).await?;
-    let (device_token, hash) = token::new_token();
+    let (device_token, hash) = crate::auth::tokens::new_token();
     let now = state.clock.now();
     let os = serde_json::to_value(body.os)
         .ok()
@@ -258,6 +258,15 @@ async fn register(
     ))
 }
 
+/// Every value is a lower-case hex SHA-256, or the request is refused.
+fn check_hashes(hashes: &[String]) -> Result<(), ApiError> {
+    if hashes.iter().all(|h| valid_sha256_hex(h)) {
+        Ok(())
+    } else {
+        Err(ErrorCode::InvalidSha256.into())
+    }
+}
+
 /// Which of these SHA-256s this phone's ROOM does not hold yet, so nothing is sent twice.
 #[utoipa::path(post, path = "/api/v1/device/missing", tag = "devices", security(("device_token" = [])),
     request_body = MissingRequest,
@@ -274,9 +283,7 @@ async fn missing(
     if body.sha256.len() > MISSING_BATCH_MAX {
         return Err(ErrorCode::InvalidUploadRequest.into());
     }
-    if !body.sha256.iter().all(|h| valid_sha256_hex(h)) {
-        return Err(ErrorCode::InvalidSha256.into());
-    }
+    check_hashes(&body.sha256)?;
     let mut present = HashSet::new();
     // SQLite allows 32,766 bound values per statement; 5,000 keeps statements small.
     for chunk in body.sha256.chunks(5_000) {

@@ -4,14 +4,13 @@
 use axum::{extract::State, http::StatusCode};
 use hako_protocol::{
     DeviceReport, ErrorBody, ErrorCode, ExclusionChange, Exclusions, PhoneSettings,
-    valid_sha256_hex,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::token::CurrentDevice;
+use super::{check_hashes, token::CurrentDevice};
 use crate::{
     AppState,
-    error::{ApiError, ApiJson, ApiResult},
+    error::{ApiJson, ApiResult},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -19,14 +18,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(exclusions, change_exclusions))
         .routes(routes!(settings, save_settings))
         .routes(routes!(report))
-}
-
-fn check_hashes(hashes: &[String]) -> Result<(), ApiError> {
-    if hashes.iter().all(|h| valid_sha256_hex(h)) {
-        Ok(())
-    } else {
-        Err(ErrorCode::InvalidSha256.into())
-    }
 }
 
 /// The files this phone never backs up.

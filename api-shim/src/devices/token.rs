@@ -1,24 +1,11 @@
 //! Device tokens: `Authorization: Bearer <token>`; the server keeps only the SHA-256.
 
+use crate::{AppState, auth::tokens::token_hash, error::ApiError};
 use axum::{
     extract::FromRequestParts,
     http::{header::AUTHORIZATION, request::Parts},
 };
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use hako_protocol::{DeviceOs, ErrorCode};
-use sha2::{Digest, Sha256};
-
-use crate::{AppState, error::ApiError};
-
-pub fn new_token() -> (String, Vec<u8>) {
-    let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    let hash = token_hash(&token);
-    (token, hash)
-}
-
-pub fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
 
 /// The phone making the request, for endpoints only phones use.
 #[derive(Clone, Debug)]
