@@ -5,9 +5,11 @@
 
 mod device;
 mod error;
+mod library;
 mod validate;
 
 pub use device::*;
+pub use library::*;
 
 pub use error::{ErrorBody, ErrorCode, Lang};
 pub use validate::{
