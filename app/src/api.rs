@@ -3,8 +3,9 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use hako_protocol::{
-    CodeSent, Credentials, ErrorBody, Me, PasswordResetRequest, PasswordResetVerify, Rooms,
-    Timeline, TimelinePage, VerifyCode,
+    CallList, CodeSent, ContactList, Credentials, Document, DownloadRequest, DownloadTicket,
+    ErrorBody, EventList, ItemInfo, Me, PasswordResetRequest, PasswordResetVerify, Rooms, Timeline,
+    TimelineFilter, TimelinePage, Track, VerifyCode,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -77,27 +78,71 @@ pub async fn rooms() -> ApiResult<Rooms> {
     json(send(Request::get("/api/v1/rooms")).await?).await
 }
 
-pub async fn timeline(room: u8) -> ApiResult<Timeline> {
-    json(send(Request::get(&format!("/api/v1/rooms/{room}/timeline"))).await?).await
+/// The query value of a timeline filter.
+fn filter_param(filter: TimelineFilter) -> &'static str {
+    match filter {
+        TimelineFilter::All => "all",
+        TimelineFilter::Photos => "photos",
+        TimelineFilter::Videos => "videos",
+    }
 }
 
-/// All items of a month, page after page.
-pub async fn month(room: u8, month: &str) -> ApiResult<TimelinePage> {
-    let mut all = TimelinePage {
-        items: Vec::new(),
-        next_cursor: None,
-    };
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut url = format!("/api/v1/rooms/{room}/timeline/{month}");
-        if let Some(cursor) = &cursor {
-            url.push_str(&format!("?cursor={cursor}"));
-        }
-        let page: TimelinePage = json(send(Request::get(&url)).await?).await?;
-        all.items.extend(page.items);
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => return Ok(all),
-        }
+pub async fn timeline(room: u8, filter: TimelineFilter) -> ApiResult<Timeline> {
+    let url = format!(
+        "/api/v1/rooms/{room}/timeline?filter={}",
+        filter_param(filter)
+    );
+    json(send(Request::get(&url)).await?).await
+}
+
+/// One page of a month's items; `abort` cancels it when the month scrolls away.
+pub async fn month_page(
+    room: u8,
+    month: &str,
+    filter: TimelineFilter,
+    cursor: Option<&str>,
+    abort: &web_sys::AbortSignal,
+) -> ApiResult<TimelinePage> {
+    let mut url = format!(
+        "/api/v1/rooms/{room}/timeline/{month}?filter={}",
+        filter_param(filter)
+    );
+    if let Some(cursor) = cursor {
+        url.push_str(&format!("&cursor={cursor}"));
     }
+    json(send(Request::get(&url).abort_signal(Some(abort))).await?).await
+}
+
+pub async fn item(id: i64) -> ApiResult<ItemInfo> {
+    json(send(Request::get(&format!("/api/v1/items/{id}"))).await?).await
+}
+
+pub async fn delete_item(id: i64) -> ApiResult<()> {
+    send(Request::delete(&format!("/api/v1/items/{id}")))
+        .await
+        .map(drop)
+}
+
+pub async fn download(item_ids: Vec<i64>) -> ApiResult<DownloadTicket> {
+    post("/api/v1/downloads", &DownloadRequest { item_ids }).await
+}
+
+pub async fn music(room: u8) -> ApiResult<Vec<Track>> {
+    json(send(Request::get(&format!("/api/v1/rooms/{room}/music"))).await?).await
+}
+
+pub async fn documents(room: u8) -> ApiResult<Vec<Document>> {
+    json(send(Request::get(&format!("/api/v1/rooms/{room}/documents"))).await?).await
+}
+
+pub async fn contacts(room: u8) -> ApiResult<ContactList> {
+    json(send(Request::get(&format!("/api/v1/rooms/{room}/contacts"))).await?).await
+}
+
+pub async fn calendar(room: u8) -> ApiResult<EventList> {
+    json(send(Request::get(&format!("/api/v1/rooms/{room}/calendar"))).await?).await
+}
+
+pub async fn calls(room: u8) -> ApiResult<CallList> {
+    json(send(Request::get(&format!("/api/v1/rooms/{room}/calls"))).await?).await
 }

@@ -64,6 +64,57 @@ pub struct Texts {
     pub no_thumbnail: &'static str,
     pub not_found: &'static str,
     pub go_home: &'static str,
+    pub video_alt: &'static str,
+    pub select_day: &'static str,
+    pub select_item: &'static str,
+    pub rail_label: &'static str,
+    pub item_gone: &'static str,
+    pub viewer_label: &'static str,
+    pub close: &'static str,
+    pub zoom_out: &'static str,
+    pub zoom_in: &'static str,
+    pub info: &'static str,
+    pub download: &'static str,
+    pub delete: &'static str,
+    pub previous: &'static str,
+    pub next_item: &'static str,
+    pub show_original: &'static str,
+    pub info_name: &'static str,
+    pub info_taken: &'static str,
+    pub info_size: &'static str,
+    pub info_dimensions: &'static str,
+    pub info_camera: &'static str,
+    pub info_duration: &'static str,
+    pub selection_label: &'static str,
+    pub clear_selection: &'static str,
+    pub selected_count: &'static str,
+    pub download_too_many: &'static str,
+    pub delete_title: &'static str,
+    pub delete_body: &'static str,
+    pub cancel: &'static str,
+    pub delete_confirm: &'static str,
+    pub player_label: &'static str,
+    pub tab_empty: &'static str,
+    pub play: &'static str,
+    pub contacts_search: &'static str,
+    pub all_day: &'static str,
+    pub call_incoming: &'static str,
+    pub call_outgoing: &'static str,
+    pub call_missed: &'static str,
+    pub badge_phone_and_cloud: &'static str,
+    pub badge_cloud_only: &'static str,
+    pub badge_excluded: &'static str,
+    pub tabs_label: &'static str,
+    pub tab_photos: &'static str,
+    pub tab_music: &'static str,
+    pub tab_documents: &'static str,
+    pub tab_contacts: &'static str,
+    pub tab_calendar: &'static str,
+    pub tab_calls: &'static str,
+    pub filter_label: &'static str,
+    pub filter_all: &'static str,
+    pub filter_photos: &'static str,
+    pub filter_videos: &'static str,
 }
 
 pub const JA: Texts = Texts {
@@ -124,6 +175,57 @@ pub const JA: Texts = Texts {
     no_thumbnail: "プレビューなし",
     not_found: "ページが見つかりません。",
     go_home: "トップへ戻る",
+    video_alt: "動画",
+    select_day: "の写真と動画をすべて選択",
+    select_item: "を選択",
+    rail_label: "日付で移動",
+    item_gone: "このファイルは表示できません。削除されたか、別のアカウントのものです。",
+    viewer_label: "写真・動画の表示",
+    close: "閉じる",
+    zoom_out: "縮小",
+    zoom_in: "拡大",
+    info: "情報",
+    download: "ダウンロード",
+    delete: "削除",
+    previous: "前へ",
+    next_item: "次へ",
+    show_original: "元の画像を表示",
+    info_name: "ファイル名",
+    info_taken: "撮影日時",
+    info_size: "サイズ",
+    info_dimensions: "画素数",
+    info_camera: "カメラ",
+    info_duration: "長さ",
+    selection_label: "選択したファイル",
+    clear_selection: "選択を解除",
+    selected_count: "{n}件を選択中",
+    download_too_many: "一度にダウンロードできるのは{max}ファイルまでです。選択を減らしてください。",
+    delete_title: "{n}件のファイルを削除しますか？",
+    delete_body: "サーバーから完全に削除され、元に戻せません。スマホ内の写真や動画は削除されません。",
+    cancel: "キャンセル",
+    delete_confirm: "削除する",
+    player_label: "音楽プレーヤー",
+    tab_empty: "まだ何もありません。スマホのアプリからバックアップすると、ここに表示されます。",
+    play: "再生",
+    contacts_search: "名前・よみ・電話番号で検索（/）",
+    all_day: "終日",
+    call_incoming: "着信",
+    call_outgoing: "発信",
+    call_missed: "不在着信",
+    badge_phone_and_cloud: "スマホとクラウドにあります",
+    badge_cloud_only: "クラウドだけにあります",
+    badge_excluded: "バックアップ対象外",
+    tabs_label: "ライブラリの種類",
+    tab_photos: "写真・動画",
+    tab_music: "音楽",
+    tab_documents: "書類",
+    tab_contacts: "連絡先",
+    tab_calendar: "カレンダー",
+    tab_calls: "通話履歴",
+    filter_label: "表示する種類",
+    filter_all: "写真と動画",
+    filter_photos: "写真のみ",
+    filter_videos: "動画のみ",
 };
 
 pub const EN: Texts = Texts {
@@ -184,6 +286,57 @@ pub const EN: Texts = Texts {
     no_thumbnail: "No preview",
     not_found: "Page not found.",
     go_home: "Back to the start",
+    video_alt: "Video",
+    select_day: "— select the whole day",
+    select_item: "— select",
+    rail_label: "Jump to a date",
+    item_gone: "This file cannot be shown. It was deleted or belongs to another account.",
+    viewer_label: "Photo and video view",
+    close: "Close",
+    zoom_out: "Zoom out",
+    zoom_in: "Zoom in",
+    info: "Info",
+    download: "Download",
+    delete: "Delete",
+    previous: "Previous",
+    next_item: "Next",
+    show_original: "Show original",
+    info_name: "File name",
+    info_taken: "Taken",
+    info_size: "Size",
+    info_dimensions: "Dimensions",
+    info_camera: "Camera",
+    info_duration: "Length",
+    selection_label: "Selected files",
+    clear_selection: "Clear selection",
+    selected_count: "{n} selected",
+    download_too_many: "You can download at most {max} files at once. Select fewer files.",
+    delete_title: "Delete {n} files?",
+    delete_body: "They are removed from the server for good; this cannot be undone. The copies on your phone are not touched.",
+    cancel: "Cancel",
+    delete_confirm: "Delete",
+    player_label: "Music player",
+    tab_empty: "Nothing here yet. Back up from the phone app and it appears here.",
+    play: "Play",
+    contacts_search: "Search names, readings, numbers (/)",
+    all_day: "All day",
+    call_incoming: "Incoming",
+    call_outgoing: "Outgoing",
+    call_missed: "Missed",
+    badge_phone_and_cloud: "On the phone and in the cloud",
+    badge_cloud_only: "Only in the cloud",
+    badge_excluded: "Excluded from backup",
+    tabs_label: "Library",
+    tab_photos: "Photos",
+    tab_music: "Music",
+    tab_documents: "Documents",
+    tab_contacts: "Contacts",
+    tab_calendar: "Calendar",
+    tab_calls: "Calls",
+    filter_label: "Show",
+    filter_all: "Photos & videos",
+    filter_photos: "Photos only",
+    filter_videos: "Videos only",
 };
 
 /// The current language, shared through context.
@@ -255,13 +408,38 @@ fn local_storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
+const EN_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// 「2023年8月」 / "Aug 2023": the scroll-date rail's label (SPEC V5).
+pub fn month_label(lang: Lang, year: i32, month: u8) -> String {
+    match lang {
+        Lang::Ja => format!("{year}年{month}月"),
+        Lang::En => format!("{} {year}", EN_MONTHS[usize::from(month.clamp(1, 12)) - 1]),
+    }
+}
+
+/// "3.2 MB": bytes in the largest unit that keeps the number small (1000-based, like phones).
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
 /// 「2024年8月15日（木）」 / "Thu, Aug 15, 2024" (UI.md).
 pub fn day_heading(lang: Lang, year: i32, month: u8, day: u8) -> String {
     const JA_DAYS: [&str; 7] = ["日", "月", "火", "水", "木", "金", "土"];
     const EN_DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const EN_MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let weekday = weekday(year, month, day);
     match lang {
         Lang::Ja => format!("{year}年{month}月{day}日（{}）", JA_DAYS[weekday]),

@@ -1,0 +1,367 @@
+//! The photo and video grid (SPEC V4–V8): the whole library laid out from its counts, only the
+//! rows near the viewport in the DOM, months loaded as they come near, and the scroll-date rail.
+
+use std::time::Duration;
+
+use hako_protocol::{Badge, ItemKind, TimelineItem};
+use leptos::{ev, html, prelude::*};
+
+use super::{
+    LibraryCtx,
+    layout::{Block, HEADER, Layout, ScrollSpace},
+    rail::ScrollRail,
+    store::TimelineStore,
+};
+use crate::{
+    components::icons::{CloudIcon, ExcludedIcon, PhoneIcon, PlayIcon, TickIcon},
+    i18n::{day_heading, use_i18n},
+};
+
+/// How long the rail stays after scrolling stops, and when the spacer is re-aligned.
+const RAIL_LINGER: Duration = Duration::from_millis(1500);
+const SETTLE: Duration = Duration::from_millis(150);
+/// Months are fetched only once the view rests this long (not while flinging or dragging).
+const LOAD_DELAY: Duration = Duration::from_millis(60);
+
+/// Scroll position: `virtual_top` in the laid-out column; `offset` = virtual − spacer position,
+/// constant while scrolling normally so the browser scrolls rendered rows natively.
+#[derive(Clone, Copy)]
+struct Position {
+    virtual_top: RwSignal<f64>,
+    offset: RwSignal<f64>,
+    last_scroll: StoredValue<f64>,
+    /// A scroll position we set ourselves: its scroll event is not a user move.
+    expected: StoredValue<Option<i32>>,
+}
+
+#[component]
+pub fn PhotoGrid(store: TimelineStore) -> impl IntoView {
+    let ctx = expect_context::<LibraryCtx>();
+    let scroller = NodeRef::<html::Div>::new();
+    let width = RwSignal::new(0.0);
+    let viewport = RwSignal::new(0.0);
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            width.set(f64::from(el.client_width()));
+            viewport.set(f64::from(el.client_height()));
+        }
+    };
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            measure();
+        }
+    });
+    let _resize = window_event_listener(ev::resize, move |_| measure());
+
+    let layout: Memo<Option<Layout>> = Memo::new(move |_| {
+        let w = width.get();
+        (w > 0.0).then(|| store.timeline.with_value(|t| Layout::new(t, w)))
+    });
+    let space = Memo::new(move |_| {
+        layout.with(|l| {
+            l.as_ref()
+                .map(|l| ScrollSpace::new(l.height, viewport.get()))
+        })
+    });
+    let max_virtual = Signal::derive(move || {
+        layout.with(|l| {
+            l.as_ref()
+                .map_or(0.0, |l| (l.height - viewport.get()).max(0.0))
+        })
+    });
+    let position = Position {
+        virtual_top: RwSignal::new(0.0),
+        offset: RwSignal::new(0.0),
+        last_scroll: StoredValue::new(0.0),
+        expected: StoredValue::new(None),
+    };
+    let active = RwSignal::new(false);
+    let linger = StoredValue::new(None::<TimeoutHandle>);
+    let settle = StoredValue::new(None::<TimeoutHandle>);
+
+    // Puts the view at virtual y: the spacer goes to the matching place and rows are
+    // positioned relative to it.
+    let jump = move |y: f64| {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let Some(space) = space.get_untracked() else {
+            return;
+        };
+        let y = y.clamp(0.0, max_virtual.get_untracked());
+        let target = (y / space.scale).round() as i32;
+        if el.scroll_top() != target {
+            position.expected.set_value(Some(target));
+            el.set_scroll_top(target);
+        }
+        let actual = f64::from(el.scroll_top());
+        position.last_scroll.set_value(actual);
+        position.virtual_top.set(y);
+        position.offset.set(y - actual);
+        ctx.saved_top.set_value(y);
+    };
+
+    let on_scroll = move |_| {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let Some(space) = space.get_untracked() else {
+            return;
+        };
+        let top = el.scroll_top();
+        if position.expected.get_value() == Some(top) {
+            position.expected.set_value(None);
+            return;
+        }
+        let now = f64::from(top);
+        let delta = now - position.last_scroll.get_value();
+        position.last_scroll.set_value(now);
+        let max = max_virtual.get_untracked();
+        let max_scroll = f64::from(el.scroll_height() - el.client_height());
+        let y = if space.scale <= 1.0 {
+            now
+        } else if delta.abs() > viewport.get_untracked() * 1.5 {
+            now * space.scale
+        } else if now <= 0.0 {
+            0.0
+        } else if now >= max_scroll - 1.0 {
+            max
+        } else {
+            (position.virtual_top.get_untracked() + delta).clamp(0.0, max)
+        };
+        position.virtual_top.set(y);
+        ctx.saved_top.set_value(y);
+        let offset = y - now;
+        if position.offset.get_untracked() != offset {
+            position.offset.set(offset);
+        }
+        active.set(true);
+        if let Some(h) = linger.get_value() {
+            h.clear();
+        }
+        linger.set_value(set_timeout_with_handle(move || active.set(false), RAIL_LINGER).ok());
+        if space.scale > 1.0 {
+            if let Some(h) = settle.get_value() {
+                h.clear();
+            }
+            let realign = move || jump(position.virtual_top.get_untracked());
+            settle.set_value(set_timeout_with_handle(realign, SETTLE).ok());
+        }
+    };
+
+    // Open where the grid stood before (a refreshed timeline), and keep the place when the
+    // width (and so the layout) changes.
+    Effect::new(move |previous: Option<f64>| {
+        let height = layout.with(|l| l.as_ref().map_or(0.0, |l| l.height));
+        match previous {
+            Some(previous) if previous > 0.0 => {
+                jump(position.virtual_top.get_untracked() * height / previous);
+            }
+            _ if height > 0.0 => jump(ctx.saved_top.get_value()),
+            _ => {}
+        }
+        height
+    });
+
+    let blocks = Memo::new(move |_| {
+        let y = position.virtual_top.get();
+        let vh = viewport.get();
+        layout.with(|l| {
+            l.as_ref()
+                .map(|l| l.blocks(y - vh, y + 2.0 * vh))
+                .unwrap_or_default()
+        })
+    });
+    // The months in view; a change loads them after the view rests.
+    let months_in_view = Memo::new(move |_| {
+        let y = position.virtual_top.get();
+        let vh = viewport.get();
+        layout.with(|l| {
+            l.as_ref().map_or_else(Vec::new, |l| {
+                let (first, last) = (l.month_at(y - vh / 2.0), l.month_at(y + vh * 1.5));
+                (first..=last).collect::<Vec<_>>()
+            })
+        })
+    });
+    let load_timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let months = months_in_view.get();
+        if let Some(h) = load_timer.get_value() {
+            h.clear();
+        }
+        load_timer.set_value(set_timeout_with_handle(move || store.want(&months), LOAD_DELAY).ok());
+    });
+
+    // Styles go through the CSSOM (`style:`), which the strict CSP allows; style attributes it would block.
+    let spacer_height = move || format!("{}px", space.get().map_or(0.0, |s| s.spacer));
+    view! {
+        <div class="grid-frame">
+            <div class="scroller" node_ref=scroller on:scroll=on_scroll data-testid="timeline" tabindex="-1">
+                <div class="spacer" style:height=spacer_height>
+                    <For each=move || blocks.get() key=Block::key let:block>
+                        <GridBlock block=block layout=layout offset=position.offset store=store/>
+                    </For>
+                </div>
+            </div>
+            <ScrollRail layout=layout virtual_top=position.virtual_top.into() max_virtual=max_virtual
+                active=active.into() on_seek=Callback::new(jump)/>
+        </div>
+    }
+}
+
+#[component]
+fn GridBlock(
+    block: Block,
+    layout: Memo<Option<Layout>>,
+    offset: RwSignal<f64>,
+    store: TimelineStore,
+) -> impl IntoView {
+    let Some(day) =
+        layout.with_untracked(|l| l.as_ref().and_then(|l| l.days.get(block.day).cloned()))
+    else {
+        return ().into_any();
+    };
+    let (columns, row_height) =
+        layout.with_untracked(|l| l.as_ref().map_or((4, 0.0), |l| (l.columns, l.row_height())));
+    let top = move || format!("{}px", block.top - offset.get());
+    let height = format!(
+        "{}px",
+        if block.row.is_some() {
+            row_height
+        } else {
+            HEADER
+        }
+    );
+    let columns_template = format!("repeat({columns}, 1fr)");
+    match block.row {
+        None => view! {
+            <div class="block day-block" style:top=top style:height=height.clone()>
+                <DayHeader store=store month=day.month first=day.first count=day.count
+                    year=day.year month_number=day.month_number day=day.day/>
+            </div>
+        }
+        .into_any(),
+        Some(row) => {
+            let start = day.first + row * columns;
+            let end = (start + columns).min(day.first + day.count);
+            view! {
+                <div class="block grid-row" style:top=top style:height=height style:grid-template-columns=columns_template.clone()>
+                    {(start..end).map(|index| view! { <Tile store=store month=day.month index=index/> }).collect_view()}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn DayHeader(
+    store: TimelineStore,
+    month: usize,
+    first: u32,
+    count: u32,
+    year: i32,
+    month_number: u8,
+    day: u8,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = expect_context::<LibraryCtx>();
+    let ids = move || -> Vec<i64> {
+        (first..first + count)
+            .filter_map(|i| store.item(month, i).map(|item| item.id))
+            .collect()
+    };
+    let all_selected = move || {
+        let ids = ids();
+        !ids.is_empty() && ctx.selection.with(|s| ids.iter().all(|id| s.contains(id)))
+    };
+    let toggle_day = move |_| {
+        let ids = ids();
+        let select = !all_selected();
+        ctx.selection.update(|s| {
+            for id in ids {
+                if select {
+                    s.insert(id);
+                } else {
+                    s.remove(&id);
+                }
+            }
+        });
+    };
+    view! {
+        <div class="day-heading-row">
+            <button type="button" class="day-check" data-testid="select-day"
+                aria-pressed=move || all_selected().to_string()
+                aria-label=move || format!("{} {}", day_heading(i18n.lang.get(), year, month_number, day), i18n.t().select_day)
+                on:click=toggle_day>
+                <TickIcon/>
+            </button>
+            <h2 class="day-heading" data-testid="day-heading">{move || day_heading(i18n.lang.get(), year, month_number, day)}</h2>
+        </div>
+    }
+}
+
+#[component]
+fn Tile(store: TimelineStore, month: usize, index: u32) -> impl IntoView {
+    let item = Memo::new(move |_| store.item(month, index));
+    move || match item.get() {
+        Some(item) => view! { <LoadedTile item=item store=store/> }.into_any(),
+        // A placeholder keeps the item's place while its page loads.
+        None => view! { <div class="tile loading-tile" data-testid="tile-placeholder"></div> }
+            .into_any(),
+    }
+}
+
+#[component]
+fn LoadedTile(item: TimelineItem, store: TimelineStore) -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = expect_context::<LibraryCtx>();
+    let id = item.id;
+    let selected = move || ctx.selection.with(|s| s.contains(&id));
+    let badge = match item.badge {
+        Badge::PhoneAndCloud => "phone_and_cloud",
+        Badge::CloudOnly => "cloud_only",
+        Badge::Excluded => "excluded",
+    };
+    let duration = item.duration_ms.map(super::format_duration);
+    let is_video = item.kind == ItemKind::Video;
+    let toggle = move |ev: ev::MouseEvent| {
+        ctx.select(store, id, ev.shift_key());
+    };
+    let open = move |ev: ev::MouseEvent| {
+        if ctx.selection.with(|s| !s.is_empty()) {
+            ctx.select(store, id, ev.shift_key());
+        } else {
+            ctx.open_item(id);
+        }
+    };
+    let label = move || {
+        let t = i18n.t();
+        let what = if is_video { t.video_alt } else { t.photo_alt };
+        format!("{what} {}", item.taken.replace('T', " "))
+    };
+    view! {
+        <div class="tile" class:selected=selected data-testid="timeline-item" data-id=id data-badge=badge>
+            <button type="button" class="tile-open" data-testid="open-item" aria-label=label.clone() on:click=open>
+                {match item.thumbnail_url {
+                    Some(url) => view! { <img src=url alt="" loading="lazy" decoding="async" draggable="false"/> }.into_any(),
+                    None => view! { <span class="no-thumb">{move || i18n.t().no_thumbnail}</span> }.into_any(),
+                }}
+            </button>
+            <button type="button" class="tile-check" data-testid="select-item"
+                aria-pressed=move || selected().to_string()
+                aria-label=move || format!("{} {}", label(), i18n.t().select_item)
+                on:click=toggle>
+                <TickIcon/>
+            </button>
+            <span class="badge" title=move || super::badge_text(i18n.t(), item.badge)>
+                {match item.badge {
+                    Badge::PhoneAndCloud => view! { <PhoneIcon/> }.into_any(),
+                    Badge::CloudOnly => view! { <CloudIcon/> }.into_any(),
+                    Badge::Excluded => view! { <ExcludedIcon/> }.into_any(),
+                }}
+            </span>
+            {is_video.then(|| view! { <span class="duration"><PlayIcon/>{duration.clone()}</span> })}
+        </div>
+    }
+}

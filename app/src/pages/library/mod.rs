@@ -1,0 +1,408 @@
+//! `/`: the library behind sign-in (SPEC V3–V15). The URL holds the ROOM, the tab, the filter
+//! and the open item (`/?room=2&tab=photos&filter=videos&item=41`), so reload and the back
+//! button work.
+
+mod actions;
+mod grid;
+mod layout;
+mod rail;
+mod store;
+mod tabs;
+mod viewer;
+
+use std::collections::HashSet;
+
+use hako_protocol::{Badge, Rooms, Timeline, TimelineFilter};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_query_map},
+};
+
+use crate::{
+    api,
+    auth::use_auth,
+    components::{icons::*, shell::TopBar},
+    i18n::{Texts, use_i18n},
+};
+use actions::SelectionBar;
+use grid::PhotoGrid;
+use store::TimelineStore;
+use tabs::{CalendarTab, CallsTab, ContactsTab, DocumentsTab, MusicTab, Player, PlayerBar};
+use viewer::PhotoViewer;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Photos,
+    Music,
+    Documents,
+    Contacts,
+    Calendar,
+    Calls,
+}
+
+impl Tab {
+    const ALL: [Tab; 6] = [
+        Self::Photos,
+        Self::Music,
+        Self::Documents,
+        Self::Contacts,
+        Self::Calendar,
+        Self::Calls,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Photos => "photos",
+            Self::Music => "music",
+            Self::Documents => "documents",
+            Self::Contacts => "contacts",
+            Self::Calendar => "calendar",
+            Self::Calls => "calls",
+        }
+    }
+
+    fn label(self, t: &Texts) -> &'static str {
+        match self {
+            Self::Photos => t.tab_photos,
+            Self::Music => t.tab_music,
+            Self::Documents => t.tab_documents,
+            Self::Contacts => t.tab_contacts,
+            Self::Calendar => t.tab_calendar,
+            Self::Calls => t.tab_calls,
+        }
+    }
+
+    fn icon(self) -> AnyView {
+        match self {
+            Self::Photos => view! { <PhotosIcon/> }.into_any(),
+            Self::Music => view! { <MusicIcon/> }.into_any(),
+            Self::Documents => view! { <DocumentIcon/> }.into_any(),
+            Self::Contacts => view! { <ContactsIcon/> }.into_any(),
+            Self::Calendar => view! { <CalendarIcon/> }.into_any(),
+            Self::Calls => view! { <CallIcon/> }.into_any(),
+        }
+    }
+}
+
+fn filter_param(filter: TimelineFilter) -> &'static str {
+    match filter {
+        TimelineFilter::All => "all",
+        TimelineFilter::Photos => "photos",
+        TimelineFilter::Videos => "videos",
+    }
+}
+
+/// `m:ss`, or `h:mm:ss` from an hour on.
+pub fn format_duration(ms: u64) -> String {
+    let secs = ms / 1000;
+    if secs >= 3600 {
+        format!("{}:{:02}:{:02}", secs / 3600, (secs / 60) % 60, secs % 60)
+    } else {
+        format!("{}:{:02}", secs / 60, secs % 60)
+    }
+}
+
+pub fn badge_text(t: &Texts, badge: Badge) -> &'static str {
+    match badge {
+        Badge::PhoneAndCloud => t.badge_phone_and_cloud,
+        Badge::CloudOnly => t.badge_cloud_only,
+        Badge::Excluded => t.badge_excluded,
+    }
+}
+
+/// What the library's parts share: the selection, the open item and the URL.
+#[derive(Clone, Copy)]
+pub struct LibraryCtx {
+    pub selection: RwSignal<HashSet<i64>>,
+    /// The last item clicked: shift-click selects from here.
+    anchor: RwSignal<Option<i64>>,
+    /// Bumped after deletions: the timeline is fetched again, the place kept.
+    version: RwSignal<u32>,
+    /// Where the grid stood, so a refreshed timeline opens at the same place.
+    pub saved_top: StoredValue<f64>,
+    /// Sets one query parameter (`None` removes it); `true` replaces the history entry.
+    set_param: Callback<(&'static str, Option<String>, bool)>,
+    /// The viewer was opened by a click here, so closing it is a step back in history.
+    opened_here: StoredValue<bool>,
+}
+
+impl LibraryCtx {
+    /// Toggles one item, or with `range` adds everything from the last clicked item to it.
+    pub fn select(&self, store: TimelineStore, id: i64, range: bool) {
+        let from = self.anchor.get_untracked().and_then(|a| store.position(a));
+        match (range, from, store.position(id)) {
+            (true, Some(a), Some(b)) => {
+                let ids = store.ids_between(a.min(b), a.max(b));
+                self.selection.update(|s| s.extend(ids));
+            }
+            _ => self.selection.update(|s| {
+                if !s.remove(&id) {
+                    s.insert(id);
+                }
+            }),
+        }
+        self.anchor.set(Some(id));
+    }
+
+    pub fn open_item(&self, id: i64) {
+        self.opened_here.set_value(true);
+        self.set_param.run(("item", Some(id.to_string()), false));
+    }
+
+    /// Another item in the open viewer (previous/next): no new history entry.
+    pub fn show_item(&self, id: i64) {
+        self.set_param.run(("item", Some(id.to_string()), true));
+    }
+
+    pub fn close_item(&self) {
+        if self.opened_here.get_value() {
+            self.opened_here.set_value(false);
+            let _ = window().history().and_then(|h| h.back());
+        } else {
+            self.set_param.run(("item", None, true));
+        }
+    }
+
+    /// Items are gone from the server: forget them and lay the timeline out again.
+    pub fn deleted(&self, ids: &[i64]) {
+        self.selection.update(|s| {
+            for id in ids {
+                s.remove(id);
+            }
+        });
+        self.version.update(|v| *v += 1);
+    }
+}
+
+#[component]
+pub fn Library() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if auth.checked.get() && auth.me.with(Option::is_none) {
+            navigate("/signin", Default::default());
+        }
+    });
+    view! {
+        <Show when=move || auth.me.with(Option::is_some)
+            fallback=move || view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }>
+            <LibraryView/>
+        </Show>
+    }
+}
+
+/// The ROOM in the URL (`?room=2`), else the first with a phone or files.
+fn chosen_room(rooms: &Rooms, asked: Option<u8>) -> u8 {
+    asked
+        .filter(|r| rooms.rooms.iter().any(|slot| slot.room == *r))
+        .or_else(|| {
+            rooms
+                .rooms
+                .iter()
+                .find(|s| s.item_count > 0 || s.phone.is_some())
+                .map(|s| s.room)
+        })
+        .unwrap_or(1)
+}
+
+#[component]
+fn LibraryView() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let set_param = Callback::new(
+        move |(key, value, replace): (&'static str, Option<String>, bool)| {
+            let mut params: Vec<(String, String)> = query.with_untracked(|q| {
+                q.into_iter()
+                    .filter(|(k, _)| *k != key)
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            });
+            if let Some(value) = value {
+                params.push((key.to_owned(), value));
+            }
+            let search = params
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&");
+            navigate(
+                &format!("/?{search}"),
+                NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        },
+    );
+    let ctx = LibraryCtx {
+        selection: RwSignal::new(HashSet::new()),
+        anchor: RwSignal::new(None),
+        version: RwSignal::new(0),
+        saved_top: StoredValue::new(0.0),
+        set_param,
+        opened_here: StoredValue::new(false),
+    };
+    provide_context(ctx);
+    provide_context(Player(RwSignal::new(None)));
+
+    let rooms = LocalResource::new(api::rooms);
+    let param = move |key: &str| query.with(|q| q.get(key));
+    let room = Memo::new(move |_| {
+        let asked = param("room").and_then(|r| r.parse::<u8>().ok());
+        rooms
+            .get()
+            .and_then(Result::ok)
+            .map(|r| chosen_room(&r, asked))
+    });
+    let tab = Memo::new(move |_| {
+        let asked = param("tab");
+        Tab::ALL
+            .into_iter()
+            .find(|t| Some(t.as_str()) == asked.as_deref())
+            .unwrap_or(Tab::Photos)
+    });
+    let filter = Memo::new(move |_| match param("filter").as_deref() {
+        Some("photos") => TimelineFilter::Photos,
+        Some("videos") => TimelineFilter::Videos,
+        _ => TimelineFilter::All,
+    });
+    let open_item = Memo::new(move |_| param("item").and_then(|i| i.parse::<i64>().ok()));
+
+    // The timeline of the ROOM and filter; fetched again after deletions. The store (and
+    // its month cache) is replaced only when an answer arrives, so nothing flashes meanwhile.
+    let store = RwSignal::new(None::<TimelineStore>);
+    Effect::new(move |_| {
+        let (Some(room), filter) = (room.get(), filter.get()) else {
+            return;
+        };
+        ctx.version.track();
+        spawn_local(async move {
+            let timeline = api::timeline(room, filter).await.unwrap_or(Timeline {
+                total: 0,
+                months: Vec::new(),
+            });
+            store.set(Some(TimelineStore::new(room, filter, timeline)));
+        });
+    });
+    Effect::new(move |previous: Option<(Option<u8>, TimelineFilter)>| {
+        let now = (room.get(), filter.get());
+        if previous.is_some_and(|p| p != now) {
+            ctx.selection.update(|s| s.clear());
+            ctx.saved_top.set_value(0.0);
+        }
+        now
+    });
+
+    let switch_room = move |ev: leptos::ev::Event| {
+        ctx.set_param
+            .run(("room", Some(event_target_value(&ev)), false));
+    };
+    let switch_filter = move |ev: leptos::ev::Event| {
+        ctx.set_param
+            .run(("filter", Some(event_target_value(&ev)), false));
+    };
+    let room_picker = move || {
+        rooms.get().and_then(Result::ok).filter(|r| r.rooms.iter().filter(|s| s.phone.is_some() || s.item_count > 0).count() > 1).map(|r| {
+            let current = room.get();
+            view! {
+                <label class="picker">
+                    <span class="visually-hidden">{move || i18n.t().room_label}</span>
+                    <select data-testid="room-switch" on:change=switch_room>
+                        {r.rooms.into_iter().map(|slot| {
+                            let name = slot.phone.map(|p| p.name).unwrap_or_else(|| i18n.t().room_empty.to_owned());
+                            view! { <option value=slot.room.to_string() selected=current == Some(slot.room)>{format!("ROOM {} · {name}", slot.room)}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            }
+        })
+    };
+    let filter_picker = move || {
+        (tab.get() == Tab::Photos).then(|| {
+            let current = filter.get();
+            view! {
+                <label class="picker">
+                    <span class="visually-hidden">{move || i18n.t().filter_label}</span>
+                    <select data-testid="filter-switch" on:change=switch_filter>
+                        {[TimelineFilter::All, TimelineFilter::Photos, TimelineFilter::Videos].into_iter().map(|f| {
+                            let label = move || {
+                                let t = i18n.t();
+                                match f {
+                                    TimelineFilter::All => t.filter_all,
+                                    TimelineFilter::Photos => t.filter_photos,
+                                    TimelineFilter::Videos => t.filter_videos,
+                                }
+                            };
+                            view! { <option value=filter_param(f) selected=current == f>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            }
+        })
+    };
+    let content = move || {
+        let Some(room) = room.get() else {
+            return view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }
+                .into_any();
+        };
+        match tab.get() {
+            Tab::Photos => (move || match store.get() {
+                None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }
+                    .into_any(),
+                Some(store) if store.timeline.with_value(|t| t.total == 0) => view! {
+                    <div class="empty" data-testid="library-empty">
+                        <PhotosIcon/>
+                        <h2>{move || i18n.t().library_empty_title}</h2>
+                        <p>{move || i18n.t().library_empty_body}</p>
+                    </div>
+                }
+                .into_any(),
+                Some(store) => view! {
+                    <PhotoGrid store=store/>
+                    {move || open_item.get().map(|id| view! { <PhotoViewer id=id store=store/> })}
+                }
+                .into_any(),
+            })
+            .into_any(),
+            Tab::Music => view! { <div class="tab-page"><MusicTab room=room/></div> }.into_any(),
+            Tab::Documents => {
+                view! { <div class="tab-page"><DocumentsTab room=room/></div> }.into_any()
+            }
+            Tab::Contacts => {
+                view! { <div class="tab-page"><ContactsTab room=room/></div> }.into_any()
+            }
+            Tab::Calendar => {
+                view! { <div class="tab-page"><CalendarTab room=room/></div> }.into_any()
+            }
+            Tab::Calls => view! { <div class="tab-page"><CallsTab room=room/></div> }.into_any(),
+        }
+    };
+    view! {
+        <div class="library" data-testid="library-page">
+            <TopBar title=|t| t.library_title/>
+            <nav class="tabs" aria-label=move || i18n.t().tabs_label>
+                {Tab::ALL.into_iter().map(|t| view! {
+                    <button type="button" class="tab" data-testid=format!("tab-{}", t.as_str())
+                        aria-current=move || (tab.get() == t).then_some("page")
+                        on:click=move |_| ctx.set_param.run(("tab", Some(t.as_str().to_owned()), false))>
+                        {t.icon()}
+                        <span>{move || t.label(i18n.t())}</span>
+                    </button>
+                }).collect_view()}
+            </nav>
+            <div class="library-bar">
+                {room_picker}
+                {filter_picker}
+            </div>
+            <main class="library-main">{content}</main>
+            <PlayerBar/>
+            <Show when=move || ctx.selection.with(|s| !s.is_empty())>
+                <SelectionBar/>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,278 @@
+//! The library's other tabs (SPEC V3, V12–V14): music with a player that keeps playing while
+//! browsing, documents, contacts with search, calendar events by date, and call history.
+
+use hako_protocol::{CallDirection, Contact, Track};
+use leptos::{ev, html, prelude::*};
+
+use super::format_duration;
+use crate::{
+    api,
+    components::icons::{DownloadIcon, PlayIcon},
+    i18n::{day_heading, format_size, use_i18n},
+};
+
+/// The song playing; the `<audio>` element lives above the tabs, so it keeps playing.
+#[derive(Clone, Copy)]
+pub struct Player(pub RwSignal<Option<Track>>);
+
+#[component]
+pub fn PlayerBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let Player(track) = expect_context::<Player>();
+    view! {
+        {move || track.get().map(|t| view! {
+            <div class="player" data-testid="music-player" aria-label=move || i18n.t().player_label role="region">
+                <div class="player-text">
+                    <strong data-testid="music-player-title">{t.title.clone()}</strong>
+                    <span>{t.artist.clone().unwrap_or_default()}</span>
+                </div>
+                <audio controls autoplay src=t.stream_url.clone() data-testid="music-audio"></audio>
+            </div>
+        })}
+    }
+}
+
+/// Loading, the rows, or an explanation when there is nothing.
+fn list_state<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
+    resource: LocalResource<Result<T, api::ClientError>>,
+    is_empty: impl Fn(&T) -> bool + Copy + Send + Sync + 'static,
+    rows: impl Fn(T) -> V + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || match resource.get() {
+        None => {
+            view! { <p class="list-note" role="status">{move || i18n.t().loading}</p> }.into_any()
+        }
+        Some(Err(_)) => {
+            view! { <p class="list-note" role="alert">{move || i18n.t().network_error}</p> }
+                .into_any()
+        }
+        Some(Ok(data)) if is_empty(&data) => {
+            view! { <p class="list-note" data-testid="tab-empty">{move || i18n.t().tab_empty}</p> }
+                .into_any()
+        }
+        Some(Ok(data)) => rows(data).into_any(),
+    }
+}
+
+#[component]
+pub fn MusicTab(room: u8) -> impl IntoView {
+    let i18n = use_i18n();
+    let Player(playing) = expect_context::<Player>();
+    let tracks = LocalResource::new(move || api::music(room));
+    list_state(tracks, Vec::is_empty, move |tracks: Vec<Track>| {
+        view! {
+            <ul class="list" data-testid="music-list">
+                {tracks.into_iter().map(|track| {
+                    let id = track.id;
+                    let is_playing = move || playing.with(|p| p.as_ref().is_some_and(|p| p.id == id));
+                    let meta = [track.artist.clone(), track.album.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                    let duration = track.duration_ms.map(format_duration).unwrap_or_default();
+                    let title = track.title.clone();
+                    view! {
+                        <li class="list-row" class:playing=is_playing data-testid="music-track">
+                            <button type="button" class="row-main" data-testid="music-play"
+                                aria-label=move || format!("{} {}", i18n.t().play, title)
+                                on:click=move |_| playing.set(Some(track.clone()))>
+                                <span class="row-icon"><PlayIcon/></span>
+                                <span class="row-text">
+                                    <strong data-testid="music-title">{track.title.clone()}</strong>
+                                    <small>{meta}</small>
+                                </span>
+                                <span class="row-side">{duration}</span>
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+#[component]
+pub fn DocumentsTab(room: u8) -> impl IntoView {
+    let i18n = use_i18n();
+    let documents = LocalResource::new(move || api::documents(room));
+    list_state(
+        documents,
+        Vec::is_empty,
+        move |documents: Vec<hako_protocol::Document>| {
+            view! {
+                <ul class="list" data-testid="document-list">
+                    {documents.into_iter().map(|doc| {
+                        let kind = doc.name.rsplit_once('.').map(|(_, e)| e.to_ascii_uppercase()).unwrap_or_default();
+                        view! {
+                            <li class="list-row" data-testid="document">
+                                <div class="row-main">
+                                    <span class="row-icon doc-kind">{kind}</span>
+                                    <span class="row-text">
+                                        {match doc.view_url.clone() {
+                                            Some(url) => view! { <a href=url target="_blank" rel="noopener" data-testid="document-open"><strong>{doc.name.clone()}</strong></a> }.into_any(),
+                                            None => view! { <strong>{doc.name.clone()}</strong> }.into_any(),
+                                        }}
+                                        <small>{format!("{} · {}", doc.created.replace('T', " "), format_size(doc.size))}</small>
+                                    </span>
+                                    <a class="icon-btn" data-testid="document-download" href=format!("/api/v1/items/{}/original", doc.id)
+                                        download=doc.name.clone() aria-label=move || i18n.t().download><DownloadIcon/></a>
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+        },
+    )
+}
+
+fn matches_search(contact: &Contact, needle: &str) -> bool {
+    needle.is_empty()
+        || std::iter::once(&contact.name)
+            .chain(contact.reading.as_ref())
+            .chain(&contact.phones)
+            .chain(&contact.emails)
+            .any(|field| field.to_lowercase().contains(needle))
+}
+
+#[component]
+pub fn ContactsTab(room: u8) -> impl IntoView {
+    let i18n = use_i18n();
+    let contacts = LocalResource::new(move || api::contacts(room));
+    let search = RwSignal::new(String::new());
+    let input = NodeRef::<html::Input>::new();
+    // `/` jumps to the search box (UI.md).
+    let _slash = window_event_listener(ev::keydown, move |ev| {
+        let typing = document()
+            .active_element()
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        if ev.key() == "/" && !typing {
+            ev.prevent_default();
+            if let Some(input) = input.get_untracked() {
+                let _ = input.focus();
+            }
+        }
+    });
+    view! {
+        <div class="list-tools">
+            <input type="search" class="search" node_ref=input data-testid="contacts-search"
+                placeholder=move || i18n.t().contacts_search aria-label=move || i18n.t().contacts_search
+                on:input=move |ev| search.set(event_target_value(&ev).to_lowercase())/>
+        </div>
+        {list_state(contacts, |c| c.contacts.is_empty(), move |list: hako_protocol::ContactList| view! {
+            <ul class="list" data-testid="contact-list">
+                {list.contacts.into_iter().map(|contact| {
+                    let shown = {
+                        let contact = contact.clone();
+                        move || search.with(|s| matches_search(&contact, s))
+                    };
+                    view! {
+                        <li class="list-row contact" data-testid="contact" class:hidden=move || !shown()>
+                            <div class="row-text">
+                                <strong data-testid="contact-name">{contact.name.clone()}</strong>
+                                {contact.reading.clone().map(|r| view! { <small class="reading">{r}</small> })}
+                                {contact.phones.iter().map(|p| view! { <a href=format!("tel:{p}") class="contact-detail">{p.clone()}</a> }).collect_view()}
+                                {contact.emails.iter().map(|e| view! { <a href=format!("mailto:{e}") class="contact-detail">{e.clone()}</a> }).collect_view()}
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+/// `YYYY-MM-DD…` → (year, month, day).
+fn date_parts(s: &str) -> Option<(i32, u8, u8)> {
+    Some((
+        s.get(..4)?.parse().ok()?,
+        s.get(5..7)?.parse().ok()?,
+        s.get(8..10)?.parse().ok()?,
+    ))
+}
+
+#[component]
+pub fn CalendarTab(room: u8) -> impl IntoView {
+    let i18n = use_i18n();
+    let events = LocalResource::new(move || api::calendar(room));
+    list_state(
+        events,
+        |e| e.events.is_empty(),
+        move |list: hako_protocol::EventList| {
+            let mut previous_day = String::new();
+            view! {
+                <ul class="list" data-testid="event-list">
+                    {list.events.into_iter().map(|event| {
+                        let day = event.start.get(..10).unwrap_or_default().to_owned();
+                        let heading = (day != previous_day).then(|| date_parts(&day)).flatten().map(|(y, m, d)| view! {
+                            <li class="list-heading" data-testid="event-day">{move || day_heading(i18n.lang.get(), y, m, d)}</li>
+                        });
+                        previous_day = day;
+                        let time = if event.all_day {
+                            None
+                        } else {
+                            event.start.get(11..16).map(str::to_owned)
+                        };
+                        view! {
+                            {heading}
+                            <li class="list-row" data-testid="event">
+                                <span class="row-side time">{match time {
+                                    Some(t) => t.into_any(),
+                                    None => (move || i18n.t().all_day).into_any(),
+                                }}</span>
+                                <span class="row-text">
+                                    <strong data-testid="event-summary">{event.summary.clone()}</strong>
+                                    {event.location.clone().map(|l| view! { <small>{l}</small> })}
+                                </span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+        },
+    )
+}
+
+#[component]
+pub fn CallsTab(room: u8) -> impl IntoView {
+    let i18n = use_i18n();
+    let calls = LocalResource::new(move || api::calls(room));
+    list_state(
+        calls,
+        |c| c.calls.is_empty(),
+        move |list: hako_protocol::CallList| {
+            view! {
+                <ul class="list" data-testid="call-list">
+                    {list.calls.into_iter().map(|call| {
+                        let direction = call.direction;
+                        let arrow = match direction {
+                            CallDirection::Incoming => "↙",
+                            CallDirection::Outgoing => "↗",
+                            CallDirection::Missed => "✕",
+                        };
+                        let duration = format_duration(call.duration_secs * 1000);
+                        view! {
+                            <li class="list-row" class:missed=direction == CallDirection::Missed data-testid="call">
+                                <span class="row-icon call-dir" aria-hidden="true">{arrow}</span>
+                                <span class="row-text">
+                                    <strong>{call.name.clone().unwrap_or_else(|| call.number.clone())}</strong>
+                                    <small>{move || {
+                                        let t = i18n.t();
+                                        let label = match direction {
+                                            CallDirection::Incoming => t.call_incoming,
+                                            CallDirection::Outgoing => t.call_outgoing,
+                                            CallDirection::Missed => t.call_missed,
+                                        };
+                                        format!("{label} · {}", call.number)
+                                    }}</small>
+                                </span>
+                                <span class="row-side">
+                                    <span>{call.time.get(..16).unwrap_or_default().replace('T', " ")}</span>
+                                    <small>{duration}</small>
+                                </span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+        },
+    )
+}
