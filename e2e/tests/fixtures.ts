@@ -1,7 +1,8 @@
 // Fixtures: unique addresses, accounts made by the operator command, and codes read from
 // the server's outbox (every mail is an .eml file there when no SMTP server is set).
-import { test as base, expect, Page } from '@playwright/test';
+import { test as base, expect, APIRequestContext, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DATA_DIR } from '../playwright.config';
@@ -77,4 +78,67 @@ export async function signOut(page: Page) {
   await page.getByTestId('account-menu-button').click();
   await page.getByTestId('signout-button').click();
   await expect(page).toHaveURL(/\/signin$/);
+}
+
+const TINY_JPEG = Buffer.from('/9j/4AAQSkZJRgABAgAAAQABAAD//gAQTGF2YzU5LjM3LjEwMAD/2wBDAAgEBAQEBAUFBQUFBQYGBgYGBgYGBgYGBgYHBwcICAgHBwcGBgcHCAgICAkJCQgICAgJCQoKCgwMCwsODg4RERT/xABMAAEBAAAAAAAAAAAAAAAAAAAABQEBAQAAAAAAAAAAAAAAAAAAAAYQAQAAAAAAAAAAAAAAAAAAAAARAQAAAAAAAAAAAAAAAAAAAAD/wAARCAAYACADASIAAhEAAxEA/9oADAMBAAIRAxEAPwCCAu06AAAAAA//2Q==', 'base64');
+
+/** A distinct small JPEG: a comment segment makes each one's bytes (and hash) different. */
+export function jpeg(n: number): Buffer {
+  const tag = Buffer.alloc(8);
+  tag.writeUInt32BE(n, 4);
+  return Buffer.concat([TINY_JPEG.subarray(0, 2), Buffer.from([0xff, 0xfe, 0x00, 0x0a]), tag, TINY_JPEG.subarray(2)]);
+}
+
+/** A phone speaking the backup protocol (device token, ROOM, tus uploads, backups). */
+export class Phone {
+  private constructor(private request: APIRequestContext, private token: string) {}
+
+  static async signIn(request: APIRequestContext, email: string, room = 1, name = 'Pixel'): Promise<Phone> {
+    const login = await request.post('/api/v1/devices/login', {
+      data: { email, password: PASSWORD, name, os: 'android', model: 'Pixel 9' },
+    });
+    expect(login.status()).toBe(201);
+    const phone = new Phone(request, (await login.json()).device_token);
+    const registered = await request.post('/api/v1/device/register', { headers: phone.auth(), data: { room } });
+    expect(registered.ok()).toBeTruthy();
+    return phone;
+  }
+
+  private auth() {
+    return { Authorization: `Bearer ${this.token}`, 'Tus-Resumable': '1.0.0' };
+  }
+
+  /** Uploads one file; `createdAt` in Unix seconds. */
+  async upload(name: string, bytes: Buffer, createdAt: number) {
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const created = await this.request.post('/api/v1/uploads', {
+      headers: {
+        ...this.auth(), 'Upload-Length': String(bytes.length),
+        'Upload-Metadata': `filename ${b64(name)},sha256 ${b64(sha)},created_at ${b64(String(createdAt))}`,
+      },
+    });
+    expect(created.status()).toBe(201);
+    const patch = await this.request.patch(created.headers()['location'], {
+      headers: { ...this.auth(), 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+      data: bytes,
+    });
+    expect(patch.status()).toBe(204);
+  }
+
+  /** `count` distinct photos named IMG_<i>.jpg, a minute apart from `createdAt` on. */
+  async photos(count: number, createdAt: number, first = 0): Promise<Map<string, Buffer>> {
+    const files = new Map<string, Buffer>();
+    for (let i = first; i < first + count; i++) {
+      const bytes = jpeg(i);
+      await this.upload(`IMG_${i}.jpg`, bytes, createdAt + (i - first) * 60);
+      files.set(`IMG_${i}.jpg`, bytes);
+    }
+    return files;
+  }
+
+  async backup(kind: 'contacts' | 'calendar' | 'call_history', body: string) {
+    const stored = await this.request.put(`/api/v1/device/backups/${kind}`, { headers: this.auth(), data: Buffer.from(body) });
+    expect(stored.status()).toBe(201);
+  }
 }
