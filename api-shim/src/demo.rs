@@ -192,7 +192,7 @@ const PEOPLE: [(&str, &str, &str, &str); 12] = [
     ("Smith", "Emma", "スミス", "エマ"),
 ];
 
-fn contacts() -> String {
+pub fn contacts() -> String {
     PEOPLE
         .iter()
         .enumerate()
@@ -208,7 +208,7 @@ fn contacts() -> String {
         .collect()
 }
 
-fn calendar() -> String {
+pub fn calendar() -> String {
     let events = [
         ("20240101T100000", "初詣"),
         ("20240214T190000", "ディナー"),
@@ -229,7 +229,7 @@ fn calendar() -> String {
     ics
 }
 
-fn calls() -> String {
+pub fn calls() -> String {
     let directions = ["incoming", "outgoing", "missed"];
     let records: Vec<serde_json::Value> = (0..30u32)
         .map(|i| {
@@ -267,6 +267,12 @@ mod tests {
             count_entries(BackupKind::CallHistory, calls().as_bytes()),
             Ok(30)
         );
+        let people = crate::backups::read_contacts(contacts().as_bytes()).unwrap();
+        assert_eq!(people[0].name, "伊藤 さくら");
+        assert_eq!(people[0].reading.as_deref(), Some("イトウ サクラ"));
+        assert_eq!(people[0].phones.len(), 1);
+        let events = crate::backups::read_events(calendar().as_bytes()).unwrap();
+        assert_eq!(events[0].start, "2024-01-01T10:00:00");
         assert!(minimal_pdf("x").starts_with(b"%PDF-1.4"));
         let photo = picture(7);
         assert!(crate::media::photo::decode_bytes(&photo).is_ok());

@@ -36,6 +36,12 @@ impl ApiError {
         self
     }
 
+    /// Keeps what went wrong for the log; the client sees only the code.
+    pub fn because(mut self, cause: impl Into<anyhow::Error>) -> Self {
+        self.cause = Some(cause.into());
+        self
+    }
+
     pub fn code(&self) -> ErrorCode {
         self.body.code
     }

@@ -86,9 +86,9 @@ async fn list(
     Ok(ApiJson(ItemPage { items, next_cursor }))
 }
 
-/// `attachment; filename*=UTF-8''…`: the browser saves the file under its own name and never
-/// shows or runs it inline.
-fn attachment(name: &str) -> HeaderValue {
+/// `attachment; filename*=UTF-8''…` (the browser saves the file under its own name and never
+/// shows or runs it inline), or `inline; …` for what the viewer plays or shows, sandboxed.
+pub(crate) fn disposition(how: &str, name: &str) -> HeaderValue {
     let encoded: String = name
         .bytes()
         .map(|b| match b {
@@ -96,9 +96,14 @@ fn attachment(name: &str) -> HeaderValue {
             _ => format!("%{b:02X}"),
         })
         .collect();
-    HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}"))
+    HeaderValue::from_str(&format!("{how}; filename*=UTF-8''{encoded}"))
         .expect("percent-encoded ASCII is a valid header")
 }
+
+/// Marks a response that carries a stored file's bytes: sent as they are, never gzipped, so
+/// Content-Length and Range stay true (photos and videos are compressed already).
+#[derive(Clone, Copy, Debug)]
+pub struct StoredBytes;
 
 /// A file with Range, If-Modified-Since and HEAD handled by tower-http.
 async fn serve_file(
@@ -113,20 +118,36 @@ async fn serve_file(
     Ok(response.map(Body::new))
 }
 
-/// Serves a stored blob with Range support, as an attachment.
-async fn serve_blob(
+/// How a stored file reaches the browser.
+pub(crate) enum Shown {
+    /// Downloaded under its name, typed by its extension.
+    Attachment,
+    /// Played or shown in the page with this type (SPEC V12, V13).
+    Inline(mime::Mime),
+}
+
+/// Serves a stored blob with Range support, sandboxed so that a browser never runs it (X4).
+pub(crate) async fn serve_blob(
     state: &AppState,
     sha256: &str,
     name: &str,
+    shown: Shown,
     request: Request,
 ) -> ApiResult<Response> {
-    let mime = mime_guess::from_path(name).first_or_octet_stream();
+    let (how, mime) = match shown {
+        Shown::Attachment => (
+            "attachment",
+            mime_guess::from_path(name).first_or_octet_stream(),
+        ),
+        Shown::Inline(mime) => ("inline", mime),
+    };
     let mut response = serve_file(state.blobs.path(sha256), &mime, request).await?;
     if response.status() == axum::http::StatusCode::NOT_FOUND {
         return Err(anyhow::anyhow!("blob {sha256} of a listed item is missing").into());
     }
+    response.extensions_mut().insert(StoredBytes);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_DISPOSITION, attachment(name));
+    headers.insert(header::CONTENT_DISPOSITION, disposition(how, name));
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
@@ -134,6 +155,10 @@ async fn serve_blob(
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
     );
     Ok(response)
 }
@@ -160,7 +185,7 @@ async fn original(
             .fetch_optional(&state.db)
             .await?
             .ok_or(ErrorCode::NotFound)?;
-    serve_blob(&state, &sha256, &name, request).await
+    serve_blob(&state, &sha256, &name, Shown::Attachment, request).await
 }
 
 /// A thumbnail (~256 px) or preview (~1440 px) of a photo or video. The URL is keyed by the
@@ -297,7 +322,13 @@ async fn latest_backup(
     .fetch_optional(&state.db)
     .await?
     .ok_or(ErrorCode::NotFound)?;
-    serve_blob(&state, &sha256, kind.file_name(), request)
-        .await
-        .map(IntoResponse::into_response)
+    serve_blob(
+        &state,
+        &sha256,
+        kind.file_name(),
+        Shown::Attachment,
+        request,
+    )
+    .await
+    .map(IntoResponse::into_response)
 }

@@ -11,10 +11,13 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod devices;
+pub mod downloads;
 pub mod error;
 pub mod items;
+pub mod library;
 pub mod mail;
 pub mod media;
+pub mod stored_zip;
 pub mod timeline;
 pub mod uploads;
 mod web;
@@ -30,7 +33,9 @@ use axum::{
 };
 use hako_protocol::{ErrorBody, ErrorCode, Health};
 use tower_http::{
-    compression::CompressionLayer, csrf::CsrfLayer, set_header::SetResponseHeaderLayer,
+    compression::{CompressionLayer, Predicate, predicate::DefaultPredicate},
+    csrf::CsrfLayer,
+    set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 use utoipa::{
@@ -103,6 +108,8 @@ impl AppState {
          (name = "account", description = "The signed-in account"),
          (name = "devices", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
          (name = "items", description = "Stored files and backups: lists and originals (SPEC D4, V9)"),
+         (name = "library", description = "What the viewer shows: item details, music, documents, contacts, calendar, calls (SPEC V3, V11–V14)"),
+         (name = "downloads", description = "Downloads of one file or a ZIP of up to 50 (SPEC V9, L3)"),
          (name = "timeline", description = "The photo & video timeline of a ROOM (SPEC V4–V7)"),
          (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
          (name = "system", description = "Health and this document")),
@@ -142,6 +149,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(backups::router())
         .merge(items::router())
         .merge(timeline::router())
+        .merge(library::router())
+        .merge(downloads::router())
         .split_for_parts()
 }
 
@@ -177,7 +186,13 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(CompressionLayer::new())
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |_, _, _: &_, extensions: &axum::http::Extensions| {
+                    extensions.get::<items::StoredBytes>().is_none()
+                },
+            )),
+        )
         .layer(TraceLayer::new_for_http())
 }
 
@@ -223,7 +238,8 @@ fn spawn_janitor(state: AppState) {
                 auth::session::prune(&state).await?;
                 auth::codes::prune(&state.db, now).await?;
                 auth::throttle::prune(&state.db, now).await?;
-                uploads::prune(&state).await
+                uploads::prune(&state).await?;
+                downloads::prune(&state.db, now).await
             }
             .await;
             if let Err(error) = result {

@@ -74,10 +74,14 @@ pub enum ErrorCode {
     InvalidBackupFile,
     UnknownBackupKind,
     InvalidQuery,
+    InvalidDownloadRequest,
+    TooManyDownloadItems,
+    DownloadExpired,
+    BackupUnreadable,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 40] = [
+    pub const ALL: [ErrorCode; 44] = [
         Self::InvalidJson,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
@@ -118,6 +122,10 @@ impl ErrorCode {
         Self::InvalidBackupFile,
         Self::UnknownBackupKind,
         Self::InvalidQuery,
+        Self::InvalidDownloadRequest,
+        Self::TooManyDownloadItems,
+        Self::DownloadExpired,
+        Self::BackupUnreadable,
     ];
 
     /// The HTTP status that carries this code.
@@ -157,6 +165,11 @@ impl ErrorCode {
             InvalidBackupFile => 400,
             UnknownBackupKind => 404,
             InvalidQuery => 400,
+            InvalidDownloadRequest => 400,
+            TooManyDownloadItems => 422,
+            DownloadExpired => 410,
+            // The server stored the file after checking it: unreadable now means damaged storage.
+            BackupUnreadable => 500,
         }
     }
 
@@ -325,6 +338,22 @@ impl ErrorCode {
             InvalidQuery => (
                 "指定された条件の形式が正しくありません。ページを再読み込みしてください。",
                 "The query is not well-formed. Please reload the page.",
+            ),
+            InvalidDownloadRequest => (
+                "ダウンロードするファイルを1つ以上、重複なく選んでください。",
+                "Choose at least one file to download, each only once.",
+            ),
+            TooManyDownloadItems => (
+                "一度にダウンロードできるのは50ファイルまでです。選ぶファイルを50以下に減らしてください。",
+                "At most 50 files can be downloaded at once. Please choose 50 or fewer.",
+            ),
+            DownloadExpired => (
+                "このダウンロードの有効期限が切れました。ファイルを選び直してダウンロードしてください。",
+                "This download has expired. Please choose the files and download them again.",
+            ),
+            BackupUnreadable => (
+                "保存されているバックアップを読み取れませんでした。スマホからもう一度バックアップしてください。",
+                "The stored backup could not be read. Please back up again from the phone.",
             ),
         }
     }

@@ -213,6 +213,31 @@ impl TestApp {
         }
     }
 
+    /// A browser signed in to `email` (which must have an account with `PASSWORD`).
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let client = self.client();
+        let response = self
+            .post(
+                &client,
+                "/api/v1/auth/signin",
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        client
+    }
+
+    /// The ids of a ROOM-1 phone's files, in upload order.
+    pub async fn item_ids(&self, phone: &Phone) -> Vec<i64> {
+        let page: hako_protocol::ItemPage = phone
+            .get("/api/v1/rooms/1/items")
+            .await
+            .json()
+            .await
+            .unwrap();
+        page.items.iter().map(|i| i.id).collect()
+    }
+
     /// An account with a phone registered in ROOM 1.
     pub async fn registered_phone(&self, email: &str) -> Phone {
         self.signed_up(email).await;

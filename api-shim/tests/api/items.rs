@@ -2,7 +2,6 @@
 
 use hako_protocol::{ErrorCode, ItemPage};
 use reqwest::StatusCode;
-use serde_json::json;
 
 use crate::helpers::*;
 
@@ -107,13 +106,7 @@ async fn x4_items_are_only_their_accounts_own() {
     .await;
 
     // The owner's web session works too.
-    let web_owner = app.client();
-    app.post(
-        &web_owner,
-        "/api/v1/auth/signin",
-        json!({"email": "mine@example.jp", "password": PASSWORD}),
-    )
-    .await;
+    let web_owner = app.signed_in("mine@example.jp").await;
     let response = web_owner.get(app.url(&url)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let bad_room = owner.get("/api/v1/rooms/9/items").await;
@@ -178,13 +171,7 @@ async fn v10_a_deleted_photo_is_gone_with_its_pictures_and_counts() {
     assert_eq!(thumb.status(), StatusCode::NOT_FOUND);
 
     // The owner deletes it from the web viewer.
-    let web = app.client();
-    app.post(
-        &web,
-        "/api/v1/auth/signin",
-        json!({"email": "delete@example.jp", "password": PASSWORD}),
-    )
-    .await;
+    let web = app.signed_in("delete@example.jp").await;
     let response = web
         .delete(app.url(&format!("/api/v1/items/{id}")))
         .header("origin", &app.base)

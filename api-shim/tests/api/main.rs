@@ -4,8 +4,10 @@
 mod auth;
 mod binary;
 mod devices;
+mod downloads;
 mod helpers;
 mod items;
+mod library;
 mod media;
 mod server;
 mod timeline;

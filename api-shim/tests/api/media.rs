@@ -17,7 +17,7 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
 }
 
 /// Runs the media jobs now instead of waiting for the worker.
-async fn process_all(app: &TestApp) {
+pub async fn process_all(app: &TestApp) {
     while hako_api_shim::media::process_next(&app.state)
         .await
         .unwrap()
@@ -47,7 +47,7 @@ async fn media_of(app: &TestApp, sha256: &str) -> MediaRow {
 }
 
 /// Makes a file with ffmpeg (or another tool) in a temporary folder and returns its bytes.
-fn made_with(tool: &str, args: &[&str], out_name: &str, dir: &std::path::Path) -> Vec<u8> {
+pub fn made_with(tool: &str, args: &[&str], out_name: &str, dir: &std::path::Path) -> Vec<u8> {
     let out = dir.join(out_name);
     let status = Command::new(tool)
         .args(args)

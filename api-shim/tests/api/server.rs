@@ -46,6 +46,17 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/api/v1/auth/password-reset", "post"),
         ("/api/v1/auth/password-reset/verify", "post"),
         ("/api/v1/me", "get"),
+        ("/api/v1/downloads", "post"),
+        ("/api/v1/downloads/{token}", "get"),
+        ("/api/v1/items/{id}", "get"),
+        ("/api/v1/items/{id}", "delete"),
+        ("/api/v1/items/{id}/stream", "get"),
+        ("/api/v1/items/{id}/view", "get"),
+        ("/api/v1/rooms/{room}/music", "get"),
+        ("/api/v1/rooms/{room}/documents", "get"),
+        ("/api/v1/rooms/{room}/contacts", "get"),
+        ("/api/v1/rooms/{room}/calendar", "get"),
+        ("/api/v1/rooms/{room}/calls", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
