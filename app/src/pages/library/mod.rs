@@ -363,7 +363,9 @@ fn LibraryView() -> impl IntoView {
                 .into_any(),
                 Some(store) => view! {
                     <PhotoGrid store=store/>
-                    {move || open_item.get().map(|id| view! { <PhotoViewer id=id store=store/> })}
+                    <Show when=move || open_item.get().is_some()>
+                        <PhotoViewer id=Signal::derive(move || open_item.get().unwrap_or_default()) store=store/>
+                    </Show>
                 }
                 .into_any(),
             })

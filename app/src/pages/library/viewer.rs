@@ -27,12 +27,12 @@ fn shows_natively(name: &str) -> bool {
 }
 
 #[component]
-pub fn PhotoViewer(id: i64, store: TimelineStore) -> impl IntoView {
+pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = expect_context::<LibraryCtx>();
-    let info = LocalResource::new(move || api::item(id));
-    let previous = Memo::new(move |_| store.neighbour(id, false).map(|i| i.id));
-    let next = Memo::new(move |_| store.neighbour(id, true).map(|i| i.id));
+    let info = LocalResource::new(move || api::item(id.get()));
+    let previous = Memo::new(move |_| store.neighbour(id.get(), false).map(|i| i.id));
+    let next = Memo::new(move |_| store.neighbour(id.get(), true).map(|i| i.id));
     let show_info = RwSignal::new(false);
     let original = RwSignal::new(false);
     let zoom = RwSignal::new(1.0_f64);
@@ -45,6 +45,12 @@ pub fn PhotoViewer(id: i64, store: TimelineStore) -> impl IntoView {
             pan.set((0.0, 0.0));
         }
     };
+    // Each photo opens unzoomed, from its preview.
+    Effect::new(move |_| {
+        id.track();
+        set_zoom(1.0);
+        original.set(false);
+    });
     let go = move |target: Option<i64>| {
         if let Some(target) = target {
             ctx.show_item(target);
@@ -176,7 +182,8 @@ pub fn PhotoViewer(id: i64, store: TimelineStore) -> impl IntoView {
                         on:click=move |_| confirming.set(true)><TrashIcon/></button>
                 </div>
             </div>
-            <div class="viewer-body">
+            <div class="viewer-content">
+                <div class="viewer-body">
                 {media}
                 <button type="button" class="viewer-nav prev" data-testid="photo-viewer-prev" aria-label=move || i18n.t().previous
                     disabled=move || previous.get().is_none() on:click=move |_| go(previous.get_untracked())><ChevronIcon/></button>
@@ -186,12 +193,13 @@ pub fn PhotoViewer(id: i64, store: TimelineStore) -> impl IntoView {
                     <button type="button" class="btn ghost viewer-original" data-testid="photo-viewer-original"
                         on:click=move |_| original.set(true)>{move || i18n.t().show_original}</button>
                 })}
+                </div>
+                <Show when=move || show_info.get()>
+                    {move || loaded().map(|item| view! { <InfoPanel item=item/> })}
+                </Show>
             </div>
-            <Show when=move || show_info.get()>
-                {move || loaded().map(|item| view! { <InfoPanel item=item/> })}
-            </Show>
             <Show when=move || confirming.get()>
-                <ConfirmDelete ids=vec![id] on_close=Callback::new(move |deleted: bool| {
+                <ConfirmDelete ids=vec![id.get_untracked()] on_close=Callback::new(move |deleted: bool| {
                     confirming.set(false);
                     if deleted {
                         on_deleted();
