@@ -11,7 +11,7 @@ use super::{LibraryCtx, actions::ConfirmDelete, format_duration, store::Timeline
 use crate::{
     api,
     components::icons::{ChevronIcon, CloseIcon, DownloadIcon, InfoIcon, TrashIcon},
-    i18n::{format_size, use_i18n},
+    i18n::{day_heading, format_size, use_i18n},
 };
 
 const MAX_ZOOM: f64 = 8.0;
@@ -165,7 +165,7 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
             <div class="viewer-bar">
                 <button type="button" class="icon-btn" data-testid="photo-viewer-close" aria-label=move || i18n.t().close
                     on:click=move |_| ctx.close_item()><CloseIcon/></button>
-                <span class="viewer-title">{move || loaded().map(|i| i.taken.replace('T', " "))}</span>
+                <span class="viewer-title">{move || loaded().map(|i| taken_label(i18n.lang.get(), &i.taken))}</span>
                 <div class="viewer-actions">
                     <button type="button" class="icon-btn" data-testid="photo-viewer-zoom-out" aria-label=move || i18n.t().zoom_out
                         on:click=move |_| set_zoom(zoom.get_untracked() / 1.5)>"−"</button>
@@ -207,6 +207,24 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
                 })/>
             </Show>
         </div>
+    }
+}
+
+/// 「2024年8月15日（木） 9:30」 from `YYYY-MM-DDTHH:MM:SS`.
+fn taken_label(lang: hako_protocol::Lang, taken: &str) -> String {
+    let part = |range: std::ops::Range<usize>| taken.get(range).and_then(|s| s.parse::<u32>().ok());
+    match (
+        part(0..4),
+        part(5..7),
+        part(8..10),
+        part(11..13),
+        taken.get(14..16),
+    ) {
+        (Some(y), Some(m), Some(d), Some(h), Some(min)) => format!(
+            "{} {h}:{min}",
+            day_heading(lang, y as i32, m as u8, d as u8)
+        ),
+        _ => taken.replace('T', " "),
     }
 }
 
