@@ -29,7 +29,12 @@ pub fn router(dist: &Path) -> Router {
     });
     let csp = content_security_policy(&index_html);
     Router::new()
-        .fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)))
+        .fallback_service(
+            ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(ServeFile::new(index)),
+        )
         .layer(middleware::from_fn(cache_control))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

@@ -171,4 +171,19 @@ async fn the_web_viewer_is_served_with_fallback_caching_and_a_strict_policy() {
         "public, max-age=31536000, immutable"
     );
     assert_eq!(asset.headers()["content-encoding"], "gzip");
+
+    // The build's pre-compressed copy is sent as it is when the browser takes brotli.
+    std::fs::write(
+        dist.path().join("hako-app-0123456789abcdef.js.br"),
+        b"pre-made br",
+    )
+    .unwrap();
+    let asset = reqwest::Client::new()
+        .get(app.url("/hako-app-0123456789abcdef.js"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.headers()["content-encoding"], "br");
+    assert_eq!(asset.bytes().await.unwrap().as_ref(), b"pre-made br");
 }
