@@ -93,7 +93,7 @@ pub fn write_folder(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// A colourful, distinct picture per index: a gradient sky, a sun and hills.
-fn picture(i: u32) -> Vec<u8> {
+pub(crate) fn picture(i: u32) -> Vec<u8> {
     let (w, h) = (640, 480);
     let hue = (i * 47 % 360) as f32;
     let sky = hsv(hue, 0.45, 0.95);
@@ -136,7 +136,7 @@ fn shade(rgb: [f32; 3], k: f32) -> Rgb<u8> {
     Rgb(rgb.map(|c| (c * k.clamp(0.0, 1.0) * 255.0) as u8))
 }
 
-fn ffmpeg(args: &[&str], out: &Path) -> anyhow::Result<()> {
+pub(crate) fn ffmpeg(args: &[&str], out: &Path) -> anyhow::Result<()> {
     let status = Command::new("ffmpeg")
         .args(["-v", "error", "-y"])
         .args(args)

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod auth;
 pub mod backups;
+pub mod bench_fixture;
 pub mod blobs;
 pub mod clock;
 pub mod config;

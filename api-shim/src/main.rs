@@ -50,6 +50,16 @@ enum Command {
     /// Write the demo phone's files (photos, videos, music, documents, contacts, calendar,
     /// call log) into a new folder, for `hako-device backup`.
     DemoFolder { dir: PathBuf },
+    /// Fill an account's ROOM 1 with N photos and videos over the last years, for benchmarks.
+    /// Creates the account (password from HAKO_PASSWORD or a prompt) and its phone if missing.
+    BenchFixture {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        items: usize,
+        #[arg(long, default_value_t = 20)]
+        years: u32,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -86,6 +96,11 @@ async fn main() -> anyhow::Result<()> {
         Command::User {
             command: UserCommand::Add { email },
         } => add_user(Config::resolve(overrides)?, &email).await,
+        Command::BenchFixture {
+            email,
+            items,
+            years,
+        } => bench_fixture(Config::resolve(overrides)?, &email, items, years).await,
         Command::DemoFolder { dir } => {
             anyhow::ensure!(!dir.exists(), "{} already exists", dir.display());
             hako_api_shim::demo::write_folder(&dir)?;
@@ -131,7 +146,8 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-async fn add_user(config: Config, email: &str) -> anyhow::Result<()> {
+/// A normalized address and a checked password for it, from HAKO_PASSWORD or a prompt.
+fn email_and_password(email: &str) -> anyhow::Result<(String, String)> {
     let email = normalize_email(email)
         .map_err(|code| anyhow::anyhow!("{}", code.message(Default::default())))?;
     let password = match std::env::var("HAKO_PASSWORD") {
@@ -140,6 +156,11 @@ async fn add_user(config: Config, email: &str) -> anyhow::Result<()> {
     };
     validate_password(&password)
         .map_err(|code| anyhow::anyhow!("{}", code.message(Default::default())))?;
+    Ok((email, password))
+}
+
+async fn add_user(config: Config, email: &str) -> anyhow::Result<()> {
+    let (email, password) = email_and_password(email)?;
     let state = AppState::open(config, Arc::new(SystemClock)).await?;
     let hash = password::hash(password).await?;
     if accounts::create_account(&state, &email, &hash)
@@ -150,5 +171,23 @@ async fn add_user(config: Config, email: &str) -> anyhow::Result<()> {
         bail!("{email} already has an account");
     }
     println!("created {email}");
+    Ok(())
+}
+
+async fn bench_fixture(
+    config: Config,
+    email: &str,
+    items: usize,
+    years: u32,
+) -> anyhow::Result<()> {
+    let (email, password) = email_and_password(email)?;
+    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    let hash = password::hash(password).await?;
+    let done = hako_api_shim::bench_fixture::create(&state, &email, &hash, items, years).await?;
+    println!(
+        "added {} photos and videos over {years} years to ROOM 1 of {email} in {:.1} s",
+        done.inserted,
+        done.elapsed.as_secs_f64()
+    );
     Ok(())
 }

@@ -129,3 +129,84 @@ async fn v4_months_and_days_newest_first_with_pages_and_badges() {
         "another account sees its own (empty) ROOM 1"
     );
 }
+
+#[tokio::test]
+async fn v4_v5_the_bench_fixture_fills_a_timeline_whose_counts_add_up() {
+    let app = spawn_app().await;
+    let hash = hako_api_shim::auth::password::hash(PASSWORD.to_owned())
+        .await
+        .unwrap();
+    let done =
+        hako_api_shim::bench_fixture::create(&app.state, "bench@example.jp", &hash, 2_000, 20)
+            .await
+            .unwrap();
+    assert_eq!(done.inserted, 2_000);
+    // Run again: the same account and ROOM get 500 more.
+    hako_api_shim::bench_fixture::create(&app.state, "bench@example.jp", &hash, 500, 20)
+        .await
+        .unwrap();
+    let web = app.signed_in("bench@example.jp").await;
+    let timeline: Timeline = web
+        .get(app.url("/api/v1/rooms/1/timeline"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(timeline.total, 2_500);
+    let per_month: u64 = timeline.months.iter().map(|m| u64::from(m.count)).sum();
+    let per_day: u64 = timeline
+        .months
+        .iter()
+        .flat_map(|m| &m.days)
+        .map(|d| u64::from(d.count))
+        .sum();
+    assert_eq!((per_month, per_day), (2_500, 2_500));
+    assert!(
+        timeline.months.len() > 150,
+        "spread over the years: {}",
+        timeline.months.len()
+    );
+    let videos: Timeline = web
+        .get(app.url("/api/v1/rooms/1/timeline?filter=videos"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!((20..200).contains(&videos.total), "{}", videos.total);
+
+    // The newest month's page shows real thumbnails, and the originals download whole.
+    let newest = &timeline.months[0];
+    let page: TimelinePage = web
+        .get(app.url(&format!("/api/v1/rooms/1/timeline/{}", newest.month)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.items.len() as u32, newest.count.min(500));
+    let item = &page.items[0];
+    let thumb = web
+        .get(app.url(item.thumbnail_url.as_ref().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thumb.headers()["content-type"], "image/jpeg");
+    assert!(image::load_from_memory(&thumb.bytes().await.unwrap()).is_ok());
+    let original = web
+        .get(app.url(&format!("/api/v1/items/{}/original", item.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(original.status(), StatusCode::OK);
+    let length: u64 = original.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(original.bytes().await.unwrap().len() as u64, length);
+}
