@@ -228,7 +228,7 @@ async fn create(
         sqlx::query_as(
             "SELECT
             COALESCE((SELECT bytes FROM upload_volume WHERE user_id = ?1 AND month = ?2), 0),
-            COALESCE((SELECT SUM(size) FROM items WHERE user_id = ?1), 0),
+            COALESCE((SELECT SUM(bytes) FROM room_totals WHERE user_id = ?1), 0),
             COALESCE((SELECT SUM(length) FROM uploads WHERE user_id = ?1), 0),
             (SELECT member_type FROM users WHERE id = ?1)",
         )

@@ -122,12 +122,11 @@ pub async fn rooms_of(
     .bind(user_id)
     .fetch_all(&state.db)
     .await?;
-    let totals: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT room, COUNT(*), COALESCE(SUM(size), 0) FROM items WHERE user_id = ? GROUP BY room",
-    )
-    .bind(user_id)
-    .fetch_all(&state.db)
-    .await?;
+    let totals: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT room, items, bytes FROM room_totals WHERE user_id = ?")
+            .bind(user_id)
+            .fetch_all(&state.db)
+            .await?;
     let mut this_phone_room = None;
     let rooms = ROOMS
         .map(|room| {

@@ -155,6 +155,10 @@ async fn v10_a_deleted_photo_is_gone_with_its_pictures_and_counts() {
         .unwrap()
     {}
     let id = page(&phone, "").await.items[0].id;
+    let room_totals =
+        |rooms: hako_protocol::Rooms| (rooms.rooms[0].item_count, rooms.rooms[0].total_bytes);
+    let rooms: hako_protocol::Rooms = phone.get("/api/v1/rooms").await.json().await.unwrap();
+    assert_eq!(room_totals(rooms), (1, photo.len() as u64));
     for picture in ["thumbnail", "preview"] {
         let response = phone.get(&format!("/api/v1/items/{id}/{picture}")).await;
         assert_eq!(response.status(), StatusCode::OK, "{picture}");
@@ -187,6 +191,8 @@ async fn v10_a_deleted_photo_is_gone_with_its_pictures_and_counts() {
         .await
         .unwrap();
     assert_eq!(timeline.total, 0);
+    let rooms: hako_protocol::Rooms = phone.get("/api/v1/rooms").await.json().await.unwrap();
+    assert_eq!(room_totals(rooms), (0, 0));
     let sha = sha256_hex(&photo);
     assert!(!app.state.blobs.path(&sha).exists());
     assert!(!app.state.blobs.derived_path(&sha, "thumb").exists());

@@ -22,6 +22,13 @@ const RAIL_LINGER: Duration = Duration::from_millis(1500);
 const SETTLE: Duration = Duration::from_millis(150);
 /// Months are fetched only once the view rests this long (not while flinging or dragging).
 const LOAD_DELAY: Duration = Duration::from_millis(60);
+/// Thumbnails start loading once the view rests this long. Requests cannot be taken back from
+/// the browser's six connections, so rows that only fly past must not queue any.
+const THUMBNAIL_DELAY: Duration = Duration::from_millis(120);
+
+/// Whether the grid is at rest (thumbnails may load).
+#[derive(Clone, Copy)]
+struct AtRest(RwSignal<bool>);
 
 /// Scroll position: `virtual_top` in the laid-out column; `offset` = virtual − spacer position,
 /// constant while scrolling normally so the browser scrolls rendered rows natively.
@@ -76,6 +83,9 @@ pub fn PhotoGrid(store: TimelineStore) -> impl IntoView {
         expected: StoredValue::new(None),
     };
     let active = RwSignal::new(false);
+    let at_rest = RwSignal::new(true);
+    provide_context(AtRest(at_rest));
+    let rest_timer = StoredValue::new(None::<TimeoutHandle>);
     let linger = StoredValue::new(None::<TimeoutHandle>);
     let settle = StoredValue::new(None::<TimeoutHandle>);
 
@@ -136,6 +146,14 @@ pub fn PhotoGrid(store: TimelineStore) -> impl IntoView {
             position.offset.set(offset);
         }
         active.set(true);
+        if at_rest.get_untracked() {
+            at_rest.set(false);
+        }
+        if let Some(h) = rest_timer.get_value() {
+            h.clear();
+        }
+        rest_timer
+            .set_value(set_timeout_with_handle(move || at_rest.set(true), THUMBNAIL_DELAY).ok());
         if let Some(h) = linger.get_value() {
             h.clear();
         }
@@ -335,6 +353,10 @@ fn LoadedTile(item: TimelineItem, store: TimelineStore) -> impl IntoView {
             ctx.open_item(id);
         }
     };
+    // A tile gets its picture once the grid has rested while it was shown, and keeps it.
+    let at_rest = expect_context::<AtRest>().0;
+    let show_picture =
+        Memo::new(move |shown: Option<&bool>| shown.copied().unwrap_or(false) || at_rest.get());
     let label = move || {
         let t = i18n.t();
         let what = if is_video { t.video_alt } else { t.photo_alt };
@@ -344,7 +366,11 @@ fn LoadedTile(item: TimelineItem, store: TimelineStore) -> impl IntoView {
         <div class="tile" class:selected=selected data-testid="timeline-item" data-id=id data-badge=badge>
             <button type="button" class="tile-open" data-testid="open-item" aria-label=label.clone() on:click=open>
                 {match item.thumbnail_url {
-                    Some(url) => view! { <img src=url alt="" loading="lazy" decoding="async" draggable="false"/> }.into_any(),
+                    Some(url) => view! {
+                        <Show when=move || show_picture.get()>
+                            <img src=url.clone() alt="" decoding="async" draggable="false"/>
+                        </Show>
+                    }.into_any(),
                     None => view! { <span class="no-thumb">{move || i18n.t().no_thumbnail}</span> }.into_any(),
                 }}
             </button>
