@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, State};
 use hako_protocol::{
     Badge, ErrorBody, ErrorCode, ItemKind, Timeline, TimelineDay, TimelineFilter, TimelineItem,
-    TimelineMonth, TimelinePage,
+    TimelineMonth, TimelinePage, TimelineSort,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -28,6 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 struct TimelineQuery {
     #[serde(default)]
     filter: TimelineFilter,
+    #[serde(default)]
+    sort: TimelineSort,
 }
 
 /// The kinds a filter shows, as SQL values.
@@ -39,7 +41,15 @@ fn kinds(filter: TimelineFilter) -> (&'static str, &'static str) {
     }
 }
 
-/// Every month of the ROOM with its per-day counts, newest first.
+/// An item's save status (SPEC V7) in SQL, for items aliased `i`: one definition for the
+/// sorted month list and the pages.
+const STATUS_SQL: &str = "CASE
+    WHEN EXISTS (SELECT 1 FROM exclusions x WHERE x.user_id = i.user_id AND x.room = i.room AND x.sha256 = i.sha256) THEN 'excluded'
+    WHEN EXISTS (SELECT 1 FROM inventory v WHERE v.user_id = i.user_id AND v.room = i.room AND v.sha256 = i.sha256) THEN 'phone_and_cloud'
+    ELSE 'cloud_only' END";
+
+/// Every month of the ROOM with its per-day counts, newest first; with `sort=status`, one such
+/// list per save status, one after another.
 #[utoipa::path(get, path = "/api/v1/rooms/{room}/timeline", tag = "timeline",
     security(("session_cookie" = []), ("device_token" = [])),
     params(("room" = u8, Path), TimelineQuery),
@@ -52,48 +62,85 @@ async fn months(
 ) -> ApiResult<ApiJson<Timeline>> {
     let room = room_number(room)?;
     let (a, b) = kinds(query.filter);
-    let days: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT day, SUM(count) FROM day_counts
-         WHERE user_id = ? AND room = ? AND kind IN (?, ?)
-         GROUP BY day ORDER BY day DESC",
-    )
-    .bind(caller.user_id)
-    .bind(room)
-    .bind(a)
-    .bind(b)
-    .fetch_all(&state.db)
-    .await?;
+    let months = match query.sort {
+        // Kept counts: a few milliseconds at a million items.
+        TimelineSort::Date => {
+            let days: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT day, SUM(count) FROM day_counts
+                 WHERE user_id = ? AND room = ? AND kind IN (?, ?)
+                 GROUP BY day ORDER BY day DESC",
+            )
+            .bind(caller.user_id)
+            .bind(room)
+            .bind(a)
+            .bind(b)
+            .fetch_all(&state.db)
+            .await?;
+            group_by_month(days, None)
+        }
+        // The status comes from the phone's last report, so these counts are made on demand.
+        TimelineSort::Status => {
+            let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
+                "SELECT status, day, COUNT(*) FROM (
+                     SELECT {STATUS_SQL} AS status, strftime('%Y-%m-%d', i.local_time, 'unixepoch') AS day
+                     FROM items i WHERE i.user_id = ? AND i.room = ? AND i.kind IN (?, ?))
+                 GROUP BY status, day ORDER BY day DESC"
+            ))
+            .bind(caller.user_id)
+            .bind(room)
+            .bind(a)
+            .bind(b)
+            .fetch_all(&state.db)
+            .await?;
+            Badge::ALL
+                .into_iter()
+                .flat_map(|status| {
+                    let days = rows
+                        .iter()
+                        .filter(|(s, ..)| s == status.as_str())
+                        .map(|(_, day, count)| (day.clone(), *count))
+                        .collect();
+                    group_by_month(days, Some(status))
+                })
+                .collect()
+        }
+    };
+    let total = months.iter().map(|m| u64::from(m.count)).sum();
+    Ok(ApiJson(Timeline { total, months }))
+}
+
+/// `(YYYY-MM-DD, count)` rows, newest first, as months with their days.
+fn group_by_month(days: Vec<(String, i64)>, status: Option<Badge>) -> Vec<TimelineMonth> {
     let mut months: Vec<TimelineMonth> = Vec::new();
-    let mut total = 0u64;
     for (day, count) in days {
         let (month, day_of_month) = (&day[..7], day[8..].parse().unwrap_or(1));
         let count = u32::try_from(count).unwrap_or(u32::MAX);
-        total += u64::from(count);
+        let entry = TimelineDay {
+            day: day_of_month,
+            count,
+        };
         match months.last_mut() {
             Some(last) if last.month == month => {
                 last.count += count;
-                last.days.push(TimelineDay {
-                    day: day_of_month,
-                    count,
-                });
+                last.days.push(entry);
             }
             _ => months.push(TimelineMonth {
                 month: month.to_owned(),
+                status,
                 count,
-                days: vec![TimelineDay {
-                    day: day_of_month,
-                    count,
-                }],
+                days: vec![entry],
             }),
         }
     }
-    Ok(ApiJson(Timeline { total, months }))
+    months
 }
 
 #[derive(Deserialize, IntoParams)]
 struct PageQuery {
     #[serde(default)]
     filter: TimelineFilter,
+    /// Only items of this save status (for a month of a `sort=status` timeline).
+    status: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
     /// Items per page, at most 500.
@@ -144,8 +191,7 @@ type PageRow = (
     Option<i64>,
     Option<i64>,
     Option<bool>,
-    bool,
-    bool,
+    String,
 );
 
 /// One page of a month's items, newest first.
@@ -172,16 +218,21 @@ async fn month_items(
         None => (end, i64::MAX),
     };
     let (a, b) = kinds(query.filter);
+    let status = match query.status.as_deref() {
+        Some(s) => Some(Badge::parse(s).ok_or(ErrorCode::InvalidQuery)?.as_str()),
+        None => None,
+    };
     let page = query.limit.map_or(PAGE, |l| i64::from(l).clamp(1, PAGE));
-    let rows: Vec<PageRow> = sqlx::query_as(
-        "SELECT i.id, i.kind, i.local_time, i.sha256, m.width, m.height, m.duration_ms, m.has_thumb,
-                EXISTS (SELECT 1 FROM inventory v WHERE v.user_id = i.user_id AND v.room = i.room AND v.sha256 = i.sha256),
-                EXISTS (SELECT 1 FROM exclusions x WHERE x.user_id = i.user_id AND x.room = i.room AND x.sha256 = i.sha256)
-         FROM items i LEFT JOIN media m ON m.item_id = i.id
-         WHERE i.user_id = ? AND i.room = ? AND i.kind IN (?, ?)
-           AND i.local_time >= ? AND (i.local_time, i.id) < (?, ?)
-         ORDER BY i.local_time DESC, i.id DESC LIMIT ?",
-    )
+    let rows: Vec<PageRow> = sqlx::query_as(&format!(
+        "SELECT * FROM (
+             SELECT i.id, i.kind, i.local_time, i.sha256, m.width, m.height, m.duration_ms, m.has_thumb,
+                    {STATUS_SQL} AS status
+             FROM items i LEFT JOIN media m ON m.item_id = i.id
+             WHERE i.user_id = ? AND i.room = ? AND i.kind IN (?, ?)
+               AND i.local_time >= ? AND (i.local_time, i.id) < (?, ?)
+             ORDER BY i.local_time DESC, i.id DESC)
+         WHERE ? IS NULL OR status = ? LIMIT ?"
+    ))
     .bind(caller.user_id)
     .bind(room)
     .bind(a)
@@ -189,6 +240,8 @@ async fn month_items(
     .bind(start)
     .bind(after_time)
     .bind(after_id)
+    .bind(status)
+    .bind(status)
     .bind(page + 1)
     .fetch_all(&state.db)
     .await?;
@@ -198,7 +251,7 @@ async fn month_items(
         .into_iter()
         .take(page as usize)
         .map(
-            |(id, kind, local, sha256, width, height, duration, thumb, on_phone, excluded)| {
+            |(id, kind, local, sha256, width, height, duration, thumb, status)| {
                 next_cursor = Some(format!("{local}:{id}"));
                 TimelineItem {
                     id,
@@ -207,13 +260,7 @@ async fn month_items(
                     width: width.and_then(|w| u32::try_from(w).ok()),
                     height: height.and_then(|h| u32::try_from(h).ok()),
                     duration_ms: duration.and_then(|d| u64::try_from(d).ok()),
-                    badge: if excluded {
-                        Badge::Excluded
-                    } else if on_phone {
-                        Badge::PhoneAndCloud
-                    } else {
-                        Badge::CloudOnly
-                    },
+                    badge: Badge::parse(&status).unwrap_or(Badge::CloudOnly),
                     thumbnail_url: thumb
                         .unwrap_or(false)
                         .then(|| format!("/api/v1/pictures/{sha256}/thumb")),

@@ -3,9 +3,9 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use hako_protocol::{
-    CallList, CodeSent, ContactList, Credentials, Document, DownloadRequest, DownloadTicket,
+    Badge, CallList, CodeSent, ContactList, Credentials, Document, DownloadRequest, DownloadTicket,
     ErrorBody, EventList, ItemInfo, Me, PasswordResetRequest, PasswordResetVerify, Rooms, Timeline,
-    TimelineFilter, TimelinePage, Track, VerifyCode,
+    TimelineFilter, TimelinePage, TimelineSort, Track, VerifyCode,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -87,9 +87,13 @@ fn filter_param(filter: TimelineFilter) -> &'static str {
     }
 }
 
-pub async fn timeline(room: u8, filter: TimelineFilter) -> ApiResult<Timeline> {
+pub async fn timeline(room: u8, filter: TimelineFilter, sort: TimelineSort) -> ApiResult<Timeline> {
+    let sort = match sort {
+        TimelineSort::Date => "date",
+        TimelineSort::Status => "status",
+    };
     let url = format!(
-        "/api/v1/rooms/{room}/timeline?filter={}",
+        "/api/v1/rooms/{room}/timeline?filter={}&sort={sort}",
         filter_param(filter)
     );
     json(send(Request::get(&url)).await?).await
@@ -100,6 +104,7 @@ pub async fn month_page(
     room: u8,
     month: &str,
     filter: TimelineFilter,
+    status: Option<Badge>,
     cursor: Option<&str>,
     abort: &web_sys::AbortSignal,
 ) -> ApiResult<TimelinePage> {
@@ -107,6 +112,9 @@ pub async fn month_page(
         "/api/v1/rooms/{room}/timeline/{month}?filter={}",
         filter_param(filter)
     );
+    if let Some(status) = status {
+        url.push_str(&format!("&status={}", status.as_str()));
+    }
     if let Some(cursor) = cursor {
         url.push_str(&format!("&cursor={cursor}"));
     }

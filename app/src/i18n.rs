@@ -115,6 +115,9 @@ pub struct Texts {
     pub filter_all: &'static str,
     pub filter_photos: &'static str,
     pub filter_videos: &'static str,
+    pub sort_status: &'static str,
+    pub sort_date: &'static str,
+    pub sort_label: &'static str,
 }
 
 pub const JA: Texts = Texts {
@@ -226,6 +229,9 @@ pub const JA: Texts = Texts {
     filter_all: "写真と動画",
     filter_photos: "写真のみ",
     filter_videos: "動画のみ",
+    sort_status: "保存状態順",
+    sort_date: "日付順",
+    sort_label: "並べ方",
 };
 
 pub const EN: Texts = Texts {
@@ -337,6 +343,9 @@ pub const EN: Texts = Texts {
     filter_all: "Photos & videos",
     filter_photos: "Photos only",
     filter_videos: "Videos only",
+    sort_status: "By save status",
+    sort_date: "By date",
+    sort_label: "Order",
 };
 
 /// The current language, shared through context.

@@ -137,6 +137,22 @@ export class Phone {
     return files;
   }
 
+  /** Reports which files are still on the phone (SPEC D7). */
+  async report(onPhone: Buffer[]) {
+    const inventory = onPhone.map((b) => createHash('sha256').update(b).digest('hex'));
+    const sent = await this.request.post('/api/v1/device/report', {
+      headers: this.auth(), data: { name: 'Pixel', model: 'Pixel 9', free_bytes: 1, total_bytes: 2, inventory },
+    });
+    expect(sent.ok()).toBeTruthy();
+  }
+
+  /** Marks files "never back up" (SPEC D5). */
+  async exclude(files: Buffer[]) {
+    const sha256 = files.map((b) => createHash('sha256').update(b).digest('hex'));
+    const sent = await this.request.put('/api/v1/device/exclusions', { headers: this.auth(), data: { sha256, excluded: true } });
+    expect(sent.ok()).toBeTruthy();
+  }
+
   async backup(kind: 'contacts' | 'calendar' | 'call_history', body: string) {
     const stored = await this.request.put(`/api/v1/device/backups/${kind}`, { headers: this.auth(), data: Buffer.from(body) });
     expect(stored.status()).toBe(201);

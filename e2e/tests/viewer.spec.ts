@@ -64,6 +64,22 @@ test('selecting by corner, by day and by shift-click; the bar counts and clears'
   await expect(page.getByTestId('selection-bar')).toHaveCount(0);
 });
 
+test('sorting by save status groups cloud-only, on-phone and excluded photos', async ({ page, request, account }) => {
+  const phone = await Phone.signIn(request, account);
+  const files = [...(await phone.photos(3, MARCH_2021)).values()];
+  await phone.report([files[1]]);
+  await phone.exclude([files[2]]);
+  await signIn(page, account);
+  await expect(page.getByTestId('timeline-item')).toHaveCount(3);
+  await page.getByTestId('sort-switch').selectOption('status');
+  await expect(page).toHaveURL(/sort=status/);
+  await expect(page.getByTestId('status-section')).toHaveText(['クラウドだけにあります', 'スマホとクラウドにあります', 'バックアップ対象外']);
+  const badges = await page.getByTestId('timeline-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-badge')));
+  expect(badges).toEqual(['cloud_only', 'phone_and_cloud', 'excluded']);
+  await page.getByTestId('filter-switch').selectOption('videos');
+  await expect(page.getByTestId('library-empty')).toBeVisible();
+});
+
 test('the photo view: preview, info, previous/next, Esc, and the URL names the photo', async ({ page, request, account }) => {
   const phone = await Phone.signIn(request, account);
   await phone.photos(3, MARCH_2021);

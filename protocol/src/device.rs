@@ -489,6 +489,16 @@ pub enum TimelineFilter {
     Videos,
 }
 
+/// How the timeline is ordered (SPEC V6): by date, or grouped by save status (each group by date).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum TimelineSort {
+    #[default]
+    Date,
+    Status,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TimelineDay {
@@ -502,6 +512,10 @@ pub struct TimelineDay {
 pub struct TimelineMonth {
     /// `YYYY-MM`.
     pub month: String,
+    /// With `sort=status`, the save status group this month's entry belongs to; ask for its
+    /// items with the same `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Badge>,
     pub count: u32,
     pub days: Vec<TimelineDay>,
 }
@@ -516,13 +530,30 @@ pub struct Timeline {
 
 /// Where an item lives, from the phone's last report (SPEC V7). Items only on the phone are
 /// not on the server, so they do not appear here.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Badge {
     PhoneAndCloud,
     CloudOnly,
     Excluded,
+}
+
+impl Badge {
+    /// The order of the groups when sorting by save status.
+    pub const ALL: [Badge; 3] = [Self::CloudOnly, Self::PhoneAndCloud, Self::Excluded];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PhoneAndCloud => "phone_and_cloud",
+            Self::CloudOnly => "cloud_only",
+            Self::Excluded => "excluded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.as_str() == s)
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]

@@ -111,6 +111,53 @@ async fn v4_months_and_days_newest_first_with_pages_and_badges() {
     assert_eq!(rest.items[0].badge, Badge::CloudOnly);
     assert_eq!(rest.next_cursor, None);
 
+    // V6: sorted by save status, each group by date; a month's items of one group.
+    let by_status: Timeline = phone
+        .get("/api/v1/rooms/1/timeline?sort=status")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let shape: Vec<String> = by_status
+        .months
+        .iter()
+        .map(|m| {
+            let days: Vec<String> = m
+                .days
+                .iter()
+                .map(|d| format!("{}:{}", d.day, d.count))
+                .collect();
+            format!(
+                "{} {} [{}]",
+                m.status.map_or("-", Badge::as_str),
+                m.month,
+                days.join(" ")
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            "cloud_only 2024-08 [1:1]",
+            "cloud_only 2023-12 [31:2]",
+            "phone_and_cloud 2024-08 [15:1]",
+            "excluded 2024-08 [15:1]"
+        ]
+    );
+    assert_eq!(by_status.total, 5);
+    let excluded: TimelinePage = phone
+        .get("/api/v1/rooms/1/timeline/2024-08?status=excluded")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(excluded.items.len(), 1);
+    assert_eq!(excluded.items[0].badge, Badge::Excluded);
+    let bad = phone
+        .get("/api/v1/rooms/1/timeline/2024-08?status=somewhere")
+        .await;
+    expect_error(bad, StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery).await;
+
     let bad = phone
         .get("/api/v1/rooms/1/timeline/2024-08?cursor=nonsense")
         .await;

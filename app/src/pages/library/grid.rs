@@ -8,7 +8,7 @@ use leptos::{ev, html, prelude::*};
 
 use super::{
     LibraryCtx,
-    layout::{Block, HEADER, Layout, ScrollSpace},
+    layout::{Block, Layout, ScrollSpace},
     rail::ScrollRail,
     store::TimelineStore,
 };
@@ -234,6 +234,7 @@ fn GridBlock(
     offset: RwSignal<f64>,
     store: TimelineStore,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let Some(day) =
         layout.with_untracked(|l| l.as_ref().and_then(|l| l.days.get(block.day).cloned()))
     else {
@@ -247,13 +248,16 @@ fn GridBlock(
         if block.row.is_some() {
             row_height
         } else {
-            HEADER
+            day.header
         }
     );
     let columns_template = format!("repeat({columns}, 1fr)");
     match block.row {
         None => view! {
             <div class="block day-block" style:top=top style:height=height.clone()>
+                {day.section.map(|status| view! {
+                    <h2 class="status-section" data-testid="status-section">{move || super::badge_text(i18n.t(), status)}</h2>
+                })}
                 <DayHeader store=store month=day.month first=day.first count=day.count
                     year=day.year month_number=day.month_number day=day.day/>
             </div>

@@ -7,12 +7,14 @@
 //! position 1:1 (so the wheel, touch and keys feel native), jumps map proportionally, and the two
 //! are re-aligned whenever scrolling pauses.
 
-use hako_protocol::Timeline;
+use hako_protocol::{Badge, Timeline};
 
 /// Tallest spacer we make; safe in every current browser.
 pub const MAX_SPACER: f64 = 4_000_000.0;
 pub const GAP: f64 = 2.0;
 pub const HEADER: f64 = 44.0;
+/// Extra height above the first day of a save-status group (`sort=status`).
+pub const SECTION: f64 = 40.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DayBlock {
@@ -25,6 +27,10 @@ pub struct DayBlock {
     pub first: u32,
     /// Virtual y of the day's header.
     pub top: f64,
+    /// Height of the header: taller when it opens a save-status group.
+    pub header: f64,
+    /// The save-status group this day opens (`sort=status`).
+    pub section: Option<Badge>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,6 +87,7 @@ impl Layout {
         let mut days = Vec::new();
         let mut months = Vec::with_capacity(timeline.months.len());
         let mut top = 0.0;
+        let mut group = None;
         for (index, month) in timeline.months.iter().enumerate() {
             let year = month
                 .month
@@ -100,7 +107,14 @@ impl Layout {
                 first_day: days.len(),
             });
             let mut first = 0;
+            let mut section = (month.status != group).then_some(month.status).flatten();
+            group = month.status;
             for day in &month.days {
+                let header = if section.is_some() {
+                    HEADER + SECTION
+                } else {
+                    HEADER
+                };
                 days.push(DayBlock {
                     month: index,
                     year,
@@ -109,9 +123,11 @@ impl Layout {
                     count: day.count,
                     first,
                     top,
+                    header,
+                    section: section.take(),
                 });
                 first += day.count;
-                top += HEADER + f64::from(day.count.div_ceil(columns)) * row;
+                top += header + f64::from(day.count.div_ceil(columns)) * row;
             }
         }
         Self {
@@ -147,14 +163,14 @@ impl Layout {
             if day.top >= to {
                 break;
             }
-            if day.top + HEADER > from {
+            if day.top + day.header > from {
                 out.push(Block {
                     day: index,
                     row: None,
                     top: day.top,
                 });
             }
-            let rows_top = day.top + HEADER;
+            let rows_top = day.top + day.header;
             let rows = day.count.div_ceil(self.columns);
             let first = (((from - rows_top) / row_height).floor().max(0.0) as u32).min(rows);
             for row in first..rows {

@@ -12,7 +12,7 @@ mod viewer;
 
 use std::collections::HashSet;
 
-use hako_protocol::{Badge, Rooms, Timeline, TimelineFilter};
+use hako_protocol::{Badge, Rooms, Timeline, TimelineFilter, TimelineSort};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     NavigateOptions,
@@ -270,32 +270,38 @@ fn LibraryView() -> impl IntoView {
         Some("videos") => TimelineFilter::Videos,
         _ => TimelineFilter::All,
     });
+    let sort = Memo::new(move |_| match param("sort").as_deref() {
+        Some("status") => TimelineSort::Status,
+        _ => TimelineSort::Date,
+    });
     let open_item = Memo::new(move |_| param("item").and_then(|i| i.parse::<i64>().ok()));
 
     // The timeline of the ROOM and filter; fetched again after deletions. The store (and
     // its month cache) is replaced only when an answer arrives, so nothing flashes meanwhile.
     let store = RwSignal::new(None::<TimelineStore>);
     Effect::new(move |_| {
-        let (Some(room), filter) = (room.get(), filter.get()) else {
+        let (Some(room), filter, sort) = (room.get(), filter.get(), sort.get()) else {
             return;
         };
         ctx.version.track();
         spawn_local(async move {
-            let timeline = api::timeline(room, filter).await.unwrap_or(Timeline {
+            let timeline = api::timeline(room, filter, sort).await.unwrap_or(Timeline {
                 total: 0,
                 months: Vec::new(),
             });
             store.set(Some(TimelineStore::new(room, filter, timeline)));
         });
     });
-    Effect::new(move |previous: Option<(Option<u8>, TimelineFilter)>| {
-        let now = (room.get(), filter.get());
-        if previous.is_some_and(|p| p != now) {
-            ctx.selection.update(|s| s.clear());
-            ctx.saved_top.set_value(0.0);
-        }
-        now
-    });
+    Effect::new(
+        move |previous: Option<(Option<u8>, TimelineFilter, TimelineSort)>| {
+            let now = (room.get(), filter.get(), sort.get());
+            if previous.is_some_and(|p| p != now) {
+                ctx.selection.update(|s| s.clear());
+                ctx.saved_top.set_value(0.0);
+            }
+            now
+        },
+    );
 
     let switch_room = move |ev: leptos::ev::Event| {
         ctx.set_param
@@ -304,6 +310,10 @@ fn LibraryView() -> impl IntoView {
     let switch_filter = move |ev: leptos::ev::Event| {
         ctx.set_param
             .run(("filter", Some(event_target_value(&ev)), false));
+    };
+    let switch_sort = move |ev: leptos::ev::Event| {
+        ctx.set_param
+            .run(("sort", Some(event_target_value(&ev)), false));
     };
     let room_picker = move || {
         rooms.get().and_then(Result::ok).filter(|r| r.rooms.iter().filter(|s| s.phone.is_some() || s.item_count > 0).count() > 1).map(|r| {
@@ -339,6 +349,13 @@ fn LibraryView() -> impl IntoView {
                             };
                             view! { <option value=filter_param(f) selected=current == f>{label}</option> }
                         }).collect_view()}
+                    </select>
+                </label>
+                <label class="picker">
+                    <span class="visually-hidden">{move || i18n.t().sort_label}</span>
+                    <select data-testid="sort-switch" on:change=switch_sort>
+                        <option value="date" selected=sort.get() == TimelineSort::Date>{move || i18n.t().sort_date}</option>
+                        <option value="status" selected=sort.get() == TimelineSort::Status>{move || i18n.t().sort_status}</option>
                     </select>
                 </label>
             }

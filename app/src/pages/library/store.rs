@@ -161,16 +161,23 @@ impl TimelineStore {
     }
 
     async fn load(self, month: usize, controller: AbortController, mut cursor: Option<String>) {
-        let Some(key) = self
+        let Some((key, status)) = self
             .timeline
-            .with_value(|t| t.months.get(month).map(|m| m.month.clone()))
+            .with_value(|t| t.months.get(month).map(|m| (m.month.clone(), m.status)))
         else {
             return;
         };
         let signal = controller.signal();
         loop {
-            let page =
-                api::month_page(self.room, &key, self.filter, cursor.as_deref(), &signal).await;
+            let page = api::month_page(
+                self.room,
+                &key,
+                self.filter,
+                status,
+                cursor.as_deref(),
+                &signal,
+            )
+            .await;
             // A month forgotten or aborted meanwhile keeps nothing from this answer.
             let current = self.loads.with_value(|l| {
                 l.get(&month)
