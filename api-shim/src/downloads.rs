@@ -211,11 +211,13 @@ async fn fetch(
     Ok(zip_response(state, items, &file_name, request.headers()))
 }
 
-/// Strong validator of the archive's bytes: they follow from the files' contents, names and order.
+/// Strong validator of the archive's bytes: they follow from the files' contents, names, times
+/// and order (a media job may still move a time after the ticket was made).
 fn etag(items: &[Item]) -> String {
     let mut hash = Sha256::new();
     for item in items {
         hash.update(item.sha256.as_bytes());
+        hash.update(item.local_time.unwrap_or(0).to_le_bytes());
         hash.update(item.name.as_bytes());
         hash.update([0]);
     }
@@ -454,6 +456,22 @@ mod tests {
     fn archives_are_named_by_japan_time() {
         // 2024-08-15 15:30:05 UTC is 2024-08-16 00:30:05 in Japan.
         assert_eq!(archive_name(1_723_735_805), "hako-20240816-003005.zip");
+    }
+
+    #[test]
+    fn the_validator_changes_when_a_header_would() {
+        let item = |local_time| Item {
+            id: 1,
+            name: "a.jpg".into(),
+            size: 5,
+            sha256: "ab".repeat(32),
+            local_time: Some(local_time),
+            crc32: None,
+        };
+        let before = etag(&[item(100), item(200)]);
+        assert_eq!(before, etag(&[item(100), item(200)]));
+        // A media job that found the shooting time changes the DOS time in the headers.
+        assert_ne!(before, etag(&[item(100), item(300)]));
     }
 
     #[test]
