@@ -1,0 +1,53 @@
+// Screenshots of the web viewer for docs/, taken from the demo library that scripts/run.sh
+// serves:  scripts/run.sh &  then  node e2e/demo-screenshots.mjs   (BASE to point elsewhere).
+import { chromium } from '@playwright/test';
+import * as path from 'node:path';
+
+const base = process.env.BASE ?? 'http://127.0.0.1:8080';
+const docs = path.resolve(import.meta.dirname, '../docs');
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'],
+});
+for (const [name, viewport, mobile] of [['pc', { width: 1280, height: 800 }, false], ['phone', { width: 390, height: 844 }, true]]) {
+  const context = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile, locale: 'ja-JP', deviceScaleFactor: mobile ? 2 : 1 });
+  const page = await context.newPage();
+  const shot = (what) => page.screenshot({ path: path.join(docs, `${what}-${name}.png`) });
+  const settle = async () => {
+    await page.waitForTimeout(400);
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+  };
+  await page.goto(`${base}/signin`);
+  await page.getByTestId('signin-email').fill('demo@example.jp');
+  await page.getByTestId('signin-password').fill('hako-demo-2024');
+  await page.getByTestId('signin-submit').click();
+  await page.locator('[data-testid="timeline-item"] img').first().waitFor();
+  await settle();
+  await shot('library');
+  const rail = await page.getByTestId('scroll-rail').boundingBox();
+  await page.mouse.move(rail.x + rail.width / 2, rail.y + 30);
+  await page.mouse.down();
+  await page.mouse.move(rail.x + rail.width / 2, rail.y + rail.height * 0.55, { steps: 6 });
+  await settle();
+  await shot('rail');
+  await page.mouse.up();
+  await settle();
+  await page.getByTestId('select-day').first().click();
+  await shot('selection');
+  await page.getByTestId('selection-delete').click();
+  await shot('delete-confirm');
+  await page.getByTestId('confirm-delete-cancel').click();
+  await page.getByTestId('selection-clear').click();
+  await page.getByTestId('open-item').nth(1).click();
+  await page.getByTestId('viewer-image').waitFor();
+  await page.getByTestId('photo-viewer-info').click();
+  await settle();
+  await shot('photo-view');
+  await page.keyboard.press('Escape');
+  for (const tab of ['music', 'contacts', 'calendar']) {
+    await page.getByTestId(`tab-${tab}`).click();
+    await page.waitForTimeout(400);
+    await shot(`tab-${tab}`);
+  }
+  await context.close();
+}
+await browser.close();
