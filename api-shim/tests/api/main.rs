@@ -2,6 +2,7 @@
 //! One test binary for the crate; areas are modules.
 
 mod auth;
+mod authz;
 mod binary;
 mod devices;
 mod downloads;

@@ -1,0 +1,597 @@
+//! The authorization sweep (issue 5): for every endpoint in the OpenAPI document, account B can
+//! neither read, change nor delete anything of account A, and calls without credentials are
+//! refused. Each endpoint needs an entry in `cases`; a new endpoint without one fails the sweep.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// In A's file names, phone name, contacts, events and calls; never in an answer to B.
+const SECRET: &str = "alpha-secret";
+
+/// How an endpoint is guarded.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Guard {
+    /// Open to everyone: signing in, health, tus discovery.
+    Public,
+    /// Names one of A's things in its URL or body: B is answered 404 (or 403).
+    Foreign,
+    /// Acts on the caller's own account or phone: B gets its own (empty) data, never A's.
+    OwnScope,
+}
+
+struct Case {
+    method: Method,
+    /// As in the OpenAPI document.
+    template: &'static str,
+    /// With A's ids filled in.
+    path: String,
+    body: Option<Value>,
+    guard: Guard,
+}
+
+fn case(
+    method: Method,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    guard: Guard,
+) -> Case {
+    Case {
+        method,
+        template,
+        path,
+        body,
+        guard,
+    }
+}
+
+/// Everything A owns that the sweep aims at.
+struct Owned {
+    photo: i64,
+    song: i64,
+    document: i64,
+    photo_sha: String,
+    upload: String,
+    ticket: String,
+}
+
+#[rustfmt::skip]
+fn cases(a: &Owned) -> Vec<Case> {
+    use Guard::*;
+    use Method as M;
+    let p = |s: &str| s.to_owned();
+    let item = |suffix: &str, id: i64| format!("/api/v1/items/{id}{suffix}");
+    vec![
+        case(M::GET, "/api/health", p("/api/health"), None, Public),
+        case(
+            M::POST,
+            "/api/v1/auth/signin",
+            p("/api/v1/auth/signin"),
+            None,
+            Public,
+        ),
+        case(
+            M::POST,
+            "/api/v1/auth/signout",
+            p("/api/v1/auth/signout"),
+            None,
+            Public,
+        ),
+        case(
+            M::POST,
+            "/api/v1/auth/signup",
+            p("/api/v1/auth/signup"),
+            None,
+            Public,
+        ),
+        case(
+            M::POST,
+            "/api/v1/auth/signup/verify",
+            p("/api/v1/auth/signup/verify"),
+            None,
+            Public,
+        ),
+        case(
+            M::POST,
+            "/api/v1/auth/password-reset",
+            p("/api/v1/auth/password-reset"),
+            None,
+            Public,
+        ),
+        case(
+            M::POST,
+            "/api/v1/auth/password-reset/verify",
+            p("/api/v1/auth/password-reset/verify"),
+            None,
+            Public,
+        ),
+        case(
+            M::POST,
+            "/api/v1/devices/login",
+            p("/api/v1/devices/login"),
+            None,
+            Public,
+        ),
+        case(
+            M::OPTIONS,
+            "/api/v1/uploads",
+            p("/api/v1/uploads"),
+            None,
+            Public,
+        ),
+        // A's things, named by id, hash, ticket or upload URL.
+        case(
+            M::GET,
+            "/api/v1/items/{id}",
+            item("", a.photo),
+            None,
+            Foreign,
+        ),
+        case(
+            M::GET,
+            "/api/v1/items/{id}/original",
+            item("/original", a.photo),
+            None,
+            Foreign,
+        ),
+        case(
+            M::GET,
+            "/api/v1/items/{id}/preview",
+            item("/preview", a.photo),
+            None,
+            Foreign,
+        ),
+        case(
+            M::GET,
+            "/api/v1/items/{id}/thumbnail",
+            item("/thumbnail", a.photo),
+            None,
+            Foreign,
+        ),
+        case(
+            M::GET,
+            "/api/v1/items/{id}/stream",
+            item("/stream", a.song),
+            None,
+            Foreign,
+        ),
+        case(
+            M::GET,
+            "/api/v1/items/{id}/view",
+            item("/view", a.document),
+            None,
+            Foreign,
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/items/{id}",
+            item("", a.photo),
+            None,
+            Foreign,
+        ),
+        case(
+            M::GET,
+            "/api/v1/pictures/{sha256}/{size}",
+            format!("/api/v1/pictures/{}/thumb", a.photo_sha),
+            None,
+            Foreign,
+        ),
+        case(
+            M::POST,
+            "/api/v1/downloads",
+            p("/api/v1/downloads"),
+            Some(json!({"item_ids": [a.photo, a.song]})),
+            Foreign,
+        ),
+        case(
+            M::GET,
+            "/api/v1/downloads/{token}",
+            a.ticket.clone(),
+            None,
+            Foreign,
+        ),
+        case(
+            M::HEAD,
+            "/api/v1/uploads/{id}",
+            a.upload.clone(),
+            None,
+            Foreign,
+        ),
+        case(
+            M::PATCH,
+            "/api/v1/uploads/{id}",
+            a.upload.clone(),
+            None,
+            Foreign,
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/uploads/{id}",
+            a.upload.clone(),
+            None,
+            Foreign,
+        ),
+        // The caller's own account, ROOMs and phone.
+        case(M::GET, "/api/v1/me", p("/api/v1/me"), None, OwnScope),
+        case(M::GET, "/api/v1/rooms", p("/api/v1/rooms"), None, OwnScope),
+        case(
+            M::GET,
+            "/api/v1/rooms/{room}/items",
+            p("/api/v1/rooms/1/items"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/rooms/{room}/timeline",
+            p("/api/v1/rooms/1/timeline"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/rooms/{room}/timeline/{month}",
+            p("/api/v1/rooms/1/timeline/2023-11"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/rooms/{room}/music",
+            p("/api/v1/rooms/1/music"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/rooms/{room}/documents",
+            p("/api/v1/rooms/1/documents"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/rooms/{room}/contacts",
+            p("/api/v1/rooms/1/contacts"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/rooms/{room}/calendar",
+            p("/api/v1/rooms/1/calendar"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/rooms/{room}/calls",
+            p("/api/v1/rooms/1/calls"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/rooms/{room}/backups/{kind}/latest",
+            p("/api/v1/rooms/1/backups/contacts/latest"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/device/rooms",
+            p("/api/v1/device/rooms"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::POST,
+            "/api/v1/device/register",
+            p("/api/v1/device/register"),
+            Some(json!({"room": 1})),
+            OwnScope,
+        ),
+        case(
+            M::POST,
+            "/api/v1/device/missing",
+            p("/api/v1/device/missing"),
+            Some(json!({"sha256": [a.photo_sha]})),
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/device/exclusions",
+            p("/api/v1/device/exclusions"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::PUT,
+            "/api/v1/device/exclusions",
+            p("/api/v1/device/exclusions"),
+            Some(json!({"sha256": [a.photo_sha], "excluded": true})),
+            OwnScope,
+        ),
+        case(
+            M::GET,
+            "/api/v1/device/settings",
+            p("/api/v1/device/settings"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::PUT,
+            "/api/v1/device/settings",
+            p("/api/v1/device/settings"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::POST,
+            "/api/v1/device/report",
+            p("/api/v1/device/report"),
+            Some(
+                json!({"name": "b", "model": "m", "free_bytes": 1, "total_bytes": 2, "inventory": [a.photo_sha]}),
+            ),
+            OwnScope,
+        ),
+        case(
+            M::PUT,
+            "/api/v1/device/backups/{kind}",
+            p("/api/v1/device/backups/contacts"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::POST,
+            "/api/v1/uploads",
+            p("/api/v1/uploads"),
+            None,
+            OwnScope,
+        ),
+        // Last: it ends the caller's device session.
+        case(
+            M::POST,
+            "/api/v1/device/logout",
+            p("/api/v1/device/logout"),
+            None,
+            OwnScope,
+        ),
+    ]
+}
+
+/// The endpoints the OpenAPI document lists, as "METHOD /path", with the credentials each
+/// accepts (`session_cookie`, `device_token`).
+async fn documented(app: &TestApp) -> Vec<(String, Vec<String>)> {
+    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let schemes = op["security"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.as_object()?.keys().next().cloned())
+                .collect();
+            out.push((format!("{} {path}", method.to_uppercase()), schemes));
+        }
+    }
+    out
+}
+
+/// Sends a case's request with web-session cookies (`web`), a device token, or nothing.
+async fn send(
+    app: &TestApp,
+    case: &Case,
+    web: Option<&reqwest::Client>,
+    token: Option<&str>,
+) -> (StatusCode, String) {
+    let client = web.cloned().unwrap_or_default();
+    let mut request = client
+        .request(case.method.clone(), app.url(&case.path))
+        .header("tus-resumable", "1.0.0");
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request = match (&case.body, case.method.as_str()) {
+        (Some(body), _) => request.json(body),
+        (None, "PATCH") => request
+            .header("upload-offset", "0")
+            .header("content-type", "application/offset+octet-stream")
+            .body(vec![0u8; 8]),
+        (None, "PUT") if case.template.contains("backups") => request.body(format!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nN:B;;;;\r\nEND:VCARD\r\n"
+        )),
+        (None, "PUT") => request.json(&json!({})),
+        (None, "POST") if case.template == "/api/v1/uploads" => {
+            request.header("upload-length", "4").header(
+                "upload-metadata",
+                "filename Yi5qcGc=,sha256 ZmFrZQ==,created_at MTcwMDAwMDAwMA==",
+            )
+        }
+        _ => request,
+    };
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
+    let app = spawn_app().await;
+    // Account A: files, backups, an upload half done and a download ticket.
+    let a_phone = app.registered_phone("a@example.jp").await;
+    let image = image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([x as u8 * 8, y as u8 * 8, 90]));
+    let mut photo = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut photo, 85)
+        .encode_image(&image)
+        .unwrap();
+    for (name, bytes) in [
+        (format!("{SECRET}.jpg"), photo.clone()),
+        (format!("{SECRET}.mp3"), b"ID3 not really a song".to_vec()),
+        (
+            format!("{SECRET}.txt"),
+            format!("{SECRET} notes").into_bytes(),
+        ),
+    ] {
+        assert_eq!(
+            a_phone.upload(&name, &bytes).await.status(),
+            StatusCode::NO_CONTENT
+        );
+    }
+    while hako_api_shim::media::process_next(&app.state)
+        .await
+        .unwrap()
+    {}
+    let contacts =
+        format!("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{SECRET}\r\nN:{SECRET};;;;\r\nEND:VCARD\r\n");
+    let stored = a_phone
+        .request(Method::PUT, "/api/v1/device/backups/contacts")
+        .body(contacts)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stored.status(), StatusCode::CREATED);
+    let half = a_phone
+        .create_upload("half.jpg", 100, &sha256_hex(&[1; 100]))
+        .await;
+    let upload = half.headers()["location"].to_str().unwrap().to_owned();
+    let upload = upload.strip_prefix(&app.base).unwrap_or(&upload).to_owned();
+    let ids = app.item_ids(&a_phone).await;
+    let a_web = app.signed_in("a@example.jp").await;
+    let ticket: hako_protocol::DownloadTicket = app
+        .post(
+            &a_web,
+            "/api/v1/downloads",
+            json!({"item_ids": [ids[0], ids[1]]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let owned = Owned {
+        photo: ids[0],
+        song: ids[1],
+        document: ids[2],
+        photo_sha: sha256_hex(&photo),
+        upload,
+        ticket: ticket.url,
+    };
+
+    // Every documented endpoint has an entry, and every entry is documented.
+    let cases = cases(&owned);
+    let listed: Vec<String> = cases
+        .iter()
+        .map(|c| format!("{} {}", c.method, c.template))
+        .collect();
+    let documented = documented(&app).await;
+    for (endpoint, _) in &documented {
+        assert!(
+            listed.contains(endpoint),
+            "{endpoint} has no entry in the authorization sweep"
+        );
+    }
+    assert_eq!(
+        listed.len(),
+        documented.len(),
+        "entries for endpoints that no longer exist"
+    );
+    let accepts = |case: &Case, scheme: &str| {
+        let key = format!("{} {}", case.method, case.template);
+        documented
+            .iter()
+            .any(|(e, schemes)| *e == key && schemes.iter().any(|s| s == scheme))
+    };
+
+    // Account B, with a browser session and a phone of its own.
+    let b_phone = app.registered_phone("b@example.jp").await;
+    let b_web = app.signed_in("b@example.jp").await;
+    for case in cases.iter().filter(|c| c.guard != Guard::Public) {
+        let what = format!("{} {}", case.method, case.path);
+        let (status, _) = send(&app, case, None, None).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{what} without credentials"
+        );
+        for (web, token) in [(Some(&b_web), None), (None, Some(b_phone.token.as_str()))] {
+            let (status, body) = send(&app, case, web, token).await;
+            let (who, scheme) = if web.is_some() {
+                ("B's session", "session_cookie")
+            } else {
+                ("B's phone", "device_token")
+            };
+            assert!(
+                !body.contains(SECRET),
+                "{what} as {who} showed A's data: {body}"
+            );
+            if !accepts(case, scheme) {
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "{what} does not take {scheme}"
+                );
+                continue;
+            }
+            match case.guard {
+                Guard::Foreign => assert!(
+                    matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                    "{what} as {who}: {status}"
+                ),
+                Guard::OwnScope => assert!(
+                    status != StatusCode::INTERNAL_SERVER_ERROR,
+                    "{what} as {who}: {status}"
+                ),
+                Guard::Public => unreachable!(),
+            }
+        }
+    }
+
+    // A's things are all still there and unchanged, and A can reach each of them.
+    assert_eq!(app.item_ids(&a_phone).await, ids);
+    assert_eq!(a_phone.offset(&owned.upload).await, Some(0));
+    let rooms: hako_protocol::Rooms = a_phone.get("/api/v1/rooms").await.json().await.unwrap();
+    assert_eq!(rooms.rooms[0].item_count, 3);
+    let excluded: Value = a_phone
+        .get("/api/v1/device/exclusions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !excluded.to_string().contains(&owned.photo_sha),
+        "B's exclusion reached A: {excluded}"
+    );
+    let a_contacts = a_phone
+        .get("/api/v1/rooms/1/contacts")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(a_contacts.contains(SECRET));
+    for case in cases
+        .iter()
+        .filter(|c| c.guard == Guard::Foreign && c.method == Method::GET)
+    {
+        let token = case
+            .template
+            .starts_with("/api/v1/downloads")
+            .then_some(())
+            .map_or(Some(a_phone.token.as_str()), |_| None);
+        let web = token.is_none().then_some(&a_web);
+        let (status, _) = send(&app, case, web, token).await;
+        assert!(
+            status.is_success(),
+            "A's own {} {}: {status}",
+            case.method,
+            case.path
+        );
+    }
+}
