@@ -406,9 +406,9 @@ async fn send(
             .header("upload-offset", "0")
             .header("content-type", "application/offset+octet-stream")
             .body(vec![0u8; 8]),
-        (None, "PUT") if case.template.contains("backups") => request.body(format!(
-            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nN:B;;;;\r\nEND:VCARD\r\n"
-        )),
+        (None, "PUT") if case.template.contains("backups") => {
+            request.body("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nN:B;;;;\r\nEND:VCARD\r\n")
+        }
         (None, "PUT") => request.json(&json!({})),
         (None, "POST") if case.template == "/api/v1/uploads" => {
             request.header("upload-length", "4").header(
