@@ -160,10 +160,7 @@ async fn create(
     .bind(expires_at)
     .execute(&state.db)
     .await?;
-    let expires_at = time::OffsetDateTime::from_unix_timestamp(expires_at)
-        .map_err(anyhow::Error::from)?
-        .format(&time::format_description::well_known::Rfc3339)
-        .map_err(anyhow::Error::from)?;
+    let expires_at = crate::clock::rfc3339(expires_at);
     Ok((
         StatusCode::CREATED,
         ApiJson(DownloadTicket {

@@ -12,7 +12,7 @@ use leptos_router::{
     path,
 };
 
-use pages::{Library, NotFound, PasswordReset, SignIn, SignUp, SignupDone, SignupVerify};
+use pages::{Guide, Library, NotFound, PasswordReset, SignIn, SignUp, SignupDone, SignupVerify};
 
 #[component]
 fn App() -> impl IntoView {
@@ -28,6 +28,7 @@ fn App() -> impl IntoView {
                 <Route path=path!("/signup/verify") view=SignupVerify/>
                 <Route path=path!("/signup/done") view=SignupDone/>
                 <Route path=path!("/password-reset") view=PasswordReset/>
+                <Route path=path!("/guide") view=Guide/>
             </Routes>
         </Router>
     }

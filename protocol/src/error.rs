@@ -54,6 +54,7 @@ pub enum ErrorCode {
     Unavailable,
     DeviceTokenInvalid,
     RoomOutOfRange,
+    InvalidPhoneName,
     RoomOccupied,
     TooManyPhones,
     DeviceNotRegistered,
@@ -81,7 +82,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 44] = [
+    pub const ALL: [ErrorCode; 45] = [
         Self::InvalidJson,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
@@ -102,6 +103,7 @@ impl ErrorCode {
         Self::Unavailable,
         Self::DeviceTokenInvalid,
         Self::RoomOutOfRange,
+        Self::InvalidPhoneName,
         Self::RoomOccupied,
         Self::TooManyPhones,
         Self::DeviceNotRegistered,
@@ -145,6 +147,7 @@ impl ErrorCode {
             Unavailable => 503,
             DeviceTokenInvalid => 401,
             RoomOutOfRange => 400,
+            InvalidPhoneName => 400,
             RoomOccupied => 409,
             TooManyPhones => 409,
             DeviceNotRegistered => 409,
@@ -254,6 +257,10 @@ impl ErrorCode {
             DeviceTokenInvalid => (
                 "この端末のサインインは無効になりました。もう一度サインインしてください。",
                 "This phone's sign-in is no longer valid. Please sign in again.",
+            ),
+            InvalidPhoneName => (
+                "スマホの名前は1文字以上40文字以内で入力してください。",
+                "Enter a phone name of 1 to 40 characters.",
             ),
             RoomOutOfRange => (
                 "ROOM は 1〜3 から選んでください。",

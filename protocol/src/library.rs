@@ -130,3 +130,39 @@ pub struct DownloadTicket {
     /// RFC 3339.
     pub expires_at: String,
 }
+
+/// One kind of data in a ROOM: how many and how large (SPEC V18).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct KindTotal {
+    pub kind: crate::DataType,
+    /// Files; for contacts, calendar and call history the entries of the latest backup.
+    pub count: u64,
+    pub bytes: u64,
+}
+
+/// A ROOM on the phones page (SPEC V18): its phone, capacity, last backup and what it holds.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RoomSummary {
+    pub room: u8,
+    pub phone: Option<crate::RoomPhone>,
+    /// The phone's storage as it last reported it.
+    pub phone_free_bytes: Option<u64>,
+    pub phone_total_bytes: Option<u64>,
+    /// RFC 3339, `None` before the first backup.
+    pub last_backup: Option<String>,
+    pub stored_bytes: u64,
+    pub kinds: Vec<KindTotal>,
+}
+
+/// A new name for the phone in a ROOM: 1 to 40 characters.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RenamePhone {
+    pub name: String,
+}
+
+/// Longest phone name the phones page accepts.
+pub const PHONE_NAME_MAX_CHARS: usize = 40;

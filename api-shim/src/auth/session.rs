@@ -111,13 +111,7 @@ impl CurrentUser {
             } else {
                 MemberType::Free
             },
-            created_at: time::OffsetDateTime::from_unix_timestamp(self.created_at)
-                .ok()
-                .and_then(|t| {
-                    t.format(&time::format_description::well_known::Rfc3339)
-                        .ok()
-                })
-                .unwrap_or_default(),
+            created_at: crate::clock::rfc3339(self.created_at),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Phones and their ROOMs (SPEC D1, D2, D7): sign-in for phones, ROOM choice, and the
 //! check of which files a ROOM lacks.
 
+mod manage;
 mod phone_state;
 pub mod token;
 
@@ -34,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(register))
         .routes(routes!(missing))
         .merge(phone_state::router())
+        .merge(manage::router())
 }
 
 /// A phone signs in with the account's email and password and gets a device token.
@@ -207,30 +209,7 @@ async fn register(
             }
             RegisterMode::TakeOver => {}
             RegisterMode::Wipe => {
-                wiped = sqlx::query_scalar(
-                    "DELETE FROM items WHERE user_id = ? AND room = ? RETURNING sha256",
-                )
-                .bind(device.user_id)
-                .bind(body.room)
-                .fetch_all(&mut *tx)
-                .await?;
-                let backups: Vec<String> = sqlx::query_scalar(
-                    "DELETE FROM backups WHERE user_id = ? AND room = ? RETURNING sha256",
-                )
-                .bind(device.user_id)
-                .bind(body.room)
-                .fetch_all(&mut *tx)
-                .await?;
-                wiped.extend(backups);
-                for table in ["exclusions", "phone_settings", "inventory"] {
-                    sqlx::query(&format!(
-                        "DELETE FROM {table} WHERE user_id = ? AND room = ?"
-                    ))
-                    .bind(device.user_id)
-                    .bind(body.room)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                wiped = wipe_room_data(&mut tx, device.user_id, body.room).await?
             }
         }
     }
@@ -255,6 +234,38 @@ async fn register(
     Ok(ApiJson(
         rooms_of(&state, device.user_id, Some(device.id)).await?,
     ))
+}
+
+/// Deletes everything a ROOM holds (files, backups, exclusions, settings, inventory) but not
+/// its registration; returns the hashes whose blobs may now be unused.
+pub async fn wipe_room_data(
+    tx: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    room: u8,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut wiped: Vec<String> =
+        sqlx::query_scalar("DELETE FROM items WHERE user_id = ? AND room = ? RETURNING sha256")
+            .bind(user_id)
+            .bind(room)
+            .fetch_all(&mut *tx)
+            .await?;
+    let backups: Vec<String> =
+        sqlx::query_scalar("DELETE FROM backups WHERE user_id = ? AND room = ? RETURNING sha256")
+            .bind(user_id)
+            .bind(room)
+            .fetch_all(&mut *tx)
+            .await?;
+    wiped.extend(backups);
+    for table in ["exclusions", "phone_settings", "inventory"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE user_id = ? AND room = ?"
+        ))
+        .bind(user_id)
+        .bind(room)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(wiped)
 }
 
 /// Every value is a lower-case hex SHA-256, or the request is refused.

@@ -351,7 +351,10 @@ fn cases(a: &Owned) -> Vec<Case> {
             None,
             OwnScope,
         ),
-        // Last: it ends the caller's device session.
+        case(M::GET, "/api/v1/rooms/{room}/summary", p("/api/v1/rooms/1/summary"), None, OwnScope),
+        case(M::PATCH, "/api/v1/rooms/{room}", p("/api/v1/rooms/1"), Some(json!({"name": "B's phone"})), OwnScope),
+        // Late: they end B's own ROOM and device session.
+        case(M::DELETE, "/api/v1/rooms/{room}", p("/api/v1/rooms/1"), None, OwnScope),
         case(
             M::POST,
             "/api/v1/device/logout",
@@ -559,6 +562,10 @@ async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
     assert_eq!(a_phone.offset(&owned.upload).await, Some(0));
     let rooms: hako_protocol::Rooms = a_phone.get("/api/v1/rooms").await.json().await.unwrap();
     assert_eq!(rooms.rooms[0].item_count, 3);
+    assert_eq!(
+        rooms.rooms[0].phone.as_ref().map(|p| p.name.as_str()),
+        Some("android phone")
+    );
     let excluded: Value = a_phone
         .get("/api/v1/device/exclusions")
         .await

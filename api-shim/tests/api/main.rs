@@ -10,6 +10,7 @@ mod helpers;
 mod items;
 mod library;
 mod media;
+mod phones;
 mod server;
 mod timeline;
 mod uploads;

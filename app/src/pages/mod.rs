@@ -1,8 +1,10 @@
+mod guide;
 mod library;
 mod reset;
 mod signin;
 mod signup;
 
+pub use guide::Guide;
 pub use library::Library;
 pub use reset::PasswordReset;
 pub use signin::SignIn;
