@@ -4,8 +4,8 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use hako_protocol::{
     Badge, CallList, CodeSent, ContactList, Credentials, Document, DownloadRequest, DownloadTicket,
-    ErrorBody, EventList, ItemInfo, Me, PasswordResetRequest, PasswordResetVerify, Rooms, Timeline,
-    TimelineFilter, TimelinePage, TimelineSort, Track, VerifyCode,
+    ErrorBody, EventList, ItemInfo, Me, PasswordResetRequest, PasswordResetVerify, RenamePhone,
+    RoomSummary, Rooms, Timeline, TimelineFilter, TimelinePage, TimelineSort, Track, VerifyCode,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -153,4 +153,21 @@ pub async fn calendar(room: u8) -> ApiResult<EventList> {
 
 pub async fn calls(room: u8) -> ApiResult<CallList> {
     json(send(Request::get(&format!("/api/v1/rooms/{room}/calls"))).await?).await
+}
+
+pub async fn room_summary(room: u8) -> ApiResult<RoomSummary> {
+    json(send(Request::get(&format!("/api/v1/rooms/{room}/summary"))).await?).await
+}
+
+pub async fn rename_phone(room: u8, name: String) -> ApiResult<()> {
+    let request = Request::patch(&format!("/api/v1/rooms/{room}"))
+        .json(&RenamePhone { name })
+        .map_err(|_| ClientError::Network)?;
+    answer(request.send().await).await.map(drop)
+}
+
+pub async fn reset_room(room: u8) -> ApiResult<()> {
+    send(Request::delete(&format!("/api/v1/rooms/{room}")))
+        .await
+        .map(drop)
 }

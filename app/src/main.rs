@@ -12,7 +12,9 @@ use leptos_router::{
     path,
 };
 
-use pages::{Guide, Library, NotFound, PasswordReset, SignIn, SignUp, SignupDone, SignupVerify};
+use pages::{
+    Guide, Library, NotFound, PasswordReset, Phones, SignIn, SignUp, SignupDone, SignupVerify,
+};
 
 #[component]
 fn App() -> impl IntoView {
@@ -29,6 +31,7 @@ fn App() -> impl IntoView {
                 <Route path=path!("/signup/done") view=SignupDone/>
                 <Route path=path!("/password-reset") view=PasswordReset/>
                 <Route path=path!("/guide") view=Guide/>
+                <Route path=path!("/phones") view=Phones/>
             </Routes>
         </Router>
     }

@@ -1,11 +1,13 @@
 mod guide;
 mod library;
+mod phones;
 mod reset;
 mod signin;
 mod signup;
 
 pub use guide::Guide;
 pub use library::Library;
+pub use phones::Phones;
 pub use reset::PasswordReset;
 pub use signin::SignIn;
 pub use signup::{SignUp, SignupDone, SignupDraft, SignupVerify};
