@@ -486,6 +486,22 @@ pub fn month_label(lang: Lang, year: i32, month: u8) -> String {
     }
 }
 
+/// An RFC 3339 instant in the browser's time zone, `2024-08-15 09:30`.
+pub fn local_time(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&rfc3339.into());
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    format!(
+        "{}-{:02}-{:02} {:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
 /// "3.2 MB": bytes in the largest unit that keeps the number small (1000-based, like phones).
 pub fn format_size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];

@@ -8,7 +8,7 @@ use crate::{
     api::{self, ClientError},
     auth::use_auth,
     components::{form::ErrorMessage, shell::TopBar},
-    i18n::{Texts, format_size, use_i18n},
+    i18n::{Texts, format_size, local_time, use_i18n},
 };
 
 fn kind_label(t: &Texts, kind: DataType) -> &'static str {
@@ -132,7 +132,7 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
                     <dd>{move || i18n.t().storage_free.replace("{free}", &format_size(free)).replace("{total}", &format_size(total))}</dd>
                 })}
                 <dt>{move || i18n.t().last_backup}</dt>
-                <dd data-testid="last-backup">{room.last_backup.clone().map(|t| t.replace('T', " ").chars().take(16).collect::<String>()).unwrap_or_else(|| "—".to_owned())}</dd>
+                <dd data-testid="last-backup">{room.last_backup.as_deref().map_or_else(|| "—".to_owned(), local_time)}</dd>
                 <dt>{move || i18n.t().stored_total}</dt>
                 <dd data-testid="stored-total">{format_size(room.stored_bytes)}</dd>
             </dl>
