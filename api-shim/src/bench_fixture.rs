@@ -116,7 +116,7 @@ async fn account(state: &AppState, email: &str, password_hash: &str) -> anyhow::
     {
         return Ok(id);
     }
-    accounts::create_account(state, email, password_hash)
+    accounts::create_account(&state.db, email, password_hash, state.clock.now())
         .await
         .map_err(|e| anyhow::anyhow!("creating {email}: {e:?}"))?
         .context("the address was taken meanwhile")

@@ -78,10 +78,11 @@ pub enum ErrorCode {
     TooManyDownloadItems,
     DownloadExpired,
     BackupUnreadable,
+    LicenseKeyInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 44] = [
+    pub const ALL: [ErrorCode; 45] = [
         Self::InvalidJson,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
@@ -126,6 +127,7 @@ impl ErrorCode {
         Self::TooManyDownloadItems,
         Self::DownloadExpired,
         Self::BackupUnreadable,
+        Self::LicenseKeyInvalid,
     ];
 
     /// The HTTP status that carries this code.
@@ -170,6 +172,8 @@ impl ErrorCode {
             DownloadExpired => 410,
             // The server stored the file after checking it: unreadable now means damaged storage.
             BackupUnreadable => 500,
+            // One answer for wrong, used, cancelled and revoked keys: nothing to learn from it (A3).
+            LicenseKeyInvalid => 400,
         }
     }
 
@@ -354,6 +358,10 @@ impl ErrorCode {
             BackupUnreadable => (
                 "保存されているバックアップを読み取れませんでした。スマホからもう一度バックアップしてください。",
                 "The stored backup could not be read. Please back up again from the phone.",
+            ),
+            LicenseKeyInvalid => (
+                "このライセンスキーは登録できません。契約時に発行された16桁のライセンスキーをお確かめください。",
+                "This license key cannot be registered. Please check the 16-digit license key issued with your contract.",
             ),
         }
     }

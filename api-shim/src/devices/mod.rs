@@ -11,7 +11,7 @@ use hako_protocol::{
     Credentials, DeviceLogin, DeviceSession, ErrorBody, ErrorCode, MissingRequest, MissingResponse,
     ROOMS, RegisterMode, RegisterRoom, RoomPhone, RoomSlot, Rooms, valid_sha256_hex,
 };
-use sqlx::QueryBuilder;
+use sqlx::{QueryBuilder, SqliteConnection};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -206,32 +206,7 @@ async fn register(
                 return Err(code.into());
             }
             RegisterMode::TakeOver => {}
-            RegisterMode::Wipe => {
-                wiped = sqlx::query_scalar(
-                    "DELETE FROM items WHERE user_id = ? AND room = ? RETURNING sha256",
-                )
-                .bind(device.user_id)
-                .bind(body.room)
-                .fetch_all(&mut *tx)
-                .await?;
-                let backups: Vec<String> = sqlx::query_scalar(
-                    "DELETE FROM backups WHERE user_id = ? AND room = ? RETURNING sha256",
-                )
-                .bind(device.user_id)
-                .bind(body.room)
-                .fetch_all(&mut *tx)
-                .await?;
-                wiped.extend(backups);
-                for table in ["exclusions", "phone_settings", "inventory"] {
-                    sqlx::query(&format!(
-                        "DELETE FROM {table} WHERE user_id = ? AND room = ?"
-                    ))
-                    .bind(device.user_id)
-                    .bind(body.room)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
+            RegisterMode::Wipe => wiped = wipe_room(&mut tx, device.user_id, body.room).await?,
         }
     }
     // A phone holds one ROOM: moving leaves the old one free (its data stays).
@@ -255,6 +230,38 @@ async fn register(
     Ok(ApiJson(
         rooms_of(&state, device.user_id, Some(device.id)).await?,
     ))
+}
+
+/// Deletes a ROOM's files, backups and phone state (not the ROOM's phone). Returns the
+/// SHA-256s to hand to `BlobStore::remove_unreferenced` once the transaction is committed.
+pub async fn wipe_room(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    room: u8,
+) -> sqlx::Result<Vec<String>> {
+    let mut wiped: Vec<String> =
+        sqlx::query_scalar("DELETE FROM items WHERE user_id = ? AND room = ? RETURNING sha256")
+            .bind(user_id)
+            .bind(room)
+            .fetch_all(&mut *conn)
+            .await?;
+    let backups: Vec<String> =
+        sqlx::query_scalar("DELETE FROM backups WHERE user_id = ? AND room = ? RETURNING sha256")
+            .bind(user_id)
+            .bind(room)
+            .fetch_all(&mut *conn)
+            .await?;
+    wiped.extend(backups);
+    for table in ["exclusions", "phone_settings", "inventory"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE user_id = ? AND room = ?"
+        ))
+        .bind(user_id)
+        .bind(room)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(wiped)
 }
 
 /// Every value is a lower-case hex SHA-256, or the request is refused.

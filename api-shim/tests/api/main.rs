@@ -8,6 +8,7 @@ mod downloads;
 mod helpers;
 mod items;
 mod library;
+mod license;
 mod media;
 mod server;
 mod timeline;

@@ -160,6 +160,7 @@ pub fn SignupVerify() -> impl IntoView {
         verify.dispatch(VerifyCode {
             email: email.get_untracked(),
             code: code.get_untracked(),
+            license_key: None,
         });
     };
 
