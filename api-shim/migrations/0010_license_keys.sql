@@ -22,3 +22,6 @@ CREATE TABLE license_failures (
     failed_at INTEGER NOT NULL
 );
 CREATE INDEX license_failures_by_key ON license_failures(scope, key, failed_at);
+
+-- Deleting a lapsed account's backups asks whether another backup still uses each blob.
+CREATE INDEX backups_by_sha256 ON backups(sha256);

@@ -25,9 +25,14 @@ const JAPAN: UtcOffset = offset!(+9);
 /// Data outlives its license by this long (SPEC A4: kept 30 days, deleted from day 31).
 pub const GRACE_SECS: i64 = 30 * 86_400;
 
-/// An account holding one of these is an unlimited member. Binds `?1` user id, `?2` now.
-const HOLDS_LIVE_KEY: &str = "EXISTS (SELECT 1 FROM license_keys WHERE user_id = ?1
-    AND (state = 'redeemed' OR (state = 'cancelled' AND valid_until > ?2)))";
+/// SQL: the account `user` (an SQL expression) holds a working key, so it is an unlimited
+/// member. `?2` is now.
+fn holds_live_key(user: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM license_keys live WHERE live.user_id = {user}
+            AND (live.state = 'redeemed' OR (live.state = 'cancelled' AND live.valid_until > ?2)))"
+    )
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(register))
@@ -330,7 +335,8 @@ pub async fn run_lifecycle(state: &AppState) -> anyhow::Result<()> {
     .await?;
     for user_id in lapsed.into_iter().flatten() {
         sqlx::query(&format!(
-            "UPDATE users SET member_type = 'free' WHERE id = ?1 AND NOT {HOLDS_LIVE_KEY}"
+            "UPDATE users SET member_type = 'free' WHERE id = ?1 AND NOT {}",
+            holds_live_key("?1")
         ))
         .bind(user_id)
         .bind(now)
@@ -339,11 +345,14 @@ pub async fn run_lifecycle(state: &AppState) -> anyhow::Result<()> {
     }
     tx.commit().await?;
 
-    let due: Vec<i64> = sqlx::query_scalar(
-        "SELECT DISTINCT user_id FROM license_keys
-         WHERE state = 'expired' AND user_id IS NOT NULL AND data_deleted_at IS NULL
-           AND valid_until + ? <= ?",
-    )
+    // The 30 days count from the account's latest lapse, and stop for one that holds a key again.
+    let due: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT k.user_id FROM license_keys k
+         WHERE k.state = 'expired' AND k.user_id IS NOT NULL AND k.data_deleted_at IS NULL
+           AND NOT {}
+         GROUP BY k.user_id HAVING MAX(k.valid_until) + ?1 <= ?2",
+        holds_live_key("k.user_id")
+    ))
     .bind(GRACE_SECS)
     .bind(now)
     .fetch_all(&state.db)
@@ -357,7 +366,7 @@ pub async fn run_lifecycle(state: &AppState) -> anyhow::Result<()> {
 /// Deletes the account's files, backups and phone state, unless it holds a working key again.
 async fn purge_data(state: &AppState, user_id: i64, now: i64) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await?;
-    let relicensed: bool = sqlx::query_scalar(&format!("SELECT {HOLDS_LIVE_KEY}"))
+    let relicensed: bool = sqlx::query_scalar(&format!("SELECT {}", holds_live_key("?1")))
         .bind(user_id)
         .bind(now)
         .fetch_one(&mut *tx)

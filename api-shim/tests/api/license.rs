@@ -8,7 +8,7 @@ use hako_protocol::{ErrorCode, LicenseKey, Me, MemberType};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, expect_error, sha256_hex, spawn_app};
+use crate::helpers::{PASSWORD, Phone, TestApp, expect_error, sha256_hex, spawn_app};
 
 const LICENSE: &str = "/api/v1/account/license";
 const DAY: i64 = 86_400;
@@ -244,24 +244,29 @@ async fn licensed_with_data(app: &TestApp, email: &str, key: &LicenseKey) -> [St
         phone.upload("IMG_0001.jpg", &photo).await.status(),
         StatusCode::NO_CONTENT
     );
-    let vcard = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:山田 太郎\r\nEND:VCARD\r\n";
-    let put = phone
-        .request(reqwest::Method::PUT, "/api/v1/device/backups/contacts")
-        .body(vcard)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(put.status(), StatusCode::CREATED);
+    back_up_contacts(&phone).await;
     let browser = app.signed_in(email).await;
     assert_eq!(
         register(app, &browser, &key.to_string()).await.status(),
         StatusCode::OK
     );
-    let hashes = [sha256_hex(&photo), sha256_hex(vcard.as_bytes())];
+    let hashes = [sha256_hex(&photo), sha256_hex(VCARD.as_bytes())];
     for sha in &hashes {
         assert!(app.state.blobs.path(sha).exists());
     }
     hashes
+}
+
+const VCARD: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:山田 太郎\r\nEND:VCARD\r\n";
+
+async fn back_up_contacts(phone: &Phone) {
+    let put = phone
+        .request(reqwest::Method::PUT, "/api/v1/device/backups/contacts")
+        .body(VCARD)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), StatusCode::CREATED);
 }
 
 async fn files_of(app: &TestApp, email: &str) -> i64 {
@@ -331,6 +336,8 @@ async fn a4_from_day_31_the_data_is_deleted_but_not_the_account() {
     let key = new_key(&app).await;
     let email = "gone@example.jp";
     let hashes = licensed_with_data(&app, email, &key).await;
+    // Another account backed up the very same contacts: they share one stored file.
+    back_up_contacts(&app.registered_phone("neighbour@example.jp").await).await;
     cancel_and_reach_month_end(&app, email, &key).await;
 
     app.clock.advance(30 * DAY - 1);
@@ -339,17 +346,51 @@ async fn a4_from_day_31_the_data_is_deleted_but_not_the_account() {
     app.clock.advance(DAY + 1);
     license::run_lifecycle(&app.state).await.unwrap();
     assert_eq!(files_of(&app, email).await, 0);
-    for sha in &hashes {
-        assert!(
-            !app.state.blobs.path(sha).exists(),
-            "the file left the disk"
-        );
-    }
+    let [photo, contacts] = &hashes;
+    assert!(
+        !app.state.blobs.path(photo).exists(),
+        "the file left the disk"
+    );
+    assert!(
+        app.state.blobs.path(contacts).exists(),
+        "the neighbour's copy stays"
+    );
+    assert_eq!(files_of(&app, "neighbour@example.jp").await, 1);
     // The account stays, a free member; the old key cannot bring anything back.
     let browser = app.signed_in(email).await;
     assert_eq!(me(&app, &browser).await.member_type, MemberType::Free);
     refused(register(&app, &browser, &key.to_string()).await).await;
     assert_eq!(license::list(&app.state).await.unwrap()[0].state, "expired");
+}
+
+#[tokio::test]
+async fn a4_the_30_days_count_from_the_latest_lapse() {
+    let app = spawn_app().await;
+    let [first, second] =
+        <[LicenseKey; 2]>::try_from(license::issue(&app.state, 2).await.unwrap()).unwrap();
+    let email = "twice@example.jp";
+    licensed_with_data(&app, email, &first).await;
+    cancel_and_reach_month_end(&app, email, &first).await;
+
+    // A new contract's key within the 30 days keeps the data past them.
+    app.clock.advance(10 * DAY);
+    let browser = app.signed_in(email).await;
+    assert_eq!(
+        register(&app, &browser, &second.to_string()).await.status(),
+        StatusCode::OK
+    );
+    app.clock.advance(40 * DAY);
+    license::run_lifecycle(&app.state).await.unwrap();
+    assert_eq!(files_of(&app, email).await, 2);
+
+    // When that one lapses too, it gets its own 30 days.
+    cancel_and_reach_month_end(&app, email, &second).await;
+    app.clock.advance(30 * DAY - 1);
+    license::run_lifecycle(&app.state).await.unwrap();
+    assert_eq!(files_of(&app, email).await, 2);
+    app.clock.advance(DAY + 1);
+    license::run_lifecycle(&app.state).await.unwrap();
+    assert_eq!(files_of(&app, email).await, 0);
 }
 
 #[test]
