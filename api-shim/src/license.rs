@@ -241,7 +241,8 @@ pub async fn issue(state: &AppState, count: usize) -> anyhow::Result<Vec<License
             rand::rng().random_range(0..1_000_000_000_000_000u64)
         );
         let key = LicenseKey::from_body(&body).expect("15 digits");
-        // One in 10¹⁵ draws repeats a key: then it is simply drawn again.
+        // 15 digits from the OS-seeded CSPRNG: unguessable; a draw that repeats a stored key
+        // (rare among 10¹⁵) is simply drawn again.
         let stored = sqlx::query(
             "INSERT INTO license_keys (key_hash, last4, issued_at) VALUES (?, ?, ?)
              ON CONFLICT (key_hash) DO NOTHING",
