@@ -116,7 +116,7 @@ async fn account(state: &AppState, email: &str, password_hash: &str) -> anyhow::
     {
         return Ok(id);
     }
-    accounts::create_account(state, email, password_hash)
+    accounts::create_account(&state.db, email, password_hash, state.clock.now())
         .await
         .map_err(|e| anyhow::anyhow!("creating {email}: {e:?}"))?
         .context("the address was taken meanwhile")
@@ -125,7 +125,7 @@ async fn account(state: &AppState, email: &str, password_hash: &str) -> anyhow::
 /// A phone registered in ROOM 1, unless one is there already.
 async fn ensure_room(state: &AppState, user_id: i64) -> anyhow::Result<()> {
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let taken: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM rooms WHERE user_id = ? AND room = ?)")
             .bind(user_id)

@@ -76,14 +76,17 @@ impl BlobStore {
         self.put_file(sha256_hex, &staging).await
     }
 
-    /// Removes blobs no item refers to any more (after a delete or a wiped ROOM).
+    /// Removes blobs no item and no backup refers to any more (after a delete or a wiped ROOM).
+    /// Backups count too: identical contacts from two phones share one blob.
     pub async fn remove_unreferenced(&self, db: &Db, candidates: &[String]) -> anyhow::Result<()> {
         for sha in candidates {
-            let used: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM items WHERE sha256 = ?)")
-                    .bind(sha)
-                    .fetch_one(db)
-                    .await?;
+            let used: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM items WHERE sha256 = ?1)
+                     OR EXISTS (SELECT 1 FROM backups WHERE sha256 = ?1)",
+            )
+            .bind(sha)
+            .fetch_one(db)
+            .await?;
             if !used {
                 for path in [
                     self.path(sha),

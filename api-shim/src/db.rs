@@ -9,6 +9,14 @@ use sqlx::sqlite::{
 
 pub type Db = SqlitePool;
 
+/// A transaction that takes the write lock at once. A deferred one that reads first and
+/// writes later cannot wait for another writer: SQLite answers "database is locked" at once
+/// (busy_timeout does not apply to that upgrade), which two phones backing up at the same
+/// moment would hit.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}
+
 pub async fn open(data_dir: &Path) -> anyhow::Result<Db> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating data folder {}", data_dir.display()))?;

@@ -16,6 +16,7 @@ pub mod downloads;
 pub mod error;
 pub mod items;
 pub mod library;
+pub mod license;
 pub mod mail;
 pub mod media;
 pub mod stored_zip;
@@ -63,7 +64,7 @@ pub struct AppState {
     pub mailer: Mailer,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
-    /// Key of the HMAC that emailed codes are stored under.
+    /// Key of the HMAC that emailed codes and license keys are stored under.
     pub code_key: Arc<[u8]>,
     pub blobs: blobs::BlobStore,
     pub uploads_busy: uploads::Busy,
@@ -106,7 +107,7 @@ impl AppState {
     info(title = "Hako API", description = "Backup cloud for smartphones: web viewer, devices and accounts."),
     modifiers(&SessionCookie),
     tags((name = "auth", description = "Email sign-up, sign-in and password reset"),
-         (name = "account", description = "The signed-in account"),
+         (name = "account", description = "The signed-in account and its license key (SPEC A3, V17)"),
          (name = "devices", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
          (name = "items", description = "Stored files and backups: lists and originals (SPEC D4, V9)"),
          (name = "library", description = "What the viewer shows: item details, music, documents, contacts, calendar, calls (SPEC V3, V11–V14)"),
@@ -145,6 +146,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .merge(auth::router())
+        .merge(license::router())
         .merge(devices::router().layer(DefaultBodyLimit::max(devices::MISSING_BODY_LIMIT)))
         .merge(uploads::router())
         .merge(backups::router())
@@ -228,7 +230,8 @@ pub async fn serve(
     Ok(())
 }
 
-/// Every few minutes, drops sessions, codes and throttle rows that no rule looks at any more.
+/// Every few minutes, drops sessions, codes and throttle rows that no rule looks at any more,
+/// and moves license keys along their life cycle (SPEC A4).
 fn spawn_janitor(state: AppState) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(300));
@@ -238,7 +241,9 @@ fn spawn_janitor(state: AppState) {
             let result = async {
                 auth::session::prune(&state).await?;
                 auth::codes::prune(&state.db, now).await?;
-                auth::throttle::prune(&state.db, now).await?;
+                auth::throttle::SIGN_IN.prune(&state.db, now).await?;
+                auth::throttle::LICENSE_KEYS.prune(&state.db, now).await?;
+                license::run_lifecycle(&state).await?;
                 uploads::prune(&state).await?;
                 downloads::prune(&state.db, now).await
             }

@@ -9,8 +9,9 @@ use hako_api_shim::{
     auth::{accounts, password},
     clock::SystemClock,
     config::{Config, Overrides},
+    license,
 };
-use hako_protocol::{normalize_email, validate_password};
+use hako_protocol::{LicenseKey, masked_license_key, normalize_email, validate_password};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -65,6 +66,28 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage license keys (SPEC A3, A4).
+    License {
+        #[command(subcommand)]
+        command: LicenseCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LicenseCommand {
+    /// Make new keys and print them, one per line. They are shown only this once.
+    Issue {
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=10_000))]
+        count: u16,
+    },
+    /// Cancel a key: it stays valid until the end of this month (Japan time), then the
+    /// account is a free member and its data is deleted 30 days later.
+    Cancel {
+        #[arg(value_parser = parse_license_key)]
+        key: LicenseKey,
+    },
+    /// Every key, masked, with its state, account and dates (Japan time).
+    List,
 }
 
 #[derive(Subcommand)]
@@ -96,6 +119,7 @@ async fn main() -> anyhow::Result<()> {
         Command::User {
             command: UserCommand::Add { email },
         } => add_user(Config::resolve(overrides)?, &email).await,
+        Command::License { command } => license(Config::resolve(overrides)?, command).await,
         Command::BenchFixture {
             email,
             items,
@@ -163,7 +187,7 @@ async fn add_user(config: Config, email: &str) -> anyhow::Result<()> {
     let (email, password) = email_and_password(email)?;
     let state = AppState::open(config, Arc::new(SystemClock)).await?;
     let hash = password::hash(password).await?;
-    if accounts::create_account(&state, &email, &hash)
+    if accounts::create_account(&state.db, &email, &hash, state.clock.now())
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?
         .is_none()
@@ -171,6 +195,48 @@ async fn add_user(config: Config, email: &str) -> anyhow::Result<()> {
         bail!("{email} already has an account");
     }
     println!("created {email}");
+    Ok(())
+}
+
+/// clap checks the key before anything is opened, so a mistyped key changes nothing.
+fn parse_license_key(raw: &str) -> Result<LicenseKey, String> {
+    LicenseKey::parse(raw)
+        .map_err(|_| "not a license key: 16 digits, the last a valid check digit".to_owned())
+}
+
+async fn license(config: Config, command: LicenseCommand) -> anyhow::Result<()> {
+    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    match command {
+        LicenseCommand::Issue { count } => {
+            for key in license::issue(&state, usize::from(count)).await? {
+                println!("{key}");
+            }
+        }
+        LicenseCommand::Cancel { key } => {
+            let until = license::cancel(&state, &key).await?;
+            println!(
+                "cancelled {}: valid until {}",
+                masked_license_key(key.last4()),
+                license::japan_time(until)
+            );
+        }
+        LicenseCommand::List => {
+            let time = |t: Option<i64>| t.map_or_else(|| "-".to_owned(), license::japan_time);
+            println!("key\tstate\taccount\tissued\tredeemed\tcancelled\tvalid until");
+            for key in license::list(&state).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    masked_license_key(&key.last4),
+                    key.state,
+                    key.email.as_deref().unwrap_or("-"),
+                    license::japan_time(key.issued_at),
+                    time(key.redeemed_at),
+                    time(key.cancelled_at),
+                    time(key.valid_until),
+                );
+            }
+        }
+    }
     Ok(())
 }
 

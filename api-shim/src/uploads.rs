@@ -513,7 +513,7 @@ async fn finish(
         .await
         .map_err(io_error)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO items (user_id, room, kind, sha256, size, name, created_at, uploaded_at, local_time)
          VALUES (?, ?, ?, ?, ?, ?, ?7, ?, ?7 + 32400) ON CONFLICT (user_id, room, sha256) DO NOTHING",

@@ -19,7 +19,7 @@ async fn server_with(adjust: impl FnOnce(&mut Config)) -> Server {
     adjust(&mut config);
     let state = AppState::open(config, Arc::new(SystemClock)).await.unwrap();
     let hash = password::hash(PASSWORD.into()).await.unwrap();
-    accounts::create_account(&state, "phone@example.jp", &hash)
+    accounts::create_account(&state.db, "phone@example.jp", &hash, state.clock.now())
         .await
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,5 +1,5 @@
 // Email accounts in a real browser (SPEC V1, V2, A2, A5, X1).
-import { test, expect, signIn, signOut, PASSWORD } from './fixtures';
+import { test, expect, issueLicenseKey, signIn, signOut, PASSWORD } from './fixtures';
 
 test('sign up with a code from the outbox, then sign out', async ({ page, email, readCode }) => {
   await page.goto('/signup');
@@ -25,6 +25,18 @@ test('sign up with a code from the outbox, then sign out', async ({ page, email,
   // Signed out on the server too: the library sends us back to sign-in.
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin$/);
+});
+
+test('a sign-up link with a license key makes an unlimited member', async ({ page, email, readCode }) => {
+  const key = issueLicenseKey();
+  await page.goto(`/signup?key=${encodeURIComponent(key)}`);
+  await page.getByTestId('signup-email').fill(email);
+  await page.getByTestId('signup-next').click();
+  await page.getByTestId('signup-password').fill(PASSWORD);
+  await page.getByTestId('signup-submit').click();
+  await page.getByTestId('code-input').fill(await readCode(email));
+  await page.getByTestId('code-submit').click();
+  await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無制限会員です。');
 });
 
 test('a wrong code five times kills the code', async ({ page, email, readCode }) => {

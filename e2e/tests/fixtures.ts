@@ -37,6 +37,14 @@ export function codeIn(mail: string): string {
   return match[1];
 }
 
+/** A new license key from the operator command `hako license issue`, as printed (4×4 digits). */
+export function issueLicenseKey(): string {
+  const out = execFileSync(HAKO_BIN, ['license', 'issue', '--count', '1'], {
+    env: { ...process.env, HAKO_DATA: DATA_DIR, RUST_LOG: 'warn' },
+  });
+  return out.toString().trim();
+}
+
 type Fixtures = {
   /** A fresh address for this test. */
   email: string;

@@ -74,8 +74,9 @@ test('sorting by save status groups cloud-only, on-phone and excluded photos', a
   await page.getByTestId('sort-switch').selectOption('status');
   await expect(page).toHaveURL(/sort=status/);
   await expect(page.getByTestId('status-section')).toHaveText(['クラウドだけにあります', 'スマホとクラウドにあります', 'バックアップ対象外']);
-  const badges = await page.getByTestId('timeline-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-badge')));
-  expect(badges).toEqual(['cloud_only', 'phone_and_cloud', 'excluded']);
+  // Each group's month loads on its own; wait until all three tiles are there.
+  await expect.poll(() => page.getByTestId('timeline-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-badge'))))
+    .toEqual(['cloud_only', 'phone_and_cloud', 'excluded']);
   await page.getByTestId('filter-switch').selectOption('videos');
   await expect(page.getByTestId('library-empty')).toBeVisible();
 });

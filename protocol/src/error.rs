@@ -79,10 +79,11 @@ pub enum ErrorCode {
     TooManyDownloadItems,
     DownloadExpired,
     BackupUnreadable,
+    LicenseKeyInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 45] = [
+    pub const ALL: [ErrorCode; 46] = [
         Self::InvalidJson,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
@@ -128,6 +129,7 @@ impl ErrorCode {
         Self::TooManyDownloadItems,
         Self::DownloadExpired,
         Self::BackupUnreadable,
+        Self::LicenseKeyInvalid,
     ];
 
     /// The HTTP status that carries this code.
@@ -173,6 +175,8 @@ impl ErrorCode {
             DownloadExpired => 410,
             // The server stored the file after checking it: unreadable now means damaged storage.
             BackupUnreadable => 500,
+            // One answer for wrong, used, cancelled and revoked keys: nothing to learn from it (A3).
+            LicenseKeyInvalid => 400,
         }
     }
 
@@ -361,6 +365,10 @@ impl ErrorCode {
             BackupUnreadable => (
                 "保存されているバックアップを読み取れませんでした。スマホからもう一度バックアップしてください。",
                 "The stored backup could not be read. Please back up again from the phone.",
+            ),
+            LicenseKeyInvalid => (
+                "このライセンスキーは登録できません。契約時に発行された16桁のライセンスキーをお確かめください。",
+                "This license key cannot be registered. Please check the 16-digit license key issued with your contract.",
             ),
         }
     }

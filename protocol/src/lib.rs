@@ -6,12 +6,14 @@
 mod device;
 mod error;
 mod library;
+mod license;
 mod validate;
 
 pub use device::*;
 pub use library::*;
 
 pub use error::{ErrorBody, ErrorCode, Lang};
+pub use license::{LICENSE_KEY_DIGITS, LicenseKey, RegisterLicense, masked_license_key};
 pub use validate::{
     CODE_LEN, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, normalize_code, normalize_email,
     validate_password,
@@ -36,6 +38,10 @@ pub struct Credentials {
 pub struct VerifyCode {
     pub email: String,
     pub code: String,
+    /// A license key from the sign-up link (SPEC V2): the account is created unlimited.
+    /// Sent here, not in step 1, because this is the step that creates the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_key: Option<String>,
 }
 
 /// Asks for a password-reset code.

@@ -45,16 +45,22 @@ pub fn validate_password(password: &str) -> Result<(), ErrorCode> {
 /// Accepts what people type from a mail: spaces, hyphens and full-width digits (Japanese IMEs
 /// often produce those). Anything that is not then exactly six digits is `None`.
 pub fn normalize_code(raw: &str) -> Option<String> {
-    let mut digits = String::with_capacity(CODE_LEN);
+    normalize_digits(raw, CODE_LEN)
+}
+
+/// The digits of `raw` when it holds exactly `len` of them among spaces and hyphens
+/// (half- or full-width). Shared by emailed codes and license keys.
+pub(crate) fn normalize_digits(raw: &str, len: usize) -> Option<String> {
+    let mut digits = String::with_capacity(len);
     for c in raw.chars() {
         match c {
             '0'..='9' => digits.push(c),
             '０'..='９' => digits.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
-            ' ' | '　' | '-' | 'ー' => {}
+            ' ' | '　' | '-' | 'ー' | '－' => {}
             _ => return None,
         }
     }
-    (digits.len() == CODE_LEN).then_some(digits)
+    (digits.len() == len).then_some(digits)
 }
 
 #[cfg(test)]

@@ -1,15 +1,16 @@
 //! Email accounts (SPEC V2, A1, A2, A5): the steps behind the auth endpoints, without HTTP.
 
 use hako_protocol::{
-    Credentials, ErrorCode, PASSWORD_MAX_CHARS, PasswordResetVerify, VerifyCode, normalize_email,
-    validate_password,
+    Credentials, ErrorCode, Me, PASSWORD_MAX_CHARS, PasswordResetVerify, VerifyCode,
+    normalize_email, validate_password,
 };
+use sqlx::SqliteExecutor;
 
 use super::{
     codes::{self, Purpose},
     password, throttle,
 };
-use crate::{AppState, error::ApiError, mail::Mail};
+use crate::{AppState, error::ApiError, license, mail::Mail};
 
 async fn account_by_email(
     state: &AppState,
@@ -46,23 +47,44 @@ pub async fn request_signup(state: &AppState, credentials: Credentials) -> Resul
     Ok(())
 }
 
-/// Step 2 of sign-up: the code creates the account. Returns the new account's id.
-pub async fn verify_signup(state: &AppState, request: VerifyCode) -> Result<i64, ApiError> {
+/// Step 2 of sign-up: the code creates the account, unlimited when a license key came with
+/// it (SPEC V2). Returns the new account's id.
+pub async fn verify_signup(
+    state: &AppState,
+    request: VerifyCode,
+    client_ip: &str,
+) -> Result<i64, ApiError> {
     let email = normalize_email(&request.email)?;
+    // The key is checked before the code is used up, so a mistyped key costs no code.
+    let key = match request.license_key.as_deref() {
+        Some(raw) if !raw.trim().is_empty() => {
+            Some(license::check_for_signup(state, raw, &email, client_ip).await?)
+        }
+        _ => None,
+    };
     let password_hash = codes::consume(state, &email, Purpose::Signup, &request.code)
         .await?
         // A code stored for an existing address carries no password and was never mailed.
         .ok_or(ErrorCode::CodeInvalid)?;
-    create_account(state, &email, &password_hash)
+    let now = state.clock.now();
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let id = create_account(&mut *tx, &email, &password_hash, now)
         .await?
-        .ok_or_else(|| ErrorCode::CodeInvalid.into())
+        .ok_or(ErrorCode::CodeInvalid)?;
+    if let Some(key) = key {
+        // In the same transaction: a key taken meanwhile leaves no account behind.
+        license::redeem_in(&mut tx, &key, id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Creates a verified account; `None` if the address is taken.
-pub async fn create_account(
-    state: &AppState,
+pub async fn create_account<'e>(
+    db: impl SqliteExecutor<'e>,
     email: &str,
     password_hash: &str,
+    now: i64,
 ) -> Result<Option<i64>, ApiError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO users (email, password_hash, created_at) VALUES (?, ?, ?)
@@ -70,9 +92,20 @@ pub async fn create_account(
     )
     .bind(email)
     .bind(password_hash)
-    .bind(state.clock.now())
-    .fetch_optional(&state.db)
+    .bind(now)
+    .fetch_optional(db)
     .await?)
+}
+
+/// The account as the web viewer shows it, read fresh (after sign-in or a license change).
+pub async fn me(state: &AppState, user_id: i64) -> Result<Me, ApiError> {
+    let (email, member_type, created_at) = sqlx::query_as::<_, (String, String, i64)>(
+        "SELECT email, member_type, created_at FROM users WHERE id = ?",
+    )
+    .bind(user_id)
+    .fetch_one(&state.db)
+    .await?;
+    Ok(super::session::CurrentUser::from_row(user_id, email, member_type, created_at).me())
 }
 
 /// Checks email and password under the throttles. Returns the account's id.
@@ -83,7 +116,9 @@ pub async fn sign_in(
 ) -> Result<i64, ApiError> {
     let email = normalize_email(&credentials.email).map_err(|_| ErrorCode::InvalidCredentials)?;
     let now = state.clock.now();
-    throttle::check(&state.db, now, &email, client_ip).await?;
+    throttle::SIGN_IN
+        .check(&state.db, now, [&email, client_ip])
+        .await?;
     let account = account_by_email(state, &email).await?;
     // An over-long password cannot be right; refusing it before hashing bounds the work.
     let plausible = credentials.password.chars().count() <= PASSWORD_MAX_CHARS;
@@ -95,11 +130,13 @@ pub async fn sign_in(
         .await?;
     match account {
         Some((id, _)) if verified => {
-            throttle::clear(&state.db, &email).await?;
+            throttle::SIGN_IN.clear(&state.db, &email).await?;
             Ok(id)
         }
         _ => {
-            throttle::record_failure(&state.db, now, &email, client_ip).await?;
+            throttle::SIGN_IN
+                .record_failure(&state.db, now, [&email, client_ip])
+                .await?;
             Err(ErrorCode::InvalidCredentials.into())
         }
     }

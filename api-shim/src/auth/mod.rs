@@ -54,15 +54,7 @@ async fn signed_in(
     user_id: i64,
 ) -> ApiResult<impl IntoResponse + use<>> {
     let cookie = session::start(state, user_id, session::token_from(headers).as_deref()).await?;
-    let me: Me = sqlx::query_as::<_, (String, String, i64)>(
-        "SELECT email, member_type, created_at FROM users WHERE id = ?",
-    )
-    .bind(user_id)
-    .fetch_one(&state.db)
-    .await
-    .map(|(email, member_type, created_at)| {
-        CurrentUser::from_row(user_id, email, member_type, created_at).me()
-    })?;
+    let me = accounts::me(state, user_id).await?;
     Ok((AppendHeaders([(SET_COOKIE, cookie)]), ApiJson(me)))
 }
 
@@ -80,17 +72,20 @@ async fn signup(
     Ok(code_sent())
 }
 
-/// Step 2 of sign-up: the mailed code creates the account and signs it in.
+/// Step 2 of sign-up: the mailed code creates the account and signs it in. A license key
+/// from the sign-up link makes it an unlimited member at once (SPEC V2, A3).
 #[utoipa::path(post, path = "/api/v1/auth/signup/verify", tag = "auth", request_body = VerifyCode,
     responses(
         (status = 200, description = "Account created; session cookie set", body = Me),
-        (status = 400, description = "Wrong or dead code", body = ErrorBody)))]
+        (status = 400, description = "Wrong or dead code, or a license key that cannot be registered", body = ErrorBody),
+        (status = 429, description = "Too many wrong license keys", body = ErrorBody)))]
 async fn signup_verify(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<VerifyCode>,
 ) -> ApiResult<impl IntoResponse> {
-    let user_id = accounts::verify_signup(&state, body).await?;
+    let user_id = accounts::verify_signup(&state, body, &ip.to_string()).await?;
     signed_in(&state, &headers, user_id).await
 }
 

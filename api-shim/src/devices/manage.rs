@@ -11,7 +11,7 @@ use hako_protocol::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{rooms_of, wipe_room_data};
+use super::{rooms_of, wipe_room};
 use crate::{
     AppState,
     access::room_number,
@@ -166,8 +166,8 @@ async fn reset(
     Path(room): Path<u8>,
 ) -> ApiResult<StatusCode> {
     let room = room_number(room)?;
-    let mut tx = state.db.begin().await?;
-    let wiped = wipe_room_data(&mut tx, user.id, room).await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let wiped = wipe_room(&mut tx, user.id, room).await?;
     sqlx::query("DELETE FROM rooms WHERE user_id = ? AND room = ?")
         .bind(user.id)
         .bind(room)

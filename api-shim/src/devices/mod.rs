@@ -12,7 +12,7 @@ use hako_protocol::{
     Credentials, DeviceLogin, DeviceSession, ErrorBody, ErrorCode, MissingRequest, MissingResponse,
     ROOMS, RegisterMode, RegisterRoom, RoomPhone, RoomSlot, Rooms, valid_sha256_hex,
 };
-use sqlx::QueryBuilder;
+use sqlx::{QueryBuilder, SqliteConnection};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -185,7 +185,7 @@ async fn register(
             rooms_of(&state, device.user_id, Some(device.id)).await?,
         ));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let occupant: Option<i64> =
         sqlx::query_scalar("SELECT device_id FROM rooms WHERE user_id = ? AND room = ?")
             .bind(device.user_id)
@@ -208,9 +208,7 @@ async fn register(
                 return Err(code.into());
             }
             RegisterMode::TakeOver => {}
-            RegisterMode::Wipe => {
-                wiped = wipe_room_data(&mut tx, device.user_id, body.room).await?
-            }
+            RegisterMode::Wipe => wiped = wipe_room(&mut tx, device.user_id, body.room).await?,
         }
     }
     // A phone holds one ROOM: moving leaves the old one free (its data stays).
@@ -236,24 +234,24 @@ async fn register(
     ))
 }
 
-/// Deletes everything a ROOM holds (files, backups, exclusions, settings, inventory) but not
-/// its registration; returns the hashes whose blobs may now be unused.
-pub async fn wipe_room_data(
-    tx: &mut sqlx::SqliteConnection,
+/// Deletes a ROOM's files, backups and phone state (not the ROOM's phone). Returns the
+/// SHA-256s to hand to `BlobStore::remove_unreferenced` once the transaction is committed.
+pub async fn wipe_room(
+    conn: &mut SqliteConnection,
     user_id: i64,
     room: u8,
-) -> Result<Vec<String>, sqlx::Error> {
+) -> sqlx::Result<Vec<String>> {
     let mut wiped: Vec<String> =
         sqlx::query_scalar("DELETE FROM items WHERE user_id = ? AND room = ? RETURNING sha256")
             .bind(user_id)
             .bind(room)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut *conn)
             .await?;
     let backups: Vec<String> =
         sqlx::query_scalar("DELETE FROM backups WHERE user_id = ? AND room = ? RETURNING sha256")
             .bind(user_id)
             .bind(room)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut *conn)
             .await?;
     wiped.extend(backups);
     for table in ["exclusions", "phone_settings", "inventory"] {
@@ -262,7 +260,7 @@ pub async fn wipe_room_data(
         ))
         .bind(user_id)
         .bind(room)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(wiped)

@@ -49,7 +49,7 @@ async fn change_exclusions(
 ) -> ApiResult<ApiJson<Exclusions>> {
     let room = device.registered_room()?;
     check_hashes(&change.sha256)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     for sha in &change.sha256 {
         let sql = if change.excluded {
             "INSERT INTO exclusions (user_id, room, sha256) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
@@ -126,7 +126,7 @@ async fn report(
 ) -> ApiResult<StatusCode> {
     let room = device.registered_room()?;
     check_hashes(&report.inventory)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     sqlx::query(
         "UPDATE devices SET name = ?, model = ?, free_bytes = ?, total_bytes = ?, reported_at = ? WHERE id = ?",
     )

@@ -351,6 +351,7 @@ fn cases(a: &Owned) -> Vec<Case> {
             None,
             OwnScope,
         ),
+        case(M::POST, "/api/v1/account/license", p("/api/v1/account/license"), Some(json!({"key": "1234-5678-9012-3456"})), OwnScope),
         case(M::GET, "/api/v1/rooms/{room}/summary", p("/api/v1/rooms/1/summary"), None, OwnScope),
         case(M::PATCH, "/api/v1/rooms/{room}", p("/api/v1/rooms/1"), Some(json!({"name": "B's phone"})), OwnScope),
         // Late: they end B's own ROOM and device session.

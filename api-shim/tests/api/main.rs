@@ -9,6 +9,7 @@ mod downloads;
 mod helpers;
 mod items;
 mod library;
+mod license;
 mod media;
 mod phones;
 mod server;

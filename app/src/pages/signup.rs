@@ -1,6 +1,8 @@
 //! Sign-up by email (SPEC V2): address → password → the mailed code → done.
 
-use hako_protocol::{Credentials, ErrorCode, VerifyCode, normalize_email, validate_password};
+use hako_protocol::{
+    Credentials, ErrorCode, MemberType, VerifyCode, normalize_email, validate_password,
+};
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -33,6 +35,8 @@ pub fn SignUp() -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let draft = expect_context::<SignupDraft>().0;
+    // A sign-up link from the contract site carries the license key (SPEC V2).
+    let key = use_query_map().with_untracked(|q| q.get("key"));
     let step = RwSignal::new(Step::Email);
     let email = RwSignal::new(draft.get_untracked().map(|d| d.email).unwrap_or_default());
     let password = RwSignal::new(String::new());
@@ -44,9 +48,12 @@ pub fn SignUp() -> impl IntoView {
     });
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(credentials)) => {
-            let query = js_sys::encode_uri_component(&credentials.email);
+            let mut query = format!("email={}", js_sys::encode_uri_component(&credentials.email));
+            if let Some(key) = &key {
+                query.push_str(&format!("&key={}", js_sys::encode_uri_component(key)));
+            }
             draft.set(Some(credentials));
-            navigate(&format!("/signup/verify?email={query}"), Default::default());
+            navigate(&format!("/signup/verify?{query}"), Default::default());
         }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
@@ -160,6 +167,7 @@ pub fn SignupVerify() -> impl IntoView {
         verify.dispatch(VerifyCode {
             email: email.get_untracked(),
             code: code.get_untracked(),
+            license_key: query.with_untracked(|q| q.get("key")),
         });
     };
 
@@ -189,12 +197,19 @@ pub fn SignupVerify() -> impl IntoView {
 #[component]
 pub fn SignupDone() -> impl IntoView {
     let i18n = use_i18n();
+    let auth = use_auth();
+    let unlimited = move || {
+        auth.me.with(|me| {
+            me.as_ref()
+                .is_some_and(|me| me.member_type == MemberType::Unlimited)
+        })
+    };
     view! {
         <AuthCard title=|t| t.done_title>
             <div class="done" data-testid="signup-done">
                 <div class="done-icon"><CheckIcon/></div>
                 <p>{move || i18n.t().done_body}</p>
-                <p class="member-type" data-testid="signup-done-member-type">{move || i18n.t().done_free_member}</p>
+                <p class="member-type" data-testid="signup-done-member-type">{move || if unlimited() { i18n.t().done_unlimited_member } else { i18n.t().done_free_member }}</p>
                 <a class="btn primary" href="/" data-testid="signup-done-continue">{move || i18n.t().go_to_library}</a>
             </div>
         </AuthCard>

@@ -313,6 +313,7 @@ fn DayHeader(
     view! {
         <div class="day-heading-row">
             <button type="button" class="day-check" data-testid="select-day"
+                disabled=move || ids().len() < count as usize
                 aria-pressed=move || all_selected().to_string()
                 aria-label=move || format!("{} {}", day_heading(i18n.lang.get(), year, month_number, day), i18n.t().select_day)
                 on:click=toggle_day>
