@@ -89,6 +89,35 @@ pub struct Me {
     pub member_type: MemberType,
     /// RFC 3339.
     pub created_at: String,
+    /// The registered license key, masked (`****-****-****-3456`); keys are stored only as a
+    /// keyed hash, so the full key cannot be shown again (SPEC V17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_key_masked: Option<String>,
+}
+
+/// Changes the password of the signed-in account (SPEC V17, A5): the current one is required,
+/// and the account's other sessions end.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Starts changing the user ID (SPEC V17): a code goes to the new address.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChangeEmail {
+    pub new_email: String,
+    pub password: String,
+}
+
+/// Confirms the new user ID with the code mailed to it; the old address is told.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChangeEmailVerify {
+    pub new_email: String,
+    pub code: String,
 }
 
 /// `GET /api/health`.

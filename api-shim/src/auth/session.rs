@@ -112,6 +112,7 @@ impl CurrentUser {
                 MemberType::Free
             },
             created_at: crate::clock::rfc3339(self.created_at),
+            license_key_masked: None,
         }
     }
 }
