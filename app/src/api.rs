@@ -3,9 +3,10 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use hako_protocol::{
-    Badge, CallList, CodeSent, ContactList, Credentials, Document, DownloadRequest, DownloadTicket,
-    ErrorBody, EventList, ItemInfo, Me, PasswordResetRequest, PasswordResetVerify, RenamePhone,
-    RoomSummary, Rooms, Timeline, TimelineFilter, TimelinePage, TimelineSort, Track, VerifyCode,
+    Badge, CallList, ChangeEmail, ChangeEmailVerify, ChangePassword, CodeSent, ContactList,
+    Credentials, Document, DownloadRequest, DownloadTicket, ErrorBody, EventList, ItemInfo, Me,
+    PasswordResetRequest, PasswordResetVerify, RegisterLicense, RenamePhone, RoomSummary, Rooms,
+    Timeline, TimelineFilter, TimelinePage, TimelineSort, Track, VerifyCode,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -170,4 +171,23 @@ pub async fn reset_room(room: u8) -> ApiResult<()> {
     send(Request::delete(&format!("/api/v1/rooms/{room}")))
         .await
         .map(drop)
+}
+
+pub async fn register_license(key: String) -> ApiResult<Me> {
+    post("/api/v1/account/license", &RegisterLicense { key }).await
+}
+
+pub async fn change_password(body: &ChangePassword) -> ApiResult<()> {
+    let request = Request::post("/api/v1/account/password")
+        .json(body)
+        .map_err(|_| ClientError::Network)?;
+    answer(request.send().await).await.map(drop)
+}
+
+pub async fn change_email(body: &ChangeEmail) -> ApiResult<CodeSent> {
+    post("/api/v1/account/email", body).await
+}
+
+pub async fn verify_email_change(body: &ChangeEmailVerify) -> ApiResult<Me> {
+    post("/api/v1/account/email/verify", body).await
 }

@@ -13,7 +13,8 @@ use leptos_router::{
 };
 
 use pages::{
-    Guide, Library, NotFound, PasswordReset, Phones, SignIn, SignUp, SignupDone, SignupVerify,
+    Account, Guide, Library, NotFound, PasswordReset, Phones, SignIn, SignUp, SignupDone,
+    SignupVerify,
 };
 
 #[component]
@@ -31,6 +32,7 @@ fn App() -> impl IntoView {
                 <Route path=path!("/signup/done") view=SignupDone/>
                 <Route path=path!("/password-reset") view=PasswordReset/>
                 <Route path=path!("/guide") view=Guide/>
+                <Route path=path!("/account") view=Account/>
                 <Route path=path!("/phones") view=Phones/>
             </Routes>
         </Router>

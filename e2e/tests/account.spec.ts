@@ -1,6 +1,6 @@
 // The account menu's pages: phones and backup information with rename and Reset ROOM
 // (SPEC V18), and the guide and FAQ (V19), in Japanese and English.
-import { test, expect, signIn, Phone } from './fixtures';
+import { test, expect, issueLicenseKey, signIn, signOut, Phone, PASSWORD } from './fixtures';
 
 test('the phones page renames a phone and resets its ROOM after naming it', async ({ page, request, account }) => {
   const phone = await Phone.signIn(request, account, 1, 'Pixel');
@@ -41,4 +41,45 @@ test('the guide and FAQ, from the account menu, in both languages', async ({ pag
   await page.getByTestId('lang-switch').click();
   await expect(page.getByTestId('guide-page')).toContainText('Getting started');
   await expect(page.getByTestId('faq-item').filter({ hasText: 'How many files' })).toContainText('Up to 50 files');
+});
+
+test('account information: register a key, change the password and the user ID', async ({ page, account, readCode }, info) => {
+  await signIn(page, account);
+  await page.getByTestId('account-menu-button').click();
+  await page.getByTestId('account-link').click();
+  await expect(page.getByTestId('account-member-type')).toHaveText('無料会員');
+  await expect(page.getByTestId('account-license-key')).toHaveText('未登録');
+
+  // A mistyped key gets the generic error; the real one makes an unlimited member.
+  const key = issueLicenseKey();
+  const wrong = key.slice(0, -1) + String((Number(key.slice(-1)) + 1) % 10);
+  await page.getByTestId('license-key-input').fill(wrong);
+  await page.getByTestId('license-submit').click();
+  await expect(page.getByTestId('license-error')).toBeVisible();
+  await page.getByTestId('license-key-input').fill(key.replaceAll('-', ' '));
+  await page.getByTestId('license-submit').click();
+  await expect(page.getByTestId('license-done')).toBeVisible();
+  await expect(page.getByTestId('account-member-type')).toHaveText('無制限会員');
+  await expect(page.getByTestId('account-license-key')).toHaveText(`****-****-****-${key.slice(-4)}`);
+
+  // Password: the current one is required.
+  await page.getByTestId('current-password-input').fill('not the password at all');
+  await page.getByTestId('new-password-input').fill('a brand new passphrase');
+  await page.getByTestId('password-submit').click();
+  await expect(page.getByTestId('password-error')).toBeVisible();
+  await page.getByTestId('current-password-input').fill(PASSWORD);
+  await page.getByTestId('password-submit').click();
+  await expect(page.getByTestId('password-done')).toBeVisible();
+
+  // User ID: a code to the new address confirms it.
+  const newAddress = `moved-${info.project.name}-${Date.now()}@example.jp`;
+  await page.getByTestId('new-email-input').fill(newAddress);
+  await page.getByTestId('email-password-input').fill('a brand new passphrase');
+  await page.getByTestId('email-submit').click();
+  await page.getByTestId('email-code-input').fill(await readCode(newAddress));
+  await page.getByTestId('email-code-submit').click();
+  await expect(page.getByTestId('email-done')).toBeVisible();
+  await expect(page.getByTestId('account-email')).toHaveText(newAddress);
+  await signOut(page);
+  await signIn(page, newAddress, 'a brand new passphrase');
 });

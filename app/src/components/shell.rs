@@ -43,7 +43,7 @@ pub fn AuthCard(
     }
 }
 
-/// The account menu behind the person icon (SPEC V16): phones, the guide and sign-out.
+/// The account menu behind the person icon (SPEC V16): account information, phones, the guide and sign-out.
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let i18n = use_i18n();
@@ -81,6 +81,7 @@ pub fn AccountMenu() -> impl IntoView {
                     <p class="menu-email" data-testid="account-menu-email">
                         {move || auth.me.get().map(|me| me.email).unwrap_or_default()}
                     </p>
+                    <a role="menuitem" class="menu-item" href="/account" data-testid="account-link">{move || i18n.t().account_title}</a>
                     <a role="menuitem" class="menu-item" href="/phones" data-testid="phones-link">{move || i18n.t().phones_menu}</a>
                     <a role="menuitem" class="menu-item" href="/guide" data-testid="guide-link">{move || i18n.t().guide_menu}</a>
                     <button type="button" role="menuitem" class="menu-item" data-testid="signout-button"

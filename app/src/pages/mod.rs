@@ -1,3 +1,4 @@
+mod account;
 mod guide;
 mod library;
 mod phones;
@@ -5,6 +6,7 @@ mod reset;
 mod signin;
 mod signup;
 
+pub use account::Account;
 pub use guide::Guide;
 pub use library::Library;
 pub use phones::Phones;
