@@ -55,3 +55,63 @@ pub async fn server_secret(db: &Db, name: &str) -> anyhow::Result<Vec<u8>> {
         .await?;
     Ok(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migration 0011 rebuilds `email_codes` to change its CHECK: codes already waiting stay.
+    #[tokio::test]
+    async fn the_email_codes_rebuild_keeps_waiting_codes_and_binds_changes_to_an_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::from_str(&format!(
+            "sqlite://{}",
+            dir.path().join("old.sqlite3").display()
+        ))
+        .unwrap()
+        .create_if_missing(true)
+        .foreign_keys(true);
+        let db = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let all = sqlx::migrate!("./migrations");
+        let mut before = sqlx::migrate!("./migrations");
+        before.migrations = all
+            .migrations
+            .iter()
+            .filter(|m| m.version <= 10)
+            .cloned()
+            .collect();
+        before.run(&db).await.unwrap();
+        sqlx::query(
+            "INSERT INTO users (id, email, password_hash, created_at) VALUES (1, 'a@example.jp', 'x', 0);
+             INSERT INTO email_codes (email, purpose, code_hash, password_hash, expires_at, failed_attempts)
+             VALUES ('new@example.jp', 'signup', x'01', 'hash', 99, 2)",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+
+        all.run(&db).await.unwrap();
+        let kept: (String, Option<String>, i64, i64, Option<i64>) = sqlx::query_as(
+            "SELECT purpose, password_hash, expires_at, failed_attempts, user_id FROM email_codes
+             WHERE email = 'new@example.jp'",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(kept, ("signup".into(), Some("hash".into()), 99, 2, None));
+        let change = |user_id: Option<i64>| {
+            sqlx::query(
+                "INSERT INTO email_codes (email, purpose, code_hash, expires_at, user_id)
+                 VALUES ('b@example.jp', 'email_change', x'02', 99, ?)",
+            )
+            .bind(user_id)
+            .execute(&db)
+        };
+        assert!(change(None).await.is_err(), "a change names its account");
+        change(Some(1)).await.unwrap();
+    }
+}

@@ -5,7 +5,9 @@
 //! the account's data (not the account) is deleted.
 
 use axum::extract::State;
-use hako_protocol::{ErrorBody, ErrorCode, LicenseKey, Me, ROOMS, RegisterLicense};
+use hako_protocol::{
+    ErrorBody, ErrorCode, LicenseKey, Me, ROOMS, RegisterLicense, masked_license_key,
+};
 use hmac::{Hmac, KeyInit, Mac};
 use rand::Rng;
 use sha2::Sha256;
@@ -16,6 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     auth::{ClientIp, accounts, session::CurrentUser, throttle::LICENSE_KEYS},
+    db::Db,
     devices::wipe_room,
     error::{ApiError, ApiJson, ApiResult},
 };
@@ -25,13 +28,32 @@ const JAPAN: UtcOffset = offset!(+9);
 /// Data outlives its license by this long (SPEC A4: kept 30 days, deleted from day 31).
 pub const GRACE_SECS: i64 = 30 * 86_400;
 
-/// SQL: the account `user` (an SQL expression) holds a working key, so it is an unlimited
-/// member. `?2` is now.
-fn holds_live_key(user: &str) -> String {
+/// SQL: the keys of the account `user` (an SQL expression) that work now: redeemed, or
+/// cancelled but still in their month. `?2` is now.
+fn live_keys(user: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM license_keys live WHERE live.user_id = {user}
-            AND (live.state = 'redeemed' OR (live.state = 'cancelled' AND live.valid_until > ?2)))"
+        "SELECT live.last4 FROM license_keys live WHERE live.user_id = {user}
+            AND (live.state = 'redeemed' OR (live.state = 'cancelled' AND live.valid_until > ?2))"
     )
+}
+
+/// SQL: the account `user` holds a working key, so it is an unlimited member. `?2` is now.
+fn holds_live_key(user: &str) -> String {
+    format!("EXISTS ({})", live_keys(user))
+}
+
+/// The account's working key as the account page shows it, `****-****-****-3456` (SPEC V17):
+/// only the last four digits are stored. The latest registered if there are several.
+pub async fn live_key_masked(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Option<String>> {
+    let last4: Option<String> = sqlx::query_scalar(&format!(
+        "{} ORDER BY live.redeemed_at DESC, live.id DESC LIMIT 1",
+        live_keys("?1")
+    ))
+    .bind(user_id)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    Ok(last4.as_deref().map(masked_license_key))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -23,6 +23,14 @@ pub enum Mail {
     PasswordResetCode {
         code: String,
     },
+    /// To the new address of a user ID change (SPEC V17).
+    EmailChangeCode {
+        code: String,
+    },
+    /// To the old address once the change is done, so a change the owner did not make is seen.
+    EmailChanged {
+        new_email: String,
+    },
 }
 
 #[derive(Clone)]
@@ -89,8 +97,9 @@ impl Mailer {
             Self::Outbox { .. } => OUTBOX_FROM.parse()?,
         };
         // 8bit keeps the Japanese readable in the raw .eml; every SMTP server today has 8BITMIME.
-        let body = Body::new_with_encoding(text, ContentTransferEncoding::EightBit)
-            .map_err(|_| anyhow::anyhow!("mail body is not valid for 8bit transfer"))?;
+        // A line too long for it (a very long address in the text) lets lettre pick an encoding.
+        let body = Body::new_with_encoding(text.clone(), ContentTransferEncoding::EightBit)
+            .unwrap_or_else(|_| Body::new(text));
         let message = Message::builder()
             .from(from)
             .to(to.parse().context("recipient is not a mail address")?)
@@ -175,6 +184,46 @@ impl Mail {
                      for it, ignore this mail: your password stays.\n{FOOTER}"
                 ),
             ),
+            Mail::EmailChangeCode { code } => (
+                format!("【Hako】ユーザーID変更の確認コード {code} / Your user ID change code"),
+                format!(
+                    "Hako のユーザーID（メールアドレス）を\n\
+                     このアドレスに変更するには、変更画面に\n\
+                     次の確認コードを入力してください。\n\n\
+                     \u{3000}確認コード：{code}\n\n\
+                     このコードの有効期限は10分です。\n\
+                     入力を5回まちがえると使えなくなります。\n\
+                     お心当たりがない場合は、このメールを\n\
+                     破棄してください。何も変わりません。\n\n\
+                     ----\n\
+                     To make this address the user ID of your Hako\n\
+                     account, enter this code on the change screen:\n\n\
+                     \x20 Code: {code}\n\n\
+                     The code is valid for 10 minutes and stops\n\
+                     working after 5 wrong tries. If you did not ask\n\
+                     for it, ignore this mail: nothing changes.\n{FOOTER}"
+                ),
+            ),
+            Mail::EmailChanged { new_email } => (
+                "【Hako】ユーザーIDが変更されました / Your user ID was changed".to_owned(),
+                format!(
+                    "Hako のユーザーID（メールアドレス）が\n\
+                     次のアドレスに変更されました。\n\n\
+                     \u{3000}{new_email}\n\n\
+                     今後は新しいアドレスでサインインしてください。\n\
+                     このアドレスにはもうメールは届きません。\n\
+                     お心当たりがない場合は、すぐに運営者に\n\
+                     ご連絡ください。\n\n\
+                     ----\n\
+                     The user ID (email address) of your Hako\n\
+                     account was changed to:\n\n\
+                     \x20 {new_email}\n\n\
+                     From now on, sign in with the new address; this\n\
+                     address gets no more mail about the account.\n\
+                     If you did not make this change, contact the\n\
+                     operator of your Hako server at once.\n{FOOTER}"
+                ),
+            ),
         }
     }
 }
@@ -217,6 +266,12 @@ mod tests {
             Mail::SignupAlreadyRegistered,
             Mail::PasswordResetCode {
                 code: "123456".into(),
+            },
+            Mail::EmailChangeCode {
+                code: "123456".into(),
+            },
+            Mail::EmailChanged {
+                new_email: "hanako.yamada.new-address@example.co.jp".into(),
             },
         ] {
             let (_, text) = mail.render();

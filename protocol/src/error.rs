@@ -80,10 +80,13 @@ pub enum ErrorCode {
     DownloadExpired,
     BackupUnreadable,
     LicenseKeyInvalid,
+    CurrentPasswordWrong,
+    EmailUnchanged,
+    EmailTaken,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 46] = [
+    pub const ALL: [ErrorCode; 49] = [
         Self::InvalidJson,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
@@ -130,6 +133,9 @@ impl ErrorCode {
         Self::DownloadExpired,
         Self::BackupUnreadable,
         Self::LicenseKeyInvalid,
+        Self::CurrentPasswordWrong,
+        Self::EmailUnchanged,
+        Self::EmailTaken,
     ];
 
     /// The HTTP status that carries this code.
@@ -177,6 +183,10 @@ impl ErrorCode {
             BackupUnreadable => 500,
             // One answer for wrong, used, cancelled and revoked keys: nothing to learn from it (A3).
             LicenseKeyInvalid => 400,
+            // Not 401: the session is fine, only the password typed to confirm was wrong.
+            CurrentPasswordWrong => 400,
+            EmailUnchanged => 400,
+            EmailTaken => 409,
         }
     }
 
@@ -369,6 +379,18 @@ impl ErrorCode {
             LicenseKeyInvalid => (
                 "このライセンスキーは登録できません。契約時に発行された16桁のライセンスキーをお確かめください。",
                 "This license key cannot be registered. Please check the 16-digit license key issued with your contract.",
+            ),
+            CurrentPasswordWrong => (
+                "現在のパスワードが正しくありません。",
+                "The current password is not correct.",
+            ),
+            EmailUnchanged => (
+                "新しいメールアドレスが現在のユーザーIDと同じです。別のアドレスを入力してください。",
+                "The new address is already your user ID. Please enter a different address.",
+            ),
+            EmailTaken => (
+                "このメールアドレスは別のアカウントで使われているため、ユーザーIDにできません。",
+                "This address belongs to another account, so it cannot become your user ID.",
             ),
         }
     }

@@ -8,6 +8,7 @@ use hako_protocol::{CODE_LEN, ErrorCode, normalize_code};
 use hmac::{Hmac, KeyInit, Mac};
 use rand::Rng;
 use sha2::Sha256;
+use sqlx::SqliteConnection;
 use subtle::ConstantTimeEq;
 
 use crate::{AppState, error::ApiError};
@@ -22,6 +23,11 @@ const HOUR_SECS: i64 = 3600;
 pub enum Purpose {
     Signup,
     PasswordReset,
+    /// Making the address the user ID of this account (SPEC V17): the code proves the
+    /// account's owner reads the new address, and works only for that account.
+    EmailChange {
+        user_id: i64,
+    },
 }
 
 impl Purpose {
@@ -29,6 +35,14 @@ impl Purpose {
         match self {
             Purpose::Signup => "signup",
             Purpose::PasswordReset => "password_reset",
+            Purpose::EmailChange { .. } => "email_change",
+        }
+    }
+
+    fn user_id(self) -> Option<i64> {
+        match self {
+            Purpose::EmailChange { user_id } => Some(user_id),
+            Purpose::Signup | Purpose::PasswordReset => None,
         }
     }
 }
@@ -36,7 +50,11 @@ impl Purpose {
 /// Keyed hash: a stolen database does not give the codes away, even by trying all 10⁶.
 fn code_hash(key: &[u8], email: &str, purpose: Purpose, code: &str) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    for part in [purpose.as_str(), email, code] {
+    let account = purpose
+        .user_id()
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    for part in [purpose.as_str(), &account, email, code] {
         mac.update(part.as_bytes());
         mac.update(&[0]);
     }
@@ -72,20 +90,29 @@ pub async fn issue(
 
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
     debug_assert_eq!(code.len(), CODE_LEN);
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    // Only the latest works also per account: a change to another address drops the earlier code.
+    sqlx::query("DELETE FROM email_codes WHERE purpose = ? AND user_id = ?")
+        .bind(purpose.as_str())
+        .bind(purpose.user_id())
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
-        "INSERT INTO email_codes (email, purpose, code_hash, password_hash, expires_at, failed_attempts)
-         VALUES (?, ?, ?, ?, ?, 0)
+        "INSERT INTO email_codes (email, purpose, code_hash, password_hash, expires_at, failed_attempts, user_id)
+         VALUES (?, ?, ?, ?, ?, 0, ?)
          ON CONFLICT (email, purpose) DO UPDATE SET
             code_hash = excluded.code_hash, password_hash = excluded.password_hash,
-            expires_at = excluded.expires_at, failed_attempts = 0",
+            expires_at = excluded.expires_at, failed_attempts = 0, user_id = excluded.user_id",
     )
     .bind(email)
     .bind(purpose.as_str())
     .bind(code_hash(&state.code_key, email, purpose, &code))
     .bind(password_hash)
     .bind(now + CODE_TTL_SECS)
-    .execute(&state.db)
+    .bind(purpose.user_id())
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(code)
 }
 
@@ -115,19 +142,59 @@ pub async fn consume(
     purpose: Purpose,
     submitted: &str,
 ) -> Result<Option<String>, ApiError> {
+    consume_then(state, email, purpose, submitted, async |_, stored| {
+        Ok(stored)
+    })
+    .await
+}
+
+/// [`consume`], then `then` in the same write transaction: the code is used up only if what
+/// it confirms is done too. A refused code is still committed, so a wrong try always counts.
+pub async fn consume_then<T>(
+    state: &AppState,
+    email: &str,
+    purpose: Purpose,
+    submitted: &str,
+    then: impl AsyncFnOnce(&mut SqliteConnection, Option<String>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    match use_up(state, &mut tx, email, purpose, submitted).await {
+        Ok(stored) => {
+            let done = then(&mut tx, stored).await?;
+            tx.commit().await?;
+            Ok(done)
+        }
+        Err(refused) => {
+            tx.commit().await?;
+            Err(refused)
+        }
+    }
+}
+
+/// The checks of SPEC A2, inside the caller's write transaction (BEGIN IMMEDIATE), so a
+/// racing wrong try or a newer code cannot slip between reading the row and using it up.
+async fn use_up(
+    state: &AppState,
+    conn: &mut SqliteConnection,
+    email: &str,
+    purpose: Purpose,
+    submitted: &str,
+) -> Result<Option<String>, ApiError> {
     let now = state.clock.now();
-    let row: Option<(Vec<u8>, i64, i64)> = sqlx::query_as(
-        "SELECT code_hash, expires_at, failed_attempts FROM email_codes WHERE email = ? AND purpose = ?",
+    let row: Option<(Vec<u8>, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT code_hash, expires_at, failed_attempts, password_hash FROM email_codes
+         WHERE email = ? AND purpose = ? AND user_id IS ?",
     )
     .bind(email)
     .bind(purpose.as_str())
-    .fetch_optional(&state.db)
+    .bind(purpose.user_id())
+    .fetch_optional(&mut *conn)
     .await?;
-    let Some((stored_hash, expires_at, failed)) = row else {
+    let Some((stored_hash, expires_at, failed, password_hash)) = row else {
         return Err(ErrorCode::CodeExpired.into());
     };
     if now >= expires_at || failed >= MAX_WRONG_TRIES {
-        forget(state, email, purpose).await?;
+        forget(conn, email, purpose).await?;
         return Err(ErrorCode::CodeExpired.into());
     }
     // Something that is not six digits is a typing slip, not a guess: it costs no try.
@@ -145,9 +212,8 @@ pub async fn consume(
         )
         .bind(email)
         .bind(purpose.as_str())
-        .fetch_optional(&state.db)
-        .await?
-        .unwrap_or(MAX_WRONG_TRIES);
+        .fetch_one(&mut *conn)
+        .await?;
         let left = MAX_WRONG_TRIES - failed;
         return Err(if left <= 0 {
             ErrorCode::CodeExpired.into()
@@ -155,27 +221,15 @@ pub async fn consume(
             ApiError::new(ErrorCode::CodeInvalid).attempts_left(u32::try_from(left).unwrap_or(0))
         });
     }
-    // The conditions repeat the checks above so a racing wrong try or a newer code wins.
-    let consumed: Option<Option<String>> = sqlx::query_scalar(
-        "DELETE FROM email_codes
-         WHERE email = ? AND purpose = ? AND code_hash = ? AND failed_attempts < ? AND expires_at > ?
-         RETURNING password_hash",
-    )
-    .bind(email)
-    .bind(purpose.as_str())
-    .bind(&stored_hash)
-    .bind(MAX_WRONG_TRIES)
-    .bind(now)
-    .fetch_optional(&state.db)
-    .await?;
-    consumed.ok_or_else(|| ErrorCode::CodeExpired.into())
+    forget(conn, email, purpose).await?;
+    Ok(password_hash)
 }
 
-async fn forget(state: &AppState, email: &str, purpose: Purpose) -> sqlx::Result<()> {
+async fn forget(conn: &mut SqliteConnection, email: &str, purpose: Purpose) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM email_codes WHERE email = ? AND purpose = ?")
         .bind(email)
         .bind(purpose.as_str())
-        .execute(&state.db)
+        .execute(conn)
         .await?;
     Ok(())
 }
@@ -219,6 +273,20 @@ mod tests {
         assert_ne!(
             base,
             code_hash(b"k1", "a@example.jp", Purpose::Signup, "123457")
+        );
+        assert_ne!(
+            code_hash(
+                b"k1",
+                "a@example.jp",
+                Purpose::EmailChange { user_id: 1 },
+                "1"
+            ),
+            code_hash(
+                b"k1",
+                "a@example.jp",
+                Purpose::EmailChange { user_id: 2 },
+                "1"
+            )
         );
     }
 }

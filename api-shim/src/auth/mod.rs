@@ -1,4 +1,5 @@
-//! Sign-up, sign-in, sign-out and password reset by email (SPEC V1, V2, A2, A5).
+//! Sign-up, sign-in, sign-out and password reset by email (SPEC V1, V2, A2, A5), and the
+//! account's own password and user ID changes (SPEC V17).
 //! Handlers only extract, call `accounts`, and shape the answer.
 
 pub mod accounts;
@@ -16,7 +17,8 @@ use axum::{
     response::{AppendHeaders, IntoResponse},
 };
 use hako_protocol::{
-    CodeSent, Credentials, ErrorBody, Me, PasswordResetRequest, PasswordResetVerify, VerifyCode,
+    ChangeEmail, ChangeEmailVerify, ChangePassword, CodeSent, Credentials, ErrorBody, Me,
+    PasswordResetRequest, PasswordResetVerify, VerifyCode,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -35,6 +37,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(password_reset))
         .routes(routes!(password_reset_verify))
         .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(change_email))
+        .routes(routes!(change_email_verify))
 }
 
 fn code_sent() -> (StatusCode, ApiJson<CodeSent>) {
@@ -154,8 +159,64 @@ async fn password_reset_verify(
     responses(
         (status = 200, body = Me),
         (status = 401, description = "Not signed in", body = ErrorBody)))]
-async fn me(user: CurrentUser) -> ApiJson<Me> {
-    ApiJson(user.me())
+async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Me>> {
+    Ok(ApiJson(accounts::me(&state, user.id).await?))
+}
+
+/// Changes the password (SPEC V17, A5). The account's other browser sessions end; this one
+/// stays. Phones' device tokens stay valid: a phone signs in with the password only once.
+/// Wrong current passwords count toward the sign-in throttle. Web sessions only.
+#[utoipa::path(post, path = "/api/v1/account/password", tag = "account",
+    security(("session_cookie" = [])), request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Password changed; the account's other sessions ended"),
+        (status = 400, description = "Wrong current password, or a new one that breaks the rules", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords", body = ErrorBody)))]
+async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<ChangePassword>,
+) -> ApiResult<StatusCode> {
+    accounts::change_password(&state, &user, body, &ip.to_string()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Step 1 of changing the user ID (SPEC V17): with the current password, mails a code to the
+/// new address. The answer does not reveal whether that address has an account. Web sessions only.
+#[utoipa::path(post, path = "/api/v1/account/email", tag = "account",
+    security(("session_cookie" = [])), request_body = ChangeEmail,
+    responses(
+        (status = 202, description = "A code was mailed to the new address", body = CodeSent),
+        (status = 400, description = "Invalid address, the current one, or a wrong password", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords, or codes sent too recently or too often (SPEC A2)", body = ErrorBody)))]
+async fn change_email(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<ChangeEmail>,
+) -> ApiResult<impl IntoResponse> {
+    accounts::request_email_change(&state, &user, body, &ip.to_string()).await?;
+    Ok(code_sent())
+}
+
+/// Step 2: the mailed code makes the new address the user ID; the old address is told.
+/// Sessions stay; the next sign-in uses the new address. Web sessions only.
+#[utoipa::path(post, path = "/api/v1/account/email/verify", tag = "account",
+    security(("session_cookie" = [])), request_body = ChangeEmailVerify,
+    responses(
+        (status = 200, description = "The user ID is the new address", body = Me),
+        (status = 400, description = "Wrong or dead code", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "The address belongs to another account", body = ErrorBody)))]
+async fn change_email_verify(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<ChangeEmailVerify>,
+) -> ApiResult<ApiJson<Me>> {
+    Ok(ApiJson(accounts::change_email(&state, &user, body).await?))
 }
 
 /// The client's address, for throttling: the peer, or `X-Forwarded-For` behind a trusted proxy.

@@ -7,7 +7,8 @@ use axum::{
     extract::FromRequestParts,
     http::{HeaderMap, header, request::Parts},
 };
-use hako_protocol::{ErrorCode, Me, MemberType};
+use hako_protocol::ErrorCode;
+use sqlx::SqliteExecutor;
 
 pub const COOKIE_NAME: &str = "hako_session";
 /// Writing `last_seen_at` on every request would turn every read into a write.
@@ -61,11 +62,17 @@ pub async fn end(state: &AppState, token: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Ends every session of an account (a password reset or change, SPEC A5).
-pub async fn end_all(state: &AppState, user_id: i64) -> Result<(), ApiError> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+/// Ends every session of an account but `keep` (a session's token hash): a password reset
+/// ends them all, a change from a signed-in session ends the others (SPEC A5).
+pub async fn end_all<'e>(
+    db: impl SqliteExecutor<'e>,
+    user_id: i64,
+    keep: Option<&[u8]>,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?")
         .bind(user_id)
-        .execute(&state.db)
+        .bind(keep)
+        .execute(db)
         .await?;
     Ok(())
 }
@@ -89,32 +96,8 @@ fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
 pub struct CurrentUser {
     pub id: i64,
     pub email: String,
-    member_type: String,
-    created_at: i64,
-}
-
-impl CurrentUser {
-    pub fn from_row(id: i64, email: String, member_type: String, created_at: i64) -> Self {
-        Self {
-            id,
-            email,
-            member_type,
-            created_at,
-        }
-    }
-
-    pub fn me(&self) -> Me {
-        Me {
-            email: self.email.clone(),
-            member_type: if self.member_type == "unlimited" {
-                MemberType::Unlimited
-            } else {
-                MemberType::Free
-            },
-            created_at: crate::clock::rfc3339(self.created_at),
-            license_key_masked: None,
-        }
-    }
+    /// The hash of the session the request came with, the one a password change keeps.
+    pub session: Vec<u8>,
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -124,15 +107,14 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token = token_from(&parts.headers).ok_or(ErrorCode::Unauthenticated)?;
         let hash = token_hash(&token);
         let now = state.clock.now();
-        let row: Option<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
-            "SELECT u.id, u.email, u.member_type, u.created_at, s.created_at, s.last_seen_at
+        let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT u.id, u.email, s.created_at, s.last_seen_at
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
         )
         .bind(&hash)
         .fetch_optional(&state.db)
         .await?;
-        let (id, email, member_type, created_at, started, last_seen) =
-            row.ok_or(ErrorCode::Unauthenticated)?;
+        let (id, email, started, last_seen) = row.ok_or(ErrorCode::Unauthenticated)?;
         let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
         let absolute = i64::try_from(state.config.session_absolute.as_secs()).unwrap_or(i64::MAX);
         if now - last_seen > idle || now - started > absolute {
@@ -146,7 +128,11 @@ impl FromRequestParts<AppState> for CurrentUser {
                 .execute(&state.db)
                 .await?;
         }
-        Ok(Self::from_row(id, email, member_type, created_at))
+        Ok(Self {
+            id,
+            email,
+            session: hash,
+        })
     }
 }
 

@@ -352,6 +352,10 @@ fn cases(a: &Owned) -> Vec<Case> {
             OwnScope,
         ),
         case(M::POST, "/api/v1/account/license", p("/api/v1/account/license"), Some(json!({"key": "1234-5678-9012-3456"})), OwnScope),
+        // B aims at A's address: a code goes to it, and a guessed code changes nothing.
+        case(M::POST, "/api/v1/account/password", p("/api/v1/account/password"), Some(json!({"current_password": "not b's password", "new_password": "a new long password"})), OwnScope),
+        case(M::POST, "/api/v1/account/email", p("/api/v1/account/email"), Some(json!({"new_email": "a@example.jp", "password": PASSWORD})), OwnScope),
+        case(M::POST, "/api/v1/account/email/verify", p("/api/v1/account/email/verify"), Some(json!({"new_email": "a@example.jp", "code": "123456"})), OwnScope),
         case(M::GET, "/api/v1/rooms/{room}/summary", p("/api/v1/rooms/1/summary"), None, OwnScope),
         case(M::PATCH, "/api/v1/rooms/{room}", p("/api/v1/rooms/1"), Some(json!({"name": "B's phone"})), OwnScope),
         // Late: they end B's own ROOM and device session.
@@ -559,6 +563,15 @@ async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
     }
 
     // A's things are all still there and unchanged, and A can reach each of them.
+    let a_me: hako_protocol::Me = a_web
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a_me.email, "a@example.jp");
     assert_eq!(app.item_ids(&a_phone).await, ids);
     assert_eq!(a_phone.offset(&owned.upload).await, Some(0));
     let rooms: hako_protocol::Rooms = a_phone.get("/api/v1/rooms").await.json().await.unwrap();

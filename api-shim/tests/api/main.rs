@@ -1,6 +1,7 @@
 //! Integration tests: the real router on 127.0.0.1:0, spoken to over HTTP.
 //! One test binary for the crate; areas are modules.
 
+mod account;
 mod auth;
 mod authz;
 mod binary;
