@@ -7,6 +7,19 @@ use crate::{
     i18n::{Texts, use_i18n},
 };
 
+/// Hands a form action's answer on: `ok` gets a success, `error` shows a failure.
+pub fn follow<I: 'static, T: Clone + Send + Sync + 'static>(
+    action: Action<I, Result<T, ClientError>>,
+    error: RwSignal<Option<ClientError>>,
+    ok: impl Fn(T) + 'static,
+) {
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(answer)) => ok(answer),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+}
+
 /// A labelled input bound to `value`. Password fields get a show/hide switch, which
 /// people typing long passwords on a phone keyboard need.
 #[component]

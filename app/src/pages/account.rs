@@ -9,7 +9,7 @@ use crate::{
     api::{self, ClientError},
     auth::use_auth,
     components::{
-        form::{ErrorMessage, Field, SubmitButton},
+        form::{ErrorMessage, Field, SubmitButton, follow},
         shell::TopBar,
     },
     i18n::use_i18n,
@@ -69,14 +69,10 @@ fn RegisterKey() -> impl IntoView {
         let key = key.clone();
         async move { api::register_license(key).await }
     });
-    Effect::new(move |_| match register.value().get() {
-        Some(Ok(me)) => {
-            auth.signed_in(me);
-            key.set(String::new());
-            done.set(true);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    follow(register, error, move |me| {
+        auth.signed_in(me);
+        key.set(String::new());
+        done.set(true);
     });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -113,25 +109,17 @@ fn ChangeUserId() -> impl IntoView {
         let body = body.clone();
         async move { api::change_email(&body).await }
     });
-    Effect::new(move |_| match request.value().get() {
-        Some(Ok(_)) => code_sent.set(true),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    follow(request, error, move |_| code_sent.set(true));
     let verify = Action::new_local(move |body: &ChangeEmailVerify| {
         let body = body.clone();
         async move { api::verify_email_change(&body).await }
     });
-    Effect::new(move |_| match verify.value().get() {
-        Some(Ok(me)) => {
-            auth.signed_in(me);
-            code_sent.set(false);
-            password.set(String::new());
-            code.set(String::new());
-            done.set(true);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    follow(verify, error, move |me| {
+        auth.signed_in(me);
+        code_sent.set(false);
+        password.set(String::new());
+        code.set(String::new());
+        done.set(true);
     });
     let on_request = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -187,14 +175,10 @@ fn ChangeOwnPassword() -> impl IntoView {
         let body = body.clone();
         async move { api::change_password(&body).await }
     });
-    Effect::new(move |_| match change.value().get() {
-        Some(Ok(())) => {
-            current.set(String::new());
-            new_password.set(String::new());
-            done.set(true);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    follow(change, error, move |()| {
+        current.set(String::new());
+        new_password.set(String::new());
+        done.set(true);
     });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();

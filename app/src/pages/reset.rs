@@ -11,7 +11,7 @@ use crate::{
     api,
     auth::use_auth,
     components::{
-        form::{ErrorMessage, Field, SubmitButton},
+        form::{ErrorMessage, Field, SubmitButton, follow},
         resend::ResendCode,
         shell::AuthCard,
     },
@@ -46,13 +46,9 @@ pub fn PasswordReset() -> impl IntoView {
         let body = body.clone();
         async move { api::reset_password(&body).await }
     });
-    Effect::new(move |_| match reset.value().get() {
-        Some(Ok(me)) => {
-            auth.signed_in(me);
-            navigate("/", Default::default());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    follow(reset, error, move |me| {
+        auth.signed_in(me);
+        navigate("/", Default::default());
     });
 
     let on_email = move |ev: SubmitEvent| {

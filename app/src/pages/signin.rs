@@ -8,7 +8,7 @@ use crate::{
     api,
     auth::use_auth,
     components::{
-        form::{ErrorMessage, Field, SubmitButton},
+        form::{ErrorMessage, Field, SubmitButton, follow},
         shell::AuthCard,
     },
     i18n::use_i18n,
@@ -34,14 +34,10 @@ pub fn SignIn() -> impl IntoView {
         let credentials = credentials.clone();
         async move { api::signin(&credentials).await }
     });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(me)) => {
-            error.set(None);
-            auth.signed_in(me);
-            navigate("/", Default::default());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    follow(submit, error, move |me| {
+        error.set(None);
+        auth.signed_in(me);
+        navigate("/", Default::default());
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -11,7 +11,7 @@ use crate::{
     api,
     auth::use_auth,
     components::{
-        form::{ErrorMessage, Field, SubmitButton},
+        form::{ErrorMessage, Field, SubmitButton, follow},
         icons::{CheckIcon, MailIcon},
         resend::ResendCode,
         shell::AuthCard,
@@ -46,17 +46,13 @@ pub fn SignUp() -> impl IntoView {
         let credentials = credentials.clone();
         async move { api::signup(&credentials).await.map(|_| credentials) }
     });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(credentials)) => {
-            let mut query = format!("email={}", js_sys::encode_uri_component(&credentials.email));
-            if let Some(key) = &key {
-                query.push_str(&format!("&key={}", js_sys::encode_uri_component(key)));
-            }
-            draft.set(Some(credentials));
-            navigate(&format!("/signup/verify?{query}"), Default::default());
+    follow(submit, error, move |credentials| {
+        let mut query = format!("email={}", js_sys::encode_uri_component(&credentials.email));
+        if let Some(key) = &key {
+            query.push_str(&format!("&key={}", js_sys::encode_uri_component(key)));
         }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+        draft.set(Some(credentials));
+        navigate(&format!("/signup/verify?{query}"), Default::default());
     });
 
     let on_email = move |ev: SubmitEvent| {
@@ -142,14 +138,10 @@ pub fn SignupVerify() -> impl IntoView {
         let request = request.clone();
         async move { api::verify_signup(&request).await }
     });
-    Effect::new(move |_| match verify.value().get() {
-        Some(Ok(me)) => {
-            draft.set(None);
-            auth.signed_in(me);
-            navigate("/signup/done", Default::default());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    follow(verify, error, move |me| {
+        draft.set(None);
+        auth.signed_in(me);
+        navigate("/signup/done", Default::default());
     });
     let resend = Action::new_local(move |_: &()| {
         let credentials = draft.get_untracked();
