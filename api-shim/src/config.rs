@@ -21,6 +21,33 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
     pub trust_forwarded_for: bool,
     pub limits: Limits,
+    /// Sign-in with Google and Apple (SPEC V1, V2); a provider left out is not offered.
+    pub oidc: OidcConfig,
+}
+
+/// `[oidc.google]` and `[oidc.apple]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    pub google: Option<OidcProviderConfig>,
+    pub apple: Option<OidcProviderConfig>,
+}
+
+/// One OpenID provider, found by discovery from its issuer URL
+/// (`https://accounts.google.com`, `https://appleid.apple.com`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProviderConfig {
+    pub issuer: String,
+    pub client_id: String,
+    /// Google's client secret. Apple has none to copy: it takes a JWT the server signs with
+    /// the key below, so Apple needs either this or all three of `team_id`, `key_id`,
+    /// `private_key_path`.
+    pub client_secret: Option<String>,
+    pub team_id: Option<String>,
+    pub key_id: Option<String>,
+    /// The `.p8` file (PKCS#8 PEM, P-256) from Apple's developer site.
+    pub private_key_path: Option<PathBuf>,
 }
 
 /// Upload limits (SPEC L1, L2). The operator sets the free members' quota.
@@ -85,6 +112,8 @@ struct FileConfig {
     session_absolute_hours: Option<u64>,
     trust_forwarded_for: Option<bool>,
     limits: Option<Limits>,
+    #[serde(default)]
+    oidc: OidcConfig,
 }
 
 /// What the command line and environment gave (clap fills these).
@@ -131,6 +160,7 @@ impl Config {
             session_absolute: hours(file.session_absolute_hours.unwrap_or(60 * 24)),
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
             limits: file.limits.unwrap_or_default(),
+            oidc: file.oidc,
         })
     }
 
