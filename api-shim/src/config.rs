@@ -217,6 +217,26 @@ mod tests {
     }
 
     #[test]
+    fn oidc_providers_come_from_their_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hako.toml");
+        std::fs::write(
+            &path,
+            "[oidc.google]\nissuer = \"https://accounts.google.com\"\nclient_id = \"id\"\nclient_secret = \"s\"\n",
+        )
+        .unwrap();
+        let config = Config::resolve(Overrides {
+            config_file: Some(path),
+            ..Overrides::default()
+        })
+        .unwrap();
+        let google = config.oidc.google.unwrap();
+        assert_eq!(google.issuer, "https://accounts.google.com");
+        assert_eq!(google.client_secret.as_deref(), Some("s"));
+        assert!(config.oidc.apple.is_none());
+    }
+
+    #[test]
     fn unknown_keys_in_the_file_are_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("hako.toml");

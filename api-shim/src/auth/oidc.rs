@@ -427,7 +427,9 @@ async fn validate(
     .ok_or_else(|| failed(anyhow!("no key {:?} in {}", header.kid, discovery.jwks_uri)))?;
     let key = DecodingKey::from_jwk(jwk).map_err(failed)?;
     let mut validation = Validation::new(header.alg);
-    validation.set_issuer(&[&discovery.issuer]);
+    // Google documents that its ID tokens may name the issuer without the scheme.
+    let bare_issuer = discovery.issuer.trim_start_matches("https://");
+    validation.set_issuer(&[discovery.issuer.as_str(), bare_issuer]);
     validation.set_audience(&[&entry.config.client_id]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     let token = jsonwebtoken::decode::<IdClaims>(id_token, &key, &validation).map_err(failed)?;
@@ -552,6 +554,62 @@ mod tests {
         assert_eq!(apple_user_name(user).as_deref(), Some("Hanako Yamada"));
         assert_eq!(apple_user_name(r#"{"email":"h@example.jp"}"#), None);
         assert_eq!(apple_user_name("not json"), None);
+    }
+
+    #[test]
+    fn apples_client_secret_is_an_es256_jwt_from_the_team_key() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc-provider");
+        let config = OidcConfig {
+            google: None,
+            apple: Some(OidcProviderConfig {
+                issuer: "https://appleid.apple.com".into(),
+                client_id: "jp.example.hako".into(),
+                client_secret: None,
+                team_id: Some("TEAM123456".into()),
+                key_id: Some("KEY1234567".into()),
+                private_key_path: Some(dir.join("apple-test-key.p8")),
+            }),
+        };
+        let providers = Providers::new(&config).unwrap();
+        let secret =
+            client_secret(&providers.providers[&AuthProvider::Apple], 1_790_000_000).unwrap();
+        let header = jsonwebtoken::decode_header(&secret).unwrap();
+        assert_eq!(header.alg, Algorithm::ES256);
+        assert_eq!(header.kid.as_deref(), Some("KEY1234567"));
+        let claims: serde_json::Value = serde_json::from_slice(
+            &URL_SAFE_NO_PAD
+                .decode(secret.split('.').nth(1).unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(claims["iss"], "TEAM123456");
+        assert_eq!(claims["sub"], "jp.example.hako");
+        assert_eq!(claims["aud"], "https://appleid.apple.com");
+        assert_eq!(claims["exp"], 1_790_000_000 + APPLE_SECRET_TTL_SECS);
+    }
+
+    #[test]
+    fn a_provider_without_a_secret_or_a_whole_team_key_is_a_configuration_error() {
+        let half = OidcProviderConfig {
+            issuer: "https://appleid.apple.com".into(),
+            client_id: "jp.example.hako".into(),
+            client_secret: None,
+            team_id: Some("TEAM123456".into()),
+            key_id: None,
+            private_key_path: None,
+        };
+        let config = OidcConfig {
+            google: None,
+            apple: Some(half),
+        };
+        let error = Providers::new(&config).err().unwrap();
+        assert!(format!("{error}").contains("[oidc.apple]"), "{error}");
+        assert!(
+            Providers::new(&OidcConfig::default())
+                .unwrap()
+                .configured()
+                .is_empty()
+        );
     }
 
     #[test]
