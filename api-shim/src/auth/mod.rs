@@ -241,21 +241,24 @@ async fn providers(State(state): State<AppState>) -> ApiJson<AuthProviders> {
 }
 
 /// Sign-in (and sign-up) with Google or Apple, step 1: sends the browser to the provider.
+/// A provider that is not configured does not exist (404); one that cannot be reached sends
+/// the browser to `/signin?error=oidc_failed`, since this is a page load, not an API call.
 #[utoipa::path(get, path = "/api/v1/auth/oidc/{provider}/start", tag = "auth",
     params(("provider" = AuthProvider, Path, description = "`google` or `apple`")),
     responses(
         (status = 302, description = "To the provider's sign-in page"),
-        (status = 404, description = "No such provider configured", body = ErrorBody),
-        (status = 502, description = "The provider's discovery document could not be read", body = ErrorBody)))]
-async fn oidc_start(
-    State(state): State<AppState>,
-    Path(provider): Path<String>,
-) -> ApiResult<impl IntoResponse> {
-    let (location, cookie) = oidc::begin(&state, &provider).await?;
-    Ok((
-        StatusCode::FOUND,
-        [(LOCATION, location), (SET_COOKIE, cookie)],
-    ))
+        (status = 303, description = "The provider could not be reached: to `/signin?error=<code>`"),
+        (status = 404, description = "No such provider configured", body = ErrorBody)))]
+async fn oidc_start(State(state): State<AppState>, Path(provider): Path<String>) -> Response {
+    match oidc::begin(&state, &provider).await {
+        Ok((location, cookie)) => (
+            StatusCode::FOUND,
+            [(LOCATION, location), (SET_COOKIE, cookie)],
+        )
+            .into_response(),
+        Err(error) if error.code() == ErrorCode::NotFound => error.into_response(),
+        Err(error) => error.redirect_to("/signin"),
+    }
 }
 
 /// Step 2: the provider sends the browser back here (Google: query). Signs in with a new

@@ -295,6 +295,29 @@ async fn only_configured_providers_are_offered() {
 }
 
 #[tokio::test]
+async fn a_provider_that_cannot_be_reached_sends_the_browser_back_to_sign_in() {
+    let app = spawn_app_with(|config| {
+        config.oidc.google = Some(OidcProviderConfig {
+            // Nothing listens on port 1.
+            issuer: "http://127.0.0.1:1".into(),
+            client_id: "hako-google".into(),
+            client_secret: Some("google-secret".into()),
+            team_id: None,
+            key_id: None,
+            private_key_path: None,
+        })
+    })
+    .await;
+    let response = browser()
+        .get(app.url("/api/v1/auth/oidc/google/start"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/signin?error=oidc_failed");
+}
+
+#[tokio::test]
 async fn apple_form_post_arrives_cross_site_without_the_session_cookie_and_keeps_the_name() {
     let provider = start_provider(&[
         ("OIDC_SUB", "001234.abcd"),
