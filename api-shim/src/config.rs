@@ -123,6 +123,8 @@ pub struct Overrides {
     pub data: Option<PathBuf>,
     pub dist: Option<PathBuf>,
     pub config_file: Option<PathBuf>,
+    /// Replaces `[oidc.google] client_secret`, so the secret need not sit in the file.
+    pub google_client_secret: Option<String>,
 }
 
 impl Config {
@@ -136,6 +138,15 @@ impl Config {
             }
             None => FileConfig::default(),
         };
+        let mut oidc = file.oidc;
+        if let Some(secret) = overrides.google_client_secret {
+            oidc.google
+                .as_mut()
+                .context(
+                    "a Google client secret was given, but the config file has no [oidc.google]",
+                )?
+                .client_secret = Some(secret);
+        }
         let listen = overrides
             .listen
             .or(file.listen)
@@ -160,7 +171,7 @@ impl Config {
             session_absolute: hours(file.session_absolute_hours.unwrap_or(60 * 24)),
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
             limits: file.limits.unwrap_or_default(),
-            oidc: file.oidc,
+            oidc,
         })
     }
 
@@ -234,6 +245,23 @@ mod tests {
         assert_eq!(google.issuer, "https://accounts.google.com");
         assert_eq!(google.client_secret.as_deref(), Some("s"));
         assert!(config.oidc.apple.is_none());
+
+        let config = Config::resolve(Overrides {
+            config_file: Some(dir.path().join("hako.toml")),
+            google_client_secret: Some("from-env".into()),
+            ..Overrides::default()
+        })
+        .unwrap();
+        assert_eq!(
+            config.oidc.google.unwrap().client_secret.as_deref(),
+            Some("from-env")
+        );
+        let err = Config::resolve(Overrides {
+            google_client_secret: Some("from-env".into()),
+            ..Overrides::default()
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("[oidc.google]"), "{err:#}");
     }
 
     #[test]
