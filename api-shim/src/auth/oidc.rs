@@ -61,7 +61,7 @@ struct Discovery {
 }
 
 /// What the provider sends back to the callback, as query (Google) or form (Apple).
-#[derive(Debug, Default, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct Callback {
     pub code: Option<String>,
