@@ -55,4 +55,9 @@ if [ "$what" = test ]; then
     say "installing the e2e packages"
     (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi
+  # The OpenID provider the server's Google / Apple sign-in tests run against.
+  if [ ! -d api-shim/tests/oidc-provider/node_modules/oauth2-mock-server ]; then
+    say "installing the test OpenID provider"
+    (cd api-shim/tests/oidc-provider && npm ci --no-audit --no-fund)
+  fi
 fi

@@ -21,6 +21,33 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
     pub trust_forwarded_for: bool,
     pub limits: Limits,
+    /// Sign-in with Google and Apple (SPEC V1, V2); a provider left out is not offered.
+    pub oidc: OidcConfig,
+}
+
+/// `[oidc.google]` and `[oidc.apple]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    pub google: Option<OidcProviderConfig>,
+    pub apple: Option<OidcProviderConfig>,
+}
+
+/// One OpenID provider, found by discovery from its issuer URL
+/// (`https://accounts.google.com`, `https://appleid.apple.com`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProviderConfig {
+    pub issuer: String,
+    pub client_id: String,
+    /// Google's client secret. Apple has none to copy: it takes a JWT the server signs with
+    /// the key below, so Apple needs either this or all three of `team_id`, `key_id`,
+    /// `private_key_path`.
+    pub client_secret: Option<String>,
+    pub team_id: Option<String>,
+    pub key_id: Option<String>,
+    /// The `.p8` file (PKCS#8 PEM, P-256) from Apple's developer site.
+    pub private_key_path: Option<PathBuf>,
 }
 
 /// Upload limits (SPEC L1, L2). The operator sets the free members' quota.
@@ -85,6 +112,8 @@ struct FileConfig {
     session_absolute_hours: Option<u64>,
     trust_forwarded_for: Option<bool>,
     limits: Option<Limits>,
+    #[serde(default)]
+    oidc: OidcConfig,
 }
 
 /// What the command line and environment gave (clap fills these).
@@ -94,6 +123,8 @@ pub struct Overrides {
     pub data: Option<PathBuf>,
     pub dist: Option<PathBuf>,
     pub config_file: Option<PathBuf>,
+    /// Replaces `[oidc.google] client_secret`, so the secret need not sit in the file.
+    pub google_client_secret: Option<String>,
 }
 
 impl Config {
@@ -107,6 +138,15 @@ impl Config {
             }
             None => FileConfig::default(),
         };
+        let mut oidc = file.oidc;
+        if let Some(secret) = overrides.google_client_secret {
+            oidc.google
+                .as_mut()
+                .context(
+                    "a Google client secret was given, but the config file has no [oidc.google]",
+                )?
+                .client_secret = Some(secret);
+        }
         let listen = overrides
             .listen
             .or(file.listen)
@@ -131,6 +171,7 @@ impl Config {
             session_absolute: hours(file.session_absolute_hours.unwrap_or(60 * 24)),
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
             limits: file.limits.unwrap_or_default(),
+            oidc,
         })
     }
 
@@ -184,6 +225,43 @@ mod tests {
         assert_eq!(config.data_dir, PathBuf::from("data"));
         assert!(!config.secure_cookies());
         assert!(config.smtp.is_none());
+    }
+
+    #[test]
+    fn oidc_providers_come_from_their_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hako.toml");
+        std::fs::write(
+            &path,
+            "[oidc.google]\nissuer = \"https://accounts.google.com\"\nclient_id = \"id\"\nclient_secret = \"s\"\n",
+        )
+        .unwrap();
+        let config = Config::resolve(Overrides {
+            config_file: Some(path),
+            ..Overrides::default()
+        })
+        .unwrap();
+        let google = config.oidc.google.unwrap();
+        assert_eq!(google.issuer, "https://accounts.google.com");
+        assert_eq!(google.client_secret.as_deref(), Some("s"));
+        assert!(config.oidc.apple.is_none());
+
+        let config = Config::resolve(Overrides {
+            config_file: Some(dir.path().join("hako.toml")),
+            google_client_secret: Some("from-env".into()),
+            ..Overrides::default()
+        })
+        .unwrap();
+        assert_eq!(
+            config.oidc.google.unwrap().client_secret.as_deref(),
+            Some("from-env")
+        );
+        let err = Config::resolve(Overrides {
+            google_client_secret: Some("from-env".into()),
+            ..Overrides::default()
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("[oidc.google]"), "{err:#}");
     }
 
     #[test]

@@ -86,8 +86,9 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// Logs the error as its answer would be logged; returns that answer's status.
+    fn log(&self) -> StatusCode {
         let status = StatusCode::from_u16(self.body.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         match &self.cause {
@@ -95,6 +96,24 @@ impl IntoResponse for ApiError {
             None if status.is_server_error() => tracing::error!(code = ?self.body.code, "error"),
             None => tracing::debug!(code = ?self.body.code, "refused"),
         }
+        status
+    }
+
+    /// For browser navigations (the OpenID callbacks), where JSON would strand the user: a
+    /// redirect to an app page with `?error=<code>`, which the page shows in ja/en.
+    pub fn redirect_to(self, page: &str) -> Response {
+        self.log();
+        let code = serde_json::to_value(self.body.code)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        axum::response::Redirect::to(&format!("{page}?error={code}")).into_response()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.log();
         let retry_after = self.body.retry_after_secs;
         let mut response = (status, Json(self.body)).into_response();
         if let Some(secs) = retry_after {

@@ -69,6 +69,8 @@ pub struct AppState {
     pub blobs: blobs::BlobStore,
     pub uploads_busy: uploads::Busy,
     pub media: media::Queue,
+    /// Google and Apple sign-in (SPEC V1, V2).
+    pub oidc: Arc<auth::oidc::Providers>,
 }
 
 impl AppState {
@@ -78,6 +80,7 @@ impl AppState {
         let mailer = Mailer::new(config.smtp.as_ref(), &config.data_dir)?;
         let blobs = blobs::BlobStore::open(&config.data_dir)?;
         let code_key = db::server_secret(&db, "email_code_hmac").await?.into();
+        let oidc = Arc::new(auth::oidc::Providers::new(&config.oidc)?);
         Ok(Self {
             db,
             mailer,
@@ -87,6 +90,7 @@ impl AppState {
             blobs,
             uploads_busy: uploads::Busy::default(),
             media: media::Queue::default(),
+            oidc,
         })
     }
 
@@ -177,6 +181,13 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ));
     let csrf = CsrfLayer::new()
+        // Apple posts its sign-in answer from appleid.apple.com. That post changes nothing by
+        // itself: it only redirects, and the sign-in needs a `state` this server issued.
+        .with_insecure_bypass(|method, uri| {
+            method == axum::http::Method::POST
+                && uri.path().starts_with("/api/v1/auth/oidc/")
+                && uri.path().ends_with("/callback")
+        })
         .with_rejection_response(|_| ApiError::new(ErrorCode::CrossSiteRequest).into_response());
     api.with_state(state.clone())
         .merge(web::router(&state.config.dist_dir))
@@ -241,6 +252,7 @@ fn spawn_janitor(state: AppState) {
             let result = async {
                 auth::session::prune(&state).await?;
                 auth::codes::prune(&state.db, now).await?;
+                auth::oidc::prune(&state.db, now).await?;
                 auth::throttle::SIGN_IN.prune(&state.db, now).await?;
                 auth::throttle::LICENSE_KEYS.prune(&state.db, now).await?;
                 license::run_lifecycle(&state).await?;

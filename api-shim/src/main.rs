@@ -47,6 +47,9 @@ enum Command {
         /// The built web viewer (trunk's output).
         #[arg(long, env = "HAKO_DIST")]
         dist: Option<PathBuf>,
+        /// Google's client secret, kept out of the config file ([oidc.google] has the rest).
+        #[arg(long, env = "HAKO_OIDC_GOOGLE_CLIENT_SECRET", hide_env_values = true)]
+        google_client_secret: Option<String>,
     },
     /// Write the demo phone's files (photos, videos, music, documents, contacts, calendar,
     /// call log) into a new folder, for `hako-device backup`.
@@ -111,9 +114,14 @@ async fn main() -> anyhow::Result<()> {
         ..Overrides::default()
     };
     match cli.command {
-        Command::Serve { listen, dist } => {
+        Command::Serve {
+            listen,
+            dist,
+            google_client_secret,
+        } => {
             overrides.listen = listen;
             overrides.dist = dist;
+            overrides.google_client_secret = google_client_secret;
             serve(Config::resolve(overrides)?).await
         }
         Command::User {

@@ -83,10 +83,13 @@ pub enum ErrorCode {
     CurrentPasswordWrong,
     EmailUnchanged,
     EmailTaken,
+    OidcStateInvalid,
+    OidcFailed,
+    OidcEmailUnverified,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 49] = [
+    pub const ALL: [ErrorCode; 52] = [
         Self::InvalidJson,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
@@ -136,6 +139,9 @@ impl ErrorCode {
         Self::CurrentPasswordWrong,
         Self::EmailUnchanged,
         Self::EmailTaken,
+        Self::OidcStateInvalid,
+        Self::OidcFailed,
+        Self::OidcEmailUnverified,
     ];
 
     /// The HTTP status that carries this code.
@@ -187,6 +193,10 @@ impl ErrorCode {
             CurrentPasswordWrong => 400,
             EmailUnchanged => 400,
             EmailTaken => 409,
+            // Sign-in with Google or Apple: the browser lands on `/signin?error=<code>`.
+            OidcStateInvalid => 400,
+            OidcFailed => 502,
+            OidcEmailUnverified => 403,
         }
     }
 
@@ -391,6 +401,18 @@ impl ErrorCode {
             EmailTaken => (
                 "このメールアドレスは別のアカウントで使われているため、ユーザーIDにできません。",
                 "This address belongs to another account, so it cannot become your user ID.",
+            ),
+            OidcStateInvalid => (
+                "サインインの手続きが見つからないか、時間切れになりました。もう一度最初からお試しください。",
+                "This sign-in attempt is unknown or took too long. Please start again.",
+            ),
+            OidcFailed => (
+                "Google または Apple でのサインインを完了できませんでした。もう一度お試しください。",
+                "Signing in with Google or Apple did not complete. Please try again.",
+            ),
+            OidcEmailUnverified => (
+                "確認済みのメールアドレスが Google / Apple から届かなかったため、アカウントを作成・連携できません。メールアドレスで登録するか、確認済みのアドレスでお試しください。",
+                "Google or Apple did not confirm an email address, so no account can be created or linked. Sign up with email, or use an account with a confirmed address.",
             ),
         }
     }

@@ -80,6 +80,34 @@ pub enum MemberType {
     Unlimited,
 }
 
+/// An OpenID provider the server can sign in with (SPEC V1, V2, A1). Its spelling is the
+/// `{provider}` of `/api/v1/auth/oidc/{provider}/start`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AuthProvider {
+    Google,
+    Apple,
+}
+
+impl AuthProvider {
+    pub const ALL: [AuthProvider; 2] = [Self::Google, Self::Apple];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Google => "google",
+            Self::Apple => "apple",
+        }
+    }
+}
+
+/// The providers this server is configured for; the app offers only these buttons.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuthProviders {
+    pub providers: Vec<AuthProvider>,
+}
+
 /// The signed-in account.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

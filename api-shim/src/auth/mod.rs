@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod codes;
+pub mod oidc;
 pub mod password;
 pub mod session;
 pub mod throttle;
@@ -12,19 +13,27 @@ pub mod tokens;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts, State},
-    http::{HeaderMap, StatusCode, header::SET_COOKIE, request::Parts},
-    response::{AppendHeaders, IntoResponse},
+    Form,
+    extract::{
+        ConnectInfo, FromRequestParts, Path, Query, State,
+        rejection::{FormRejection, QueryRejection},
+    },
+    http::{
+        HeaderMap, StatusCode,
+        header::{LOCATION, SET_COOKIE},
+        request::Parts,
+    },
+    response::{AppendHeaders, IntoResponse, Redirect, Response},
 };
 use hako_protocol::{
-    ChangeEmail, ChangeEmailVerify, ChangePassword, CodeSent, Credentials, ErrorBody, Me,
-    PasswordResetRequest, PasswordResetVerify, VerifyCode,
+    AuthProvider, AuthProviders, ChangeEmail, ChangeEmailVerify, ChangePassword, CodeSent,
+    Credentials, ErrorBody, ErrorCode, Me, PasswordResetRequest, PasswordResetVerify, VerifyCode,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    error::{ApiJson, ApiResult},
+    error::{ApiError, ApiJson, ApiResult},
 };
 use session::CurrentUser;
 
@@ -40,6 +49,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change_password))
         .routes(routes!(change_email))
         .routes(routes!(change_email_verify))
+        .routes(routes!(providers))
+        .routes(routes!(oidc_start))
+        .routes(routes!(oidc_callback, oidc_form_post))
 }
 
 fn code_sent() -> (StatusCode, ApiJson<CodeSent>) {
@@ -217,6 +229,100 @@ async fn change_email_verify(
     ApiJson(body): ApiJson<ChangeEmailVerify>,
 ) -> ApiResult<ApiJson<Me>> {
     Ok(ApiJson(accounts::change_email(&state, &user, body).await?))
+}
+
+/// The providers this server signs in with (SPEC V1); the app offers a button for each.
+#[utoipa::path(get, path = "/api/v1/auth/providers", tag = "auth",
+    responses((status = 200, description = "Configured providers, Google before Apple", body = AuthProviders)))]
+async fn providers(State(state): State<AppState>) -> ApiJson<AuthProviders> {
+    ApiJson(AuthProviders {
+        providers: state.oidc.configured(),
+    })
+}
+
+/// Sign-in (and sign-up) with Google or Apple, step 1: sends the browser to the provider.
+/// A provider that is not configured does not exist (404); one that cannot be reached sends
+/// the browser to `/signin?error=oidc_failed`, since this is a page load, not an API call.
+#[utoipa::path(get, path = "/api/v1/auth/oidc/{provider}/start", tag = "auth",
+    params(("provider" = AuthProvider, Path, description = "`google` or `apple`")),
+    responses(
+        (status = 302, description = "To the provider's sign-in page"),
+        (status = 303, description = "The provider could not be reached: to `/signin?error=<code>`"),
+        (status = 404, description = "No such provider configured", body = ErrorBody)))]
+async fn oidc_start(State(state): State<AppState>, Path(provider): Path<String>) -> Response {
+    match oidc::begin(&state, &provider).await {
+        Ok((location, cookie)) => (
+            StatusCode::FOUND,
+            [(LOCATION, location), (SET_COOKIE, cookie)],
+        )
+            .into_response(),
+        Err(error) if error.code() == ErrorCode::NotFound => error.into_response(),
+        Err(error) => error.redirect_to("/signin"),
+    }
+}
+
+/// Step 2: the provider sends the browser back here (Google: query). Signs in with a new
+/// session and goes to `/`, or `/signup/done` for a new account; on failure to
+/// `/signin?error=<code>`.
+#[utoipa::path(get, path = "/api/v1/auth/oidc/{provider}/callback", tag = "auth",
+    params(("provider" = AuthProvider, Path, description = "`google` or `apple`"), oidc::Callback),
+    responses((status = 303, description = "Signed in (session cookie set) and sent to `/` or `/signup/done`; or sent to `/signin?error=<code>`")))]
+async fn oidc_callback(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<oidc::Callback>, QueryRejection>,
+) -> Response {
+    let result = async {
+        let Query(fields) = query.map_err(|error| {
+            ApiError::new(ErrorCode::OidcFailed).because(anyhow::anyhow!("{error}"))
+        })?;
+        let bound = session::cookie_from(&headers, oidc::STATE_COOKIE);
+        let signed_in = oidc::finish(&state, &provider, fields, bound).await?;
+        let cookie = session::start(
+            &state,
+            signed_in.user_id,
+            session::token_from(&headers).as_deref(),
+        )
+        .await?;
+        let page = if signed_in.created {
+            "/signup/done"
+        } else {
+            "/"
+        };
+        let cookies = [
+            (SET_COOKIE, cookie),
+            (SET_COOKIE, oidc::clearing_state_cookie(&state)),
+        ];
+        Ok::<_, ApiError>((AppendHeaders(cookies), Redirect::to(page)))
+    }
+    .await;
+    result.map_or_else(
+        |error| error.redirect_to("/signin"),
+        IntoResponse::into_response,
+    )
+}
+
+/// Step 2 for Apple, which posts the answer cross-site (`response_mode=form_post`): no
+/// session cookie rides on that POST, so it goes on to the GET callback with the same fields,
+/// a top-level navigation that carries the cookie. The login state itself is kept on the
+/// server, keyed by `state`, and `state` is what stops forged posts.
+#[utoipa::path(post, path = "/api/v1/auth/oidc/{provider}/callback", tag = "auth",
+    params(("provider" = AuthProvider, Path, description = "`google` or `apple`")),
+    request_body(content = oidc::Callback, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "On to the GET callback with the same fields; or to `/signin?error=<code>`")))]
+async fn oidc_form_post(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    form: Result<Form<oidc::Callback>, FormRejection>,
+) -> Response {
+    let result = form
+        .map_err(|error| ApiError::new(ErrorCode::OidcFailed).because(anyhow::anyhow!("{error}")))
+        .and_then(|Form(fields)| oidc::callback_url(&state, &provider, &fields));
+    match result {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(error) => error.redirect_to("/signin"),
+    }
 }
 
 /// The client's address, for throttling: the peer, or `X-Forwarded-For` behind a trusted proxy.

@@ -16,13 +16,18 @@ const TOUCH_AFTER_SECS: i64 = 60;
 
 /// The session token the request carries, if any.
 pub fn token_from(headers: &HeaderMap) -> Option<String> {
+    cookie_from(headers, COOKIE_NAME)
+}
+
+/// The value of the cookie `name` the request carries, if any.
+pub fn cookie_from(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(found, _)| *found == name)
         .map(|(_, value)| value.to_owned())
 }
 
@@ -49,7 +54,9 @@ pub async fn start(
     .await?;
     Ok(cookie(
         state,
+        COOKIE_NAME,
         &token,
+        "/",
         state.config.session_absolute.as_secs(),
     ))
 }
@@ -79,16 +86,17 @@ pub async fn end_all<'e>(
 
 /// A `Set-Cookie` value that removes the cookie.
 pub fn clearing_cookie(state: &AppState) -> String {
-    cookie(state, "", 0)
+    cookie(state, COOKIE_NAME, "", "/", 0)
 }
 
-fn cookie(state: &AppState, value: &str, max_age: u64) -> String {
+/// A `Set-Cookie` value for an HttpOnly, SameSite=Lax cookie, `Secure` behind https.
+pub fn cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: u64) -> String {
     let secure = if state.config.secure_cookies() {
         "; Secure"
     } else {
         ""
     };
-    format!("{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 /// The signed-in account, for handlers that need one. Absent or expired → 401.

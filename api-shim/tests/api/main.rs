@@ -12,6 +12,7 @@ mod items;
 mod library;
 mod license;
 mod media;
+mod oidc;
 mod phones;
 mod server;
 mod timeline;
