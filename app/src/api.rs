@@ -3,10 +3,10 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use hako_protocol::{
-    Badge, CallList, ChangeEmail, ChangeEmailVerify, ChangePassword, CodeSent, ContactList,
-    Credentials, Document, DownloadRequest, DownloadTicket, ErrorBody, EventList, ItemInfo, Me,
-    PasswordResetRequest, PasswordResetVerify, RegisterLicense, RenamePhone, RoomSummary, Rooms,
-    Timeline, TimelineFilter, TimelinePage, TimelineSort, Track, VerifyCode,
+    AuthProviders, Badge, CallList, ChangeEmail, ChangeEmailVerify, ChangePassword, CodeSent,
+    ContactList, Credentials, Document, DownloadRequest, DownloadTicket, ErrorBody, EventList,
+    ItemInfo, Me, PasswordResetRequest, PasswordResetVerify, RegisterLicense, RenamePhone,
+    RoomSummary, Rooms, Timeline, TimelineFilter, TimelinePage, TimelineSort, Track, VerifyCode,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -190,4 +190,9 @@ pub async fn change_email(body: &ChangeEmail) -> ApiResult<CodeSent> {
 
 pub async fn verify_email_change(body: &ChangeEmailVerify) -> ApiResult<Me> {
     post("/api/v1/account/email/verify", body).await
+}
+
+/// The sign-in providers the operator configured.
+pub async fn providers() -> ApiResult<AuthProviders> {
+    json(send(Request::get("/api/v1/auth/providers")).await?).await
 }

@@ -147,3 +147,10 @@ test.describe('in an English browser', () => {
     await expect(page.getByRole('heading', { name: 'Sign in to Hako' })).toBeVisible();
   });
 });
+
+test('a failed Google/Apple sign-in comes back with a clear message; unconfigured providers are not offered', async ({ page }) => {
+  await page.goto('/signin?error=oidc_failed');
+  await expect(page.getByTestId('signin-error')).toContainText('oidc_failed');
+  await expect(page.getByTestId('signin-google')).toHaveCount(0);
+  await expect(page.getByTestId('signin-apple')).toHaveCount(0);
+});

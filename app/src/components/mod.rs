@@ -1,4 +1,5 @@
 pub mod form;
 pub mod icons;
+pub mod providers;
 pub mod resend;
 pub mod shell;

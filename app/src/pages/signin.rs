@@ -9,6 +9,7 @@ use crate::{
     auth::use_auth,
     components::{
         form::{ErrorMessage, Field, SubmitButton, follow},
+        providers::{ProviderButtons, provider_error},
         shell::AuthCard,
     },
     i18n::use_i18n,
@@ -21,7 +22,7 @@ pub fn SignIn() -> impl IntoView {
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None);
+    let error = RwSignal::new(provider_error());
 
     let already = navigate.clone();
     Effect::new(move |_| {
@@ -49,6 +50,7 @@ pub fn SignIn() -> impl IntoView {
 
     view! {
         <AuthCard title=|t| t.sign_in_title>
+            <ProviderButtons/>
             <form on:submit=on_submit data-testid="signin-form" novalidate>
                 <Field id="signin-email" testid="signin-email" label=|t| t.email value=email
                     kind="email" autocomplete="username" inputmode="email" focus=true/>

@@ -13,6 +13,7 @@ use crate::{
     components::{
         form::{ErrorMessage, Field, SubmitButton, follow},
         icons::{CheckIcon, MailIcon},
+        providers::ProviderButtons,
         resend::ResendCode,
         shell::AuthCard,
     },
@@ -82,6 +83,9 @@ pub fn SignUp() -> impl IntoView {
 
     view! {
         <AuthCard title=|t| t.signup_title>
+            <Show when=move || step.get() == Step::Email>
+                <ProviderButtons/>
+            </Show>
             <ol class="steps" aria-hidden="true">
                 <li class:active=move || step.get() == Step::Email>"1"</li>
                 <li class:active=move || step.get() == Step::Password>"2"</li>
