@@ -7,6 +7,7 @@ export const PORT = Number(process.env.HAKO_E2E_PORT ?? 18080);
 export const DATA_DIR = path.resolve(__dirname, '.e2e-data');
 const HAKO_BIN = path.resolve(__dirname, process.env.HAKO_BIN ?? '../target/debug/hako');
 const DIST = path.resolve(__dirname, '../dist');
+const OIDC_PROVIDER = path.resolve(__dirname, '../api-shim/tests/oidc-provider/provider.mjs');
 
 export default defineConfig({
   testDir: './tests',
@@ -37,12 +38,23 @@ export default defineConfig({
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
     },
   ],
-  webServer: {
-    command: `rm -rf "${DATA_DIR}" && exec "${HAKO_BIN}" serve --listen 127.0.0.1:${PORT} --data "${DATA_DIR}" --dist "${DIST}"`,
-    url: `http://127.0.0.1:${PORT}/api/health`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: 'pipe',
-    env: { RUST_LOG: 'warn' },
-  },
+  webServer: [
+    // Real OpenID providers standing in for Google and Apple (see hako-e2e.toml); every
+    // sign-in through them is a new person.
+    ...[['google', 18091], ['apple', 18092]].map(([name, port]) => ({
+      command: `exec node "${OIDC_PROVIDER}"`,
+      url: `http://127.0.0.1:${port}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { OIDC_PORT: String(port), OIDC_UNIQUE: '1', OIDC_SUB: `e2e-${name}`, OIDC_EMAIL: `${name}-user@example.jp` },
+    })),
+    {
+      command: `rm -rf "${DATA_DIR}" && exec "${HAKO_BIN}" serve --listen 127.0.0.1:${PORT} --data "${DATA_DIR}" --dist "${DIST}" --config "${path.resolve(__dirname, 'hako-e2e.toml')}"`,
+      url: `http://127.0.0.1:${PORT}/api/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'pipe',
+      env: { RUST_LOG: 'warn' },
+    },
+  ],
 });

@@ -114,6 +114,8 @@ pub struct AuthProviders {
 pub struct Me {
     /// The user ID (SPEC A1).
     pub email: String,
+    /// `"member": "free" | "unlimited"` on the wire (the public surface).
+    #[serde(rename = "member")]
     pub member_type: MemberType,
     /// RFC 3339.
     pub created_at: String,
