@@ -79,23 +79,11 @@ pub async fn rooms() -> ApiResult<Rooms> {
     json(send(Request::get("/api/v1/rooms")).await?).await
 }
 
-/// The query value of a timeline filter.
-fn filter_param(filter: TimelineFilter) -> &'static str {
-    match filter {
-        TimelineFilter::All => "all",
-        TimelineFilter::Photos => "photos",
-        TimelineFilter::Videos => "videos",
-    }
-}
-
 pub async fn timeline(room: u8, filter: TimelineFilter, sort: TimelineSort) -> ApiResult<Timeline> {
-    let sort = match sort {
-        TimelineSort::Date => "date",
-        TimelineSort::Status => "status",
-    };
     let url = format!(
-        "/api/v1/rooms/{room}/timeline?filter={}&sort={sort}",
-        filter_param(filter)
+        "/api/v1/rooms/{room}/timeline?filter={}&sort={}",
+        filter.as_str(),
+        sort.as_str()
     );
     json(send(Request::get(&url)).await?).await
 }
@@ -111,7 +99,7 @@ pub async fn month_page(
 ) -> ApiResult<TimelinePage> {
     let mut url = format!(
         "/api/v1/rooms/{room}/timeline/{month}?filter={}",
-        filter_param(filter)
+        filter.as_str()
     );
     if let Some(status) = status {
         url.push_str(&format!("&status={}", status.as_str()));

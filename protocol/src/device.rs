@@ -489,6 +489,17 @@ pub enum TimelineFilter {
     Videos,
 }
 
+impl TimelineFilter {
+    /// The query value, as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Photos => "photos",
+            Self::Videos => "videos",
+        }
+    }
+}
+
 /// How the timeline is ordered (SPEC V6): by date, or grouped by save status (each group by date).
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -497,6 +508,16 @@ pub enum TimelineSort {
     #[default]
     Date,
     Status,
+}
+
+impl TimelineSort {
+    /// The query value, as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Date => "date",
+            Self::Status => "status",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]

@@ -341,11 +341,7 @@ fn LoadedTile(item: TimelineItem, store: TimelineStore) -> impl IntoView {
     let ctx = expect_context::<LibraryCtx>();
     let id = item.id;
     let selected = move || ctx.selection.with(|s| s.contains(&id));
-    let badge = match item.badge {
-        Badge::PhoneAndCloud => "phone_and_cloud",
-        Badge::CloudOnly => "cloud_only",
-        Badge::Excluded => "excluded",
-    };
+    let badge = item.badge.as_str();
     let duration = item.duration_ms.map(super::format_duration);
     let is_video = item.kind == ItemKind::Video;
     let toggle = move |ev: ev::MouseEvent| {

@@ -85,14 +85,6 @@ impl Tab {
     }
 }
 
-fn filter_param(filter: TimelineFilter) -> &'static str {
-    match filter {
-        TimelineFilter::All => "all",
-        TimelineFilter::Photos => "photos",
-        TimelineFilter::Videos => "videos",
-    }
-}
-
 /// `m:ss`, or `h:mm:ss` from an hour on.
 pub fn format_duration(ms: u64) -> String {
     let secs = ms / 1000;
@@ -347,7 +339,7 @@ fn LibraryView() -> impl IntoView {
                                     TimelineFilter::Videos => t.filter_videos,
                                 }
                             };
-                            view! { <option value=filter_param(f) selected=current == f>{label}</option> }
+                            view! { <option value=f.as_str() selected=current == f>{label}</option> }
                         }).collect_view()}
                     </select>
                 </label>
