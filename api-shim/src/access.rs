@@ -38,9 +38,10 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 /// A ROOM number from a path, 1 to 3.
-pub fn room_number(room: u8) -> Result<u8, ApiError> {
+/// A ROOM number from a URL, as the database keeps it.
+pub fn room_number(room: u8) -> Result<i64, ApiError> {
     if ROOMS.contains(&room) {
-        Ok(room)
+        Ok(i64::from(room))
     } else {
         Err(ErrorCode::RoomOutOfRange.into())
     }

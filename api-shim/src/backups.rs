@@ -290,9 +290,9 @@ async fn store(
     let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
     let version: i64 = sqlx::query_scalar(
         "INSERT INTO backups (user_id, room, kind, version, sha256, size, entries, created_at)
-         VALUES (?1, ?2, ?3,
-                 (SELECT COALESCE(MAX(version), 0) + 1 FROM backups WHERE user_id = ?1 AND room = ?2 AND kind = ?3),
-                 ?4, ?5, ?6, ?7)
+         VALUES ($1, $2, $3,
+                 (SELECT COALESCE(MAX(version), 0) + 1 FROM backups WHERE user_id = $1 AND room = $2 AND kind = $3),
+                 $4, $5, $6, $7)
          RETURNING version",
     )
     .bind(device.user_id)

@@ -21,9 +21,8 @@ use std::{
 use anyhow::Context;
 use hako_protocol::ItemKind;
 use rand::{Rng, SeedableRng, distr::weighted::WeightedIndex, prelude::Distribution, rngs::StdRng};
-use sqlx::{QueryBuilder, Sqlite};
 
-use crate::{AppState, auth::accounts, blobs::BlobStore, media};
+use crate::{AppState, auth::accounts, blobs::BlobStore, db::Flag, media};
 
 /// Items per transaction.
 const BATCH: usize = 10_000;
@@ -33,7 +32,7 @@ const PHOTOS: usize = 8;
 /// About one item in 30 is a video.
 const VIDEO_SHARE: f64 = 1.0 / 30.0;
 const JAPAN: i64 = 9 * 3600;
-const ROOM: u8 = 1;
+const ROOM: i64 = 1;
 
 #[derive(Debug)]
 pub struct Summary {
@@ -109,7 +108,7 @@ pub async fn create(
 }
 
 async fn account(state: &AppState, email: &str, password_hash: &str) -> anyhow::Result<i64> {
-    if let Some(id) = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    if let Some(id) = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email)
         .fetch_optional(&state.db)
         .await?
@@ -126,8 +125,8 @@ async fn account(state: &AppState, email: &str, password_hash: &str) -> anyhow::
 async fn ensure_room(state: &AppState, user_id: i64) -> anyhow::Result<()> {
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let taken: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM rooms WHERE user_id = ? AND room = ?)")
+    let Flag(taken) =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM rooms WHERE user_id = $1 AND room = $2)")
             .bind(user_id)
             .bind(ROOM)
             .fetch_one(&mut *tx)
@@ -137,7 +136,7 @@ async fn ensure_room(state: &AppState, user_id: i64) -> anyhow::Result<()> {
         let (_, token_hash) = crate::auth::tokens::new_token();
         let device_id: i64 = sqlx::query_scalar(
             "INSERT INTO devices (user_id, token_hash, name, os, model, created_at, last_seen_at)
-             VALUES (?, ?, 'Bench phone', 'android', 'Fixture', ?, ?) RETURNING id",
+             VALUES ($1, $2, 'Bench phone', 'android', 'Fixture', $3, $4) RETURNING id",
         )
         .bind(user_id)
         .bind(token_hash)
@@ -146,7 +145,7 @@ async fn ensure_room(state: &AppState, user_id: i64) -> anyhow::Result<()> {
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO rooms (user_id, room, device_id, registered_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO rooms (user_id, room, device_id, registered_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(user_id)
         .bind(ROOM)
@@ -262,16 +261,18 @@ async fn insert(
     samples: &[Sample],
     now: i64,
 ) -> anyhow::Result<()> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM items")
         .fetch_one(&mut *tx)
         .await?;
     for (chunk_no, chunk) in batch.chunks(ROWS_PER_INSERT).enumerate() {
         let base = first + (chunk_no * ROWS_PER_INSERT) as i64;
-        let mut items = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO items (id, user_id, room, kind, sha256, size, name, created_at, uploaded_at, local_time) ",
+        let sql = format!(
+            "INSERT INTO items (id, user_id, room, kind, sha256, size, name, created_at, uploaded_at, local_time) VALUES {}",
+            crate::db::rows(chunk.len(), 10)
         );
-        items.push_values(chunk.iter().enumerate(), |mut row, (i, item)| {
+        let mut items = sqlx::query(&sql);
+        for (i, item) in chunk.iter().enumerate() {
             let sample = &samples[item.sample];
             let local = time::OffsetDateTime::from_unix_timestamp(item.taken + JAPAN)
                 .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
@@ -280,13 +281,14 @@ async fn insert(
             } else {
                 "IMG"
             };
-            row.push_bind(base + i as i64)
-                .push_bind(user_id)
-                .push_bind(ROOM)
-                .push_bind(sample.kind.as_str())
-                .push_bind(&item.sha256)
-                .push_bind(sample.original.len() as i64)
-                .push_bind(format!(
+            items = items
+                .bind(base + i as i64)
+                .bind(user_id)
+                .bind(ROOM)
+                .bind(sample.kind.as_str())
+                .bind(&item.sha256)
+                .bind(sample.original.len() as i64)
+                .bind(format!(
                     "{prefix}_{:04}{:02}{:02}_{:02}{:02}{:02}.{}",
                     local.year(),
                     u8::from(local.month()),
@@ -296,28 +298,31 @@ async fn insert(
                     local.second(),
                     sample.ext
                 ))
-                .push_bind(item.taken)
-                .push_bind(now)
-                .push_bind(item.taken + JAPAN);
-        });
-        items.build().execute(&mut *tx).await?;
-        let mut media = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO media (item_id, status, taken_at, utc_offset, width, height, camera, duration_ms, has_thumb, has_preview) ",
+                .bind(item.taken)
+                .bind(now)
+                .bind(item.taken + JAPAN);
+        }
+        items.execute(&mut *tx).await?;
+        let sql = format!(
+            "INSERT INTO media (item_id, status, taken_at, utc_offset, width, height, camera, duration_ms, has_thumb, has_preview) VALUES {}",
+            crate::db::rows(chunk.len(), 10)
         );
-        media.push_values(chunk.iter().enumerate(), |mut row, (i, item)| {
+        let mut media = sqlx::query(&sql);
+        for (i, item) in chunk.iter().enumerate() {
             let sample = &samples[item.sample];
-            row.push_bind(base + i as i64)
-                .push_bind("done")
-                .push_bind(item.taken)
-                .push_bind(JAPAN)
-                .push_bind(sample.width)
-                .push_bind(sample.height)
-                .push_bind((sample.kind == ItemKind::Photo).then_some("Hako Bench"))
-                .push_bind(sample.duration_ms)
-                .push_bind(true)
-                .push_bind(true);
-        });
-        media.build().execute(&mut *tx).await?;
+            media = media
+                .bind(base + i as i64)
+                .bind("done")
+                .bind(item.taken)
+                .bind(JAPAN)
+                .bind(sample.width.map(i64::from))
+                .bind(sample.height.map(i64::from))
+                .bind((sample.kind == ItemKind::Photo).then_some("Hako Bench"))
+                .bind(sample.duration_ms)
+                .bind(true)
+                .bind(true);
+        }
+        media.execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -7,7 +7,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use crate::db::Db;
+use crate::db::{Db, Flag};
 
 #[derive(Clone, Debug)]
 pub struct BlobStore {
@@ -80,9 +80,9 @@ impl BlobStore {
     /// Backups count too: identical contacts from two phones share one blob.
     pub async fn remove_unreferenced(&self, db: &Db, candidates: &[String]) -> anyhow::Result<()> {
         for sha in candidates {
-            let used: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM items WHERE sha256 = ?1)
-                     OR EXISTS (SELECT 1 FROM backups WHERE sha256 = ?1)",
+            let Flag(used) = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM items WHERE sha256 = $1)
+                     OR EXISTS (SELECT 1 FROM backups WHERE sha256 = $1)",
             )
             .bind(sha)
             .fetch_one(db)

@@ -23,6 +23,30 @@ pub struct Config {
     pub limits: Limits,
     /// Sign-in with Google and Apple (SPEC V1, V2); a provider left out is not offered.
     pub oidc: OidcConfig,
+    /// `postgres://…` to keep metadata in PostgreSQL; none: SQLite in the data folder.
+    pub database_url: Option<String>,
+    /// An S3-compatible bucket for stored files; none: the data folder.
+    pub s3: Option<S3Config>,
+}
+
+/// Where stored files go when they do not stay in the data folder (SPEC X3).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Config {
+    /// e.g. `http://127.0.0.1:3900`; path-style requests, as Garage and MinIO expect.
+    pub endpoint: String,
+    pub bucket: String,
+    #[serde(default = "default_s3_region")]
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Every object name starts with this (several installations can share a bucket).
+    #[serde(default)]
+    pub prefix: String,
+}
+
+fn default_s3_region() -> String {
+    "garage".to_owned()
 }
 
 /// `[oidc.google]` and `[oidc.apple]`.
@@ -114,6 +138,8 @@ struct FileConfig {
     limits: Option<Limits>,
     #[serde(default)]
     oidc: OidcConfig,
+    database_url: Option<String>,
+    s3: Option<S3Config>,
 }
 
 /// What the command line and environment gave (clap fills these).
@@ -125,6 +151,8 @@ pub struct Overrides {
     pub config_file: Option<PathBuf>,
     /// Replaces `[oidc.google] client_secret`, so the secret need not sit in the file.
     pub google_client_secret: Option<String>,
+    /// Replaces `database_url` (`HAKO_DATABASE_URL`), to keep its password out of the file.
+    pub database_url: Option<String>,
 }
 
 impl Config {
@@ -172,6 +200,8 @@ impl Config {
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
             limits: file.limits.unwrap_or_default(),
             oidc,
+            database_url: overrides.database_url.or(file.database_url),
+            s3: file.s3,
         })
     }
 

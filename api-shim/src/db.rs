@@ -1,55 +1,147 @@
-//! The embedded metadata store: one SQLite file in the data folder, migrated on open.
+//! The metadata store. By default one SQLite file in the data folder; with a `postgres://`
+//! database URL, a PostgreSQL database shared by several `hako serve` instances (SPEC X3).
+//! The code speaks to both through sqlx's `Any` driver with `$N` parameters, which both
+//! engines accept; each engine has its own migrations, and the few places where their SQL
+//! differs ask [`is_postgres`].
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{path::Path, time::Duration};
 
 use anyhow::Context;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+use sqlx::{
+    Any, AnyPool, Executor,
+    any::{AnyConnectOptions, AnyPoolOptions},
 };
 
-pub type Db = SqlitePool;
+pub type Db = AnyPool;
 
-/// A transaction that takes the write lock at once. A deferred one that reads first and
-/// writes later cannot wait for another writer: SQLite answers "database is locked" at once
-/// (busy_timeout does not apply to that upgrade), which two phones backing up at the same
-/// moment would hit.
-pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    db.begin_with("BEGIN IMMEDIATE").await
+/// Whether the store is PostgreSQL (otherwise SQLite).
+pub fn is_postgres(db: &Db) -> bool {
+    db.connect_options()
+        .database_url
+        .scheme()
+        .starts_with("postgres")
 }
 
-pub async fn open(data_dir: &Path) -> anyhow::Result<Db> {
+/// A transaction in which writers take turns. SQLite: a deferred transaction that reads
+/// first and writes later cannot wait for another writer ("database is locked" at once, as
+/// busy_timeout does not apply to that upgrade), so the write lock is taken at `BEGIN`.
+/// PostgreSQL: a transaction-scoped advisory lock gives the same one-writer-at-a-time order
+/// across every instance, so the read-then-write steps written for SQLite stay correct.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if is_postgres(db) {
+        let mut tx = db.begin().await?;
+        tx.execute("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(7308)) AS writer_turn")
+            .await?;
+        Ok(tx)
+    } else {
+        db.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+/// A true/false value read from either engine: PostgreSQL answers `EXISTS (…)` and BOOLEAN
+/// columns with a boolean, SQLite with the integers 0 and 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl sqlx::Type<Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <bool as sqlx::Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <bool as sqlx::Type<Any>>::compatible(ty) || <i64 as sqlx::Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        match <bool as sqlx::Decode<Any>>::decode(value.clone()) {
+            Ok(flag) => Ok(Flag(flag)),
+            Err(_) => Ok(Flag(<i64 as sqlx::Decode<Any>>::decode(value)? != 0)),
+        }
+    }
+}
+
+/// `$from, $from+1, …` for `count` values bound one after another (an `IN (…)` list).
+pub fn params(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `($1, …, $width), ($width+1, …), …` for a multi-row `VALUES`.
+pub fn rows(count: usize, width: usize) -> String {
+    (0..count)
+        .map(|row| format!("({})", params(1 + row * width, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Opens the store: `database_url` when given, else `<data>/hako.sqlite3`; migrated on open.
+pub async fn open(data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<Db> {
+    sqlx::any::install_default_drivers();
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating data folder {}", data_dir.display()))?;
-    let path = data_dir.join("hako.sqlite3");
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+    let url = match database_url {
+        Some(url) => url.to_owned(),
+        None => format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("hako.sqlite3").display()
+        ),
+    };
+    let options: AnyConnectOptions = url.parse().context("reading the database URL")?;
+    let postgres = options.database_url.scheme().starts_with("postgres");
+    let pool = AnyPoolOptions::new()
+        .max_connections(if postgres { 16 } else { 8 })
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if !postgres {
+                    // sqlx's SQLite defaults already turn foreign keys on and wait 5 s when busy.
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+                        .await?;
+                }
+                Ok(())
+            })
+        })
         .connect_with(options)
         .await
-        .with_context(|| format!("opening database {}", path.display()))?;
-    sqlx::migrate!("./migrations")
+        .with_context(|| format!("opening database {}", redacted(&url)))?;
+    let migrations = if postgres {
+        sqlx::migrate!("./migrations/postgres")
+    } else {
+        sqlx::migrate!("./migrations/sqlite")
+    };
+    migrations
         .run(&pool)
         .await
         .context("applying database migrations")?;
     Ok(pool)
 }
 
+/// A database URL without its password, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// The value of a server secret, made (32 random bytes) the first time it is asked for.
 pub async fn server_secret(db: &Db, name: &str) -> anyhow::Result<Vec<u8>> {
     let fresh: [u8; 32] = rand::random();
     sqlx::query(
-        "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
     .bind(&fresh[..])
     .execute(db)
     .await?;
-    let value: Vec<u8> = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?")
+    let value: Vec<u8> = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
         .bind(name)
         .fetch_one(db)
         .await?;
@@ -58,6 +150,10 @@ pub async fn server_secret(db: &Db, name: &str) -> anyhow::Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use std::str::FromStr;
+
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
     use super::*;
 
     /// Migration 0011 rebuilds `email_codes` to change its CHECK: codes already waiting stay.
@@ -76,8 +172,8 @@ mod tests {
             .connect_with(options)
             .await
             .unwrap();
-        let all = sqlx::migrate!("./migrations");
-        let mut before = sqlx::migrate!("./migrations");
+        let all = sqlx::migrate!("./migrations/sqlite");
+        let mut before = sqlx::migrate!("./migrations/sqlite");
         before.migrations = all
             .migrations
             .iter()
@@ -106,7 +202,7 @@ mod tests {
         let change = |user_id: Option<i64>| {
             sqlx::query(
                 "INSERT INTO email_codes (email, purpose, code_hash, expires_at, user_id)
-                 VALUES ('b@example.jp', 'email_change', x'02', 99, ?)",
+                 VALUES ('b@example.jp', 'email_change', x'02', 99, $1)",
             )
             .bind(user_id)
             .execute(&db)

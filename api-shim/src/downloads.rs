@@ -22,7 +22,6 @@ use axum::{
 };
 use hako_protocol::{DownloadRequest, DownloadTicket, ErrorBody, ErrorCode, MAX_DOWNLOAD_ITEMS};
 use sha2::{Digest, Sha256};
-use sqlx::QueryBuilder;
 use tokio::{
     io::{AsyncReadExt, AsyncSeekExt},
     sync::mpsc,
@@ -75,17 +74,16 @@ fn check_request(ids: &[i64]) -> Result<(), ErrorCode> {
 
 /// The caller's items in the order asked; not found unless every one is the caller's.
 async fn owned_items(db: &Db, user_id: i64, ids: &[i64]) -> ApiResult<Vec<Item>> {
-    let mut query = QueryBuilder::new(
-        "SELECT id, name, size, sha256, local_time, crc32 FROM items WHERE user_id = ",
+    let sql = format!(
+        "SELECT id, name, size, sha256, local_time, crc32 FROM items WHERE user_id = $1 AND id IN ({})",
+        crate::db::params(2, ids.len())
     );
-    query.push_bind(user_id).push(" AND id IN (");
-    let mut list = query.separated(", ");
-    for id in ids {
-        list.push_bind(id);
-    }
-    list.push_unseparated(")");
+    let query = ids
+        .iter()
+        .fold(sqlx::query_as::<_, Item>(&sql).bind(user_id), |q, id| {
+            q.bind(id)
+        });
     let mut found: HashMap<i64, Item> = query
-        .build_query_as::<Item>()
         .fetch_all(db)
         .await?
         .into_iter()
@@ -151,7 +149,7 @@ async fn create(
     let expires_at = now + TICKET_SECS;
     sqlx::query(
         "INSERT INTO downloads (token_hash, user_id, item_ids, file_name, expires_at)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(hash)
     .bind(caller.user_id)
@@ -190,7 +188,7 @@ async fn fetch(
     request: Request,
 ) -> ApiResult<Response> {
     let (ids, file_name, expires_at): (String, String, i64) = sqlx::query_as(
-        "SELECT item_ids, file_name, expires_at FROM downloads WHERE token_hash = ? AND user_id = ?",
+        "SELECT item_ids, file_name, expires_at FROM downloads WHERE token_hash = $1 AND user_id = $2",
     )
     .bind(token_hash(&token))
     .bind(caller.user_id)
@@ -411,7 +409,7 @@ async fn crc32(state: &AppState, item: &Item, known: &mut Option<u32>) -> anyhow
         Ok(hasher.finalize())
     })
     .await??;
-    sqlx::query("UPDATE items SET crc32 = ? WHERE id = ?")
+    sqlx::query("UPDATE items SET crc32 = $1 WHERE id = $2")
         .bind(i64::from(crc))
         .bind(item.id)
         .execute(&state.db)
@@ -422,7 +420,7 @@ async fn crc32(state: &AppState, item: &Item, known: &mut Option<u32>) -> anyhow
 
 /// Forgets expired tickets.
 pub async fn prune(db: &Db, now: i64) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM downloads WHERE expires_at <= ?")
+    sqlx::query("DELETE FROM downloads WHERE expires_at <= $1")
         .bind(now)
         .execute(db)
         .await?;

@@ -17,6 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     access::{Caller, room_number},
+    db::Flag,
     error::{ApiJson, ApiResult},
 };
 
@@ -55,8 +56,8 @@ async fn list(
     let room = room_number(room)?;
     let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
         "SELECT id, kind, name, size, sha256 FROM items
-         WHERE user_id = ? AND room = ? AND id > ? AND (? IS NULL OR kind = ?)
-         ORDER BY id LIMIT ?",
+         WHERE user_id = $1 AND room = $2 AND id > $3 AND ($4 IS NULL OR kind = $5)
+         ORDER BY id LIMIT $6",
     )
     .bind(caller.user_id)
     .bind(room)
@@ -179,7 +180,7 @@ async fn original(
     request: Request,
 ) -> ApiResult<Response> {
     let (sha256, name): (String, String) =
-        sqlx::query_as("SELECT sha256, name FROM items WHERE id = ? AND user_id = ?")
+        sqlx::query_as("SELECT sha256, name FROM items WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(caller.user_id)
             .fetch_optional(&state.db)
@@ -208,12 +209,13 @@ async fn picture(
     }
     // `+user_id` keeps SQLite on the sha256 index: the (user_id, room, sha256) one would read
     // every item of the account (90 ms per thumbnail at a million items).
-    let owned: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM items WHERE sha256 = ? AND +user_id = ?)")
-            .bind(&sha256)
-            .bind(caller.user_id)
-            .fetch_one(&state.db)
-            .await?;
+    let Flag(owned) = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM items WHERE sha256 = $1 AND +user_id = $2)",
+    )
+    .bind(&sha256)
+    .bind(caller.user_id)
+    .fetch_one(&state.db)
+    .await?;
     if !owned {
         return Err(ErrorCode::NotFound.into());
     }
@@ -241,7 +243,7 @@ async fn serve_picture(
 
 async fn owned_sha256(state: &AppState, caller: &Caller, id: i64) -> ApiResult<String> {
     Ok(
-        sqlx::query_scalar("SELECT sha256 FROM items WHERE id = ? AND user_id = ?")
+        sqlx::query_scalar("SELECT sha256 FROM items WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(caller.user_id)
             .fetch_optional(&state.db)
@@ -288,7 +290,7 @@ async fn delete_item(
     Path(id): Path<i64>,
 ) -> ApiResult<axum::http::StatusCode> {
     let sha256: String =
-        sqlx::query_scalar("DELETE FROM items WHERE id = ? AND user_id = ? RETURNING sha256")
+        sqlx::query_scalar("DELETE FROM items WHERE id = $1 AND user_id = $2 RETURNING sha256")
             .bind(id)
             .bind(caller.user_id)
             .fetch_optional(&state.db)
@@ -315,7 +317,7 @@ async fn latest_backup(
     let room = room_number(room)?;
     let kind = crate::backups::parse_kind(&kind)?;
     let sha256: String = sqlx::query_scalar(
-        "SELECT sha256 FROM backups WHERE user_id = ? AND room = ? AND kind = ?
+        "SELECT sha256 FROM backups WHERE user_id = $1 AND room = $2 AND kind = $3
          ORDER BY version DESC LIMIT 1",
     )
     .bind(caller.user_id)

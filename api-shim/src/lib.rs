@@ -76,7 +76,7 @@ pub struct AppState {
 impl AppState {
     /// Opens (and on first start creates) the data folder, database and outbox.
     pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let db = db::open(&config.data_dir).await?;
+        let db = db::open(&config.data_dir, config.database_url.as_deref()).await?;
         let mailer = Mailer::new(config.smtp.as_ref(), &config.data_dir)?;
         let blobs = blobs::BlobStore::open(&config.data_dir)?;
         let code_key = db::server_secret(&db, "email_code_hmac").await?.into();

@@ -16,6 +16,7 @@ use crate::{
     AppState,
     access::{Caller, room_number},
     backups,
+    db::Flag,
     error::{ApiError, ApiJson, ApiResult},
     items::{Shown, serve_blob},
     timeline::local_time_text,
@@ -49,7 +50,7 @@ type InfoRow = (
     Option<i64>,
     Option<String>,
     Option<i64>,
-    Option<bool>,
+    Option<Flag>,
 );
 
 /// One file with what its media job learned: the photo view's info panel (SPEC V11).
@@ -66,7 +67,7 @@ async fn item_info(
             "SELECT i.id, i.room, i.kind, i.name, i.size, i.sha256, i.local_time,
                     m.width, m.height, m.camera, m.duration_ms, m.has_preview
              FROM items i LEFT JOIN media m ON m.item_id = i.id
-             WHERE i.id = ? AND i.user_id = ?",
+             WHERE i.id = $1 AND i.user_id = $2",
         )
         .bind(id)
         .bind(caller.user_id)
@@ -85,7 +86,7 @@ async fn item_info(
         camera,
         duration_ms: non_negative(duration),
         preview_url: preview
-            .unwrap_or(false)
+            .is_some_and(|Flag(made)| made)
             .then(|| format!("/api/v1/pictures/{sha256}/preview")),
         original_url: format!("/api/v1/items/{id}/original"),
         sha256,
@@ -99,7 +100,7 @@ async fn owned_item(
     id: i64,
 ) -> ApiResult<(ItemKind, String, String)> {
     let (kind, name, sha256): (String, String, String) =
-        sqlx::query_as("SELECT kind, name, sha256 FROM items WHERE id = ? AND user_id = ?")
+        sqlx::query_as("SELECT kind, name, sha256 FROM items WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(caller.user_id)
             .fetch_optional(&state.db)
@@ -200,7 +201,7 @@ async fn music(
         "SELECT i.id, COALESCE(NULLIF(TRIM(m.title), ''), i.name) AS title, m.artist, m.album,
                 m.duration_ms, i.size
          FROM items i LEFT JOIN media m ON m.item_id = i.id
-         WHERE i.user_id = ? AND i.room = ? AND i.kind = 'music'
+         WHERE i.user_id = $1 AND i.room = $2 AND i.kind = 'music'
          ORDER BY m.artist IS NULL, m.artist, m.album IS NULL, m.album, title, i.id",
     )
     .bind(caller.user_id)
@@ -235,7 +236,7 @@ async fn documents(
     // A document's local time is its creation time on the phone: no media job changes it.
     let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT id, name, size, local_time FROM items
-         WHERE user_id = ? AND room = ? AND kind = 'document'
+         WHERE user_id = $1 AND room = $2 AND kind = 'document'
          ORDER BY local_time DESC, id DESC",
     )
     .bind(caller.user_id)
@@ -269,7 +270,7 @@ async fn latest<T: Send + 'static>(
 ) -> ApiResult<(Option<u32>, Vec<T>)> {
     let room = room_number(room)?;
     let latest: Option<(i64, String)> = sqlx::query_as(
-        "SELECT version, sha256 FROM backups WHERE user_id = ? AND room = ? AND kind = ?
+        "SELECT version, sha256 FROM backups WHERE user_id = $1 AND room = $2 AND kind = $3
          ORDER BY version DESC LIMIT 1",
     )
     .bind(caller.user_id)

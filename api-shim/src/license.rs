@@ -11,7 +11,7 @@ use hako_protocol::{
 use hmac::{Hmac, KeyInit, Mac};
 use rand::Rng;
 use sha2::Sha256;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use time::{Date, OffsetDateTime, UtcOffset, macros::offset};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -19,6 +19,7 @@ use crate::{
     AppState,
     auth::{ClientIp, accounts, session::CurrentUser, throttle::LICENSE_KEYS},
     db::Db,
+    db::Flag,
     devices::wipe_room,
     error::{ApiError, ApiJson, ApiResult},
 };
@@ -33,7 +34,7 @@ pub const GRACE_SECS: i64 = 30 * 86_400;
 fn live_keys(user: &str) -> String {
     format!(
         "SELECT live.last4 FROM license_keys live WHERE live.user_id = {user}
-            AND (live.state = 'redeemed' OR (live.state = 'cancelled' AND live.valid_until > ?2))"
+            AND (live.state = 'redeemed' OR (live.state = 'cancelled' AND live.valid_until > $2))"
     )
 }
 
@@ -47,7 +48,7 @@ fn holds_live_key(user: &str) -> String {
 pub async fn live_key_masked(db: &Db, user_id: i64, now: i64) -> sqlx::Result<Option<String>> {
     let last4: Option<String> = sqlx::query_scalar(&format!(
         "{} ORDER BY live.redeemed_at DESC, live.id DESC LIMIT 1",
-        live_keys("?1")
+        live_keys("$1")
     ))
     .bind(user_id)
     .bind(now)
@@ -189,9 +190,9 @@ fn decide(row: &KeyRow, user_id: Option<i64>, now: i64) -> Decision {
     }
 }
 
-async fn find(conn: &mut SqliteConnection, hash: &[u8]) -> sqlx::Result<Option<KeyRow>> {
+async fn find(conn: &mut AnyConnection, hash: &[u8]) -> sqlx::Result<Option<KeyRow>> {
     sqlx::query_as(
-        "SELECT id, state, user_id, valid_until, data_deleted_at FROM license_keys WHERE key_hash = ?",
+        "SELECT id, state, user_id, valid_until, data_deleted_at FROM license_keys WHERE key_hash = $1",
     )
     .bind(hash)
     .fetch_optional(conn)
@@ -201,7 +202,7 @@ async fn find(conn: &mut SqliteConnection, hash: &[u8]) -> sqlx::Result<Option<K
 /// Makes the key with this hash `user_id`'s and the account unlimited, inside the caller's
 /// transaction. Anything else than a key the account may hold is the generic refusal.
 pub async fn redeem_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     hash: &[u8],
     user_id: i64,
     now: i64,
@@ -214,14 +215,14 @@ pub async fn redeem_in(
         Decision::Unchanged => return Ok(()),
         // `user_id IS NULL` again: of two accounts racing for one key, one wins.
         Decision::Claim => sqlx::query(
-            "UPDATE license_keys SET user_id = ?, redeemed_at = ?,
+            "UPDATE license_keys SET user_id = $1, redeemed_at = $2,
                 state = CASE state WHEN 'issued' THEN 'redeemed' ELSE state END
-             WHERE id = ? AND user_id IS NULL",
+             WHERE id = $3 AND user_id IS NULL",
         ),
         Decision::Restore => sqlx::query(
-            "UPDATE license_keys SET user_id = ?, redeemed_at = ?, state = 'redeemed',
+            "UPDATE license_keys SET user_id = $1, redeemed_at = $2, state = 'redeemed',
                 cancelled_at = NULL, valid_until = NULL
-             WHERE id = ? AND data_deleted_at IS NULL",
+             WHERE id = $3 AND data_deleted_at IS NULL",
         ),
     }
     .bind(user_id)
@@ -232,7 +233,7 @@ pub async fn redeem_in(
     if changed.rows_affected() == 0 {
         return Err(ErrorCode::LicenseKeyInvalid.into());
     }
-    sqlx::query("UPDATE users SET member_type = 'unlimited' WHERE id = ?")
+    sqlx::query("UPDATE users SET member_type = 'unlimited' WHERE id = $1")
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
@@ -266,7 +267,7 @@ pub async fn issue(state: &AppState, count: usize) -> anyhow::Result<Vec<License
         // 15 digits from the OS-seeded CSPRNG: unguessable; a draw that repeats a stored key
         // (rare among 10¹⁵) is simply drawn again.
         let stored = sqlx::query(
-            "INSERT INTO license_keys (key_hash, last4, issued_at) VALUES (?, ?, ?)
+            "INSERT INTO license_keys (key_hash, last4, issued_at) VALUES ($1, $2, $3)
              ON CONFLICT (key_hash) DO NOTHING",
         )
         .bind(key_hash(state, &key))
@@ -287,8 +288,8 @@ pub async fn cancel(state: &AppState, key: &LicenseKey) -> anyhow::Result<i64> {
     let now = state.clock.now();
     let until = end_of_month_in_japan(now)?;
     let cancelled: Option<i64> = sqlx::query_scalar(
-        "UPDATE license_keys SET state = 'cancelled', cancelled_at = ?, valid_until = ?
-         WHERE key_hash = ? AND state IN ('issued', 'redeemed') RETURNING valid_until",
+        "UPDATE license_keys SET state = 'cancelled', cancelled_at = $1, valid_until = $2
+         WHERE key_hash = $3 AND state IN ('issued', 'redeemed') RETURNING valid_until",
     )
     .bind(now)
     .bind(until)
@@ -351,15 +352,15 @@ pub async fn run_lifecycle(state: &AppState) -> anyhow::Result<()> {
     let mut tx = crate::db::begin_write(&state.db).await?;
     let lapsed: Vec<Option<i64>> = sqlx::query_scalar(
         "UPDATE license_keys SET state = 'expired'
-         WHERE state = 'cancelled' AND valid_until <= ? RETURNING user_id",
+         WHERE state = 'cancelled' AND valid_until <= $1 RETURNING user_id",
     )
     .bind(now)
     .fetch_all(&mut *tx)
     .await?;
     for user_id in lapsed.into_iter().flatten() {
         sqlx::query(&format!(
-            "UPDATE users SET member_type = 'free' WHERE id = ?1 AND NOT {}",
-            holds_live_key("?1")
+            "UPDATE users SET member_type = 'free' WHERE id = $1 AND NOT {}",
+            holds_live_key("$1")
         ))
         .bind(user_id)
         .bind(now)
@@ -373,7 +374,7 @@ pub async fn run_lifecycle(state: &AppState) -> anyhow::Result<()> {
         "SELECT k.user_id FROM license_keys k
          WHERE k.state = 'expired' AND k.user_id IS NOT NULL AND k.data_deleted_at IS NULL
            AND NOT {}
-         GROUP BY k.user_id HAVING MAX(k.valid_until) + ?1 <= ?2",
+         GROUP BY k.user_id HAVING MAX(k.valid_until) + $1 <= $2",
         holds_live_key("k.user_id")
     ))
     .bind(GRACE_SECS)
@@ -389,7 +390,7 @@ pub async fn run_lifecycle(state: &AppState) -> anyhow::Result<()> {
 /// Deletes the account's files, backups and phone state, unless it holds a working key again.
 async fn purge_data(state: &AppState, user_id: i64, now: i64) -> anyhow::Result<()> {
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let relicensed: bool = sqlx::query_scalar(&format!("SELECT {}", holds_live_key("?1")))
+    let Flag(relicensed) = sqlx::query_scalar(&format!("SELECT {}", holds_live_key("$1")))
         .bind(user_id)
         .bind(now)
         .fetch_one(&mut *tx)
@@ -399,11 +400,11 @@ async fn purge_data(state: &AppState, user_id: i64, now: i64) -> anyhow::Result<
     }
     let mut wiped = Vec::new();
     for room in ROOMS {
-        wiped.extend(wipe_room(&mut tx, user_id, room).await?);
+        wiped.extend(wipe_room(&mut tx, user_id, i64::from(room)).await?);
     }
     sqlx::query(
-        "UPDATE license_keys SET data_deleted_at = ?
-         WHERE user_id = ? AND state = 'expired' AND data_deleted_at IS NULL",
+        "UPDATE license_keys SET data_deleted_at = $1
+         WHERE user_id = $2 AND state = 'expired' AND data_deleted_at IS NULL",
     )
     .bind(now)
     .bind(user_id)

@@ -35,6 +35,14 @@ struct Common {
     /// Optional TOML configuration file.
     #[arg(long = "config", env = "HAKO_CONFIG", global = true)]
     config: Option<PathBuf>,
+    /// `postgres://user:password@host/db` to keep metadata in PostgreSQL instead of SQLite.
+    #[arg(
+        long = "database-url",
+        env = "HAKO_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -111,6 +119,7 @@ async fn main() -> anyhow::Result<()> {
     let mut overrides = Overrides {
         data: cli.common.data,
         config_file: cli.common.config,
+        database_url: cli.common.database_url,
         ..Overrides::default()
     };
     match cli.command {

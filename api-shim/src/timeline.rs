@@ -13,6 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     access::{Caller, room_number},
+    db::{Flag, is_postgres},
     error::{ApiJson, ApiResult},
 };
 
@@ -66,8 +67,8 @@ async fn months(
         // Kept counts: a few milliseconds at a million items.
         TimelineSort::Date => {
             let days: Vec<(String, i64)> = sqlx::query_as(
-                "SELECT day, SUM(count) FROM day_counts
-                 WHERE user_id = ? AND room = ? AND kind IN (?, ?)
+                "SELECT day, CAST(SUM(count) AS BIGINT) FROM day_counts
+                 WHERE user_id = $1 AND room = $2 AND kind IN ($3, $4)
                  GROUP BY day ORDER BY day DESC",
             )
             .bind(caller.user_id)
@@ -80,10 +81,15 @@ async fn months(
         }
         // The status comes from the phone's last report, so these counts are made on demand.
         TimelineSort::Status => {
+            let day = if is_postgres(&state.db) {
+                "to_char(to_timestamp(i.local_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+            } else {
+                "strftime('%Y-%m-%d', i.local_time, 'unixepoch')"
+            };
             let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
                 "SELECT status, day, COUNT(*) FROM (
-                     SELECT {STATUS_SQL} AS status, strftime('%Y-%m-%d', i.local_time, 'unixepoch') AS day
-                     FROM items i WHERE i.user_id = ? AND i.room = ? AND i.kind IN (?, ?))
+                     SELECT {STATUS_SQL} AS status, {day} AS day
+                     FROM items i WHERE i.user_id = $1 AND i.room = $2 AND i.kind IN ($3, $4)) AS s
                  GROUP BY status, day ORDER BY day DESC"
             ))
             .bind(caller.user_id)
@@ -190,7 +196,7 @@ type PageRow = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
-    Option<bool>,
+    Option<Flag>,
     String,
 );
 
@@ -228,10 +234,10 @@ async fn month_items(
              SELECT i.id, i.kind, i.local_time, i.sha256, m.width, m.height, m.duration_ms, m.has_thumb,
                     {STATUS_SQL} AS status
              FROM items i LEFT JOIN media m ON m.item_id = i.id
-             WHERE i.user_id = ? AND i.room = ? AND i.kind IN (?, ?)
-               AND i.local_time >= ? AND (i.local_time, i.id) < (?, ?)
-             ORDER BY i.local_time DESC, i.id DESC)
-         WHERE ? IS NULL OR status = ? LIMIT ?"
+             WHERE i.user_id = $1 AND i.room = $2 AND i.kind IN ($3, $4)
+               AND i.local_time >= $5 AND (i.local_time, i.id) < ($6, $7)
+             ORDER BY i.local_time DESC, i.id DESC) AS page
+         WHERE $8 IS NULL OR status = $9 ORDER BY local_time DESC, id DESC LIMIT $10"
     ))
     .bind(caller.user_id)
     .bind(room)
@@ -262,7 +268,7 @@ async fn month_items(
                     duration_ms: duration.and_then(|d| u64::try_from(d).ok()),
                     badge: Badge::parse(&status).unwrap_or(Badge::CloudOnly),
                     thumbnail_url: thumb
-                        .unwrap_or(false)
+                        .is_some_and(|Flag(made)| made)
                         .then(|| format!("/api/v1/pictures/{sha256}/thumb")),
                 }
             },

@@ -30,6 +30,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
+    db::Flag,
     devices::token::CurrentDevice,
     error::{ApiError, ApiResult},
 };
@@ -210,8 +211,8 @@ async fn create(
     if !kind.allowed_on(device.os) {
         return Err(ErrorCode::TypeNotAllowedOnIphone.into());
     }
-    let already: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM items WHERE user_id = ? AND room = ? AND sha256 = ?)",
+    let Flag(already) = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM items WHERE user_id = $1 AND room = $2 AND sha256 = $3)",
     )
     .bind(device.user_id)
     .bind(room)
@@ -227,10 +228,10 @@ async fn create(
     let (month_bytes, stored_bytes, pending_bytes, member_type): (i64, i64, i64, String) =
         sqlx::query_as(
             "SELECT
-            COALESCE((SELECT bytes FROM upload_volume WHERE user_id = ?1 AND month = ?2), 0),
-            COALESCE((SELECT SUM(bytes) FROM room_totals WHERE user_id = ?1), 0),
-            COALESCE((SELECT SUM(length) FROM uploads WHERE user_id = ?1), 0),
-            (SELECT member_type FROM users WHERE id = ?1)",
+            COALESCE((SELECT bytes FROM upload_volume WHERE user_id = $1 AND month = $2), 0),
+            CAST(COALESCE((SELECT SUM(bytes) FROM room_totals WHERE user_id = $1), 0) AS BIGINT),
+            CAST(COALESCE((SELECT SUM(length) FROM uploads WHERE user_id = $1), 0) AS BIGINT),
+            (SELECT member_type FROM users WHERE id = $1)",
         )
         .bind(device.user_id)
         .bind(month_of(now))
@@ -254,9 +255,9 @@ async fn create(
     tokio::fs::File::create(&path).await.map_err(io_error)?;
     let expires_at = expiry_after(state, now);
     sqlx::query(
-        "INSERT INTO uploads (id, user_id, device_id, room, kind, name, sha256, length, offset,
+        "INSERT INTO uploads (id, user_id, device_id, room, kind, name, sha256, length, \"offset\",
                               hash_state, file_created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11)",
     )
     .bind(&id)
     .bind(device.user_id)
@@ -299,8 +300,8 @@ struct Upload {
 
 async fn load(state: &AppState, device: &CurrentDevice, id: &str) -> ApiResult<Upload> {
     let upload: Upload = sqlx::query_as(
-        "SELECT id, user_id, room, kind, name, sha256, length, offset, hash_state, file_created_at, expires_at
-         FROM uploads WHERE id = ? AND device_id = ?",
+        "SELECT id, user_id, room, kind, name, sha256, length, \"offset\", hash_state, file_created_at, expires_at
+         FROM uploads WHERE id = $1 AND device_id = $2",
     )
     .bind(id)
     .bind(device.id)
@@ -480,13 +481,15 @@ async fn append(
     if offset == upload.length {
         finish(state, upload, hasher, &path).await?;
     } else {
-        sqlx::query("UPDATE uploads SET offset = ?, hash_state = ?, expires_at = ? WHERE id = ?")
-            .bind(offset)
-            .bind(hasher.serialize().to_vec())
-            .bind(expires_at)
-            .bind(id)
-            .execute(&state.db)
-            .await?;
+        sqlx::query(
+            "UPDATE uploads SET \"offset\" = $1, hash_state = $2, expires_at = $3 WHERE id = $4",
+        )
+        .bind(offset)
+        .bind(hasher.serialize().to_vec())
+        .bind(expires_at)
+        .bind(id)
+        .execute(&state.db)
+        .await?;
     }
     if interrupted {
         // The client is gone; what arrived is kept for its resume.
@@ -516,7 +519,7 @@ async fn finish(
     let mut tx = crate::db::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO items (user_id, room, kind, sha256, size, name, created_at, uploaded_at, local_time)
-         VALUES (?, ?, ?, ?, ?, ?, ?7, ?, ?7 + 32400) ON CONFLICT (user_id, room, sha256) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7 + 32400) ON CONFLICT (user_id, room, sha256) DO NOTHING",
     )
     .bind(upload.user_id)
     .bind(upload.room)
@@ -529,15 +532,15 @@ async fn finish(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO upload_volume (user_id, month, bytes) VALUES (?, ?, ?)
-         ON CONFLICT (user_id, month) DO UPDATE SET bytes = bytes + excluded.bytes",
+        "INSERT INTO upload_volume (user_id, month, bytes) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, month) DO UPDATE SET bytes = upload_volume.bytes + excluded.bytes",
     )
     .bind(upload.user_id)
     .bind(month_of(now))
     .bind(upload.length)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE rooms SET last_backup_at = ? WHERE user_id = ? AND room = ?")
+    sqlx::query("UPDATE rooms SET last_backup_at = $1 WHERE user_id = $2 AND room = $3")
         .bind(now)
         .bind(upload.user_id)
         .bind(upload.room)
@@ -546,7 +549,7 @@ async fn finish(
     if upload.kind != ItemKind::Document.as_str() {
         // Queued in the same transaction: the file is never visible without its job.
         sqlx::query(
-            "INSERT INTO media (item_id) SELECT id FROM items WHERE user_id = ? AND room = ? AND sha256 = ?
+            "INSERT INTO media (item_id) SELECT id FROM items WHERE user_id = $1 AND room = $2 AND sha256 = $3
              ON CONFLICT (item_id) DO NOTHING",
         )
         .bind(upload.user_id)
@@ -555,7 +558,7 @@ async fn finish(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("DELETE FROM uploads WHERE id = ?")
+    sqlx::query("DELETE FROM uploads WHERE id = $1")
         .bind(&upload.id)
         .execute(&mut *tx)
         .await?;
@@ -565,7 +568,7 @@ async fn finish(
 }
 
 async fn discard(state: &AppState, id: &str) -> ApiResult<()> {
-    sqlx::query("DELETE FROM uploads WHERE id = ?")
+    sqlx::query("DELETE FROM uploads WHERE id = $1")
         .bind(id)
         .execute(&state.db)
         .await?;
@@ -592,7 +595,7 @@ async fn terminate(
 
 /// Removes uploads past their expiry, with their bytes.
 pub async fn prune(state: &AppState) -> anyhow::Result<()> {
-    let expired: Vec<String> = sqlx::query_scalar("SELECT id FROM uploads WHERE expires_at <= ?")
+    let expired: Vec<String> = sqlx::query_scalar("SELECT id FROM uploads WHERE expires_at <= $1")
         .bind(state.clock.now())
         .fetch_all(&state.db)
         .await?;

@@ -4,7 +4,6 @@ use hako_protocol::{
     ChangeEmail, ChangeEmailVerify, ChangePassword, Credentials, ErrorCode, Me, MemberType,
     PASSWORD_MAX_CHARS, PasswordResetVerify, VerifyCode, normalize_email, validate_password,
 };
-use sqlx::SqliteExecutor;
 
 use super::{
     codes::{self, Purpose},
@@ -19,7 +18,7 @@ async fn account_by_email(
     email: &str,
 ) -> Result<Option<(i64, String)>, ApiError> {
     Ok(
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
             .bind(email)
             .fetch_optional(&state.db)
             .await?,
@@ -83,13 +82,13 @@ pub async fn verify_signup(
 
 /// Creates a verified account; `None` if the address is taken.
 pub async fn create_account<'e>(
-    db: impl SqliteExecutor<'e>,
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     email: &str,
     password_hash: &str,
     now: i64,
 ) -> Result<Option<i64>, ApiError> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO users (email, password_hash, created_at) VALUES (?, ?, ?)
+        "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3)
          ON CONFLICT (email) DO NOTHING RETURNING id",
     )
     .bind(email)
@@ -103,7 +102,7 @@ pub async fn create_account<'e>(
 /// from here, so a license or user ID change shows at once.
 pub async fn me(state: &AppState, user_id: i64) -> Result<Me, ApiError> {
     let (email, member_type, created_at) = sqlx::query_as::<_, (String, String, i64)>(
-        "SELECT email, member_type, created_at FROM users WHERE id = ?",
+        "SELECT email, member_type, created_at FROM users WHERE id = $1",
     )
     .bind(user_id)
     .fetch_one(&state.db)
@@ -192,7 +191,7 @@ pub async fn change_password(
     confirm_password(state, user, request.current_password, client_ip).await?;
     let hash = password::hash(request.new_password).await?;
     let mut tx = crate::db::begin_write(&state.db).await?;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(user.id)
         .execute(&mut *tx)
@@ -239,8 +238,8 @@ pub async fn change_email(
         &request.code,
         async |conn, _| {
             let changed = sqlx::query(
-                "UPDATE users SET email = ?1 WHERE id = ?2
-               AND NOT EXISTS (SELECT 1 FROM users WHERE email = ?1)",
+                "UPDATE users SET email = $1 WHERE id = $2
+               AND NOT EXISTS (SELECT 1 FROM users WHERE email = $1)",
             )
             .bind(&new_email)
             .bind(user.id)
@@ -286,7 +285,7 @@ pub async fn reset_password(
         .await?
         .ok_or(ErrorCode::CodeInvalid)?;
     let hash = password::hash(request.new_password).await?;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(id)
         .execute(&state.db)

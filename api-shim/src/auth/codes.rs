@@ -8,7 +8,7 @@ use hako_protocol::{CODE_LEN, ErrorCode, normalize_code};
 use hmac::{Hmac, KeyInit, Mac};
 use rand::Rng;
 use sha2::Sha256;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use subtle::ConstantTimeEq;
 
 use crate::{AppState, error::ApiError};
@@ -73,9 +73,9 @@ pub async fn issue(
     // Check-and-record in one statement, so two racing requests cannot both pass.
     let recorded = sqlx::query(
         "INSERT INTO code_sends (email, sent_at)
-         SELECT ?1, ?2
-         WHERE NOT EXISTS (SELECT 1 FROM code_sends WHERE email = ?1 AND sent_at > ?2 - ?3)
-           AND (SELECT COUNT(*) FROM code_sends WHERE email = ?1 AND sent_at > ?2 - ?4) < ?5",
+         SELECT $1, $2
+         WHERE NOT EXISTS (SELECT 1 FROM code_sends WHERE email = $1 AND sent_at > $2 - $3)
+           AND (SELECT COUNT(*) FROM code_sends WHERE email = $1 AND sent_at > $2 - $4) < $5",
     )
     .bind(email)
     .bind(now)
@@ -92,14 +92,14 @@ pub async fn issue(
     debug_assert_eq!(code.len(), CODE_LEN);
     let mut tx = crate::db::begin_write(&state.db).await?;
     // Only the latest works also per account: a change to another address drops the earlier code.
-    sqlx::query("DELETE FROM email_codes WHERE purpose = ? AND user_id = ?")
+    sqlx::query("DELETE FROM email_codes WHERE purpose = $1 AND user_id = $2")
         .bind(purpose.as_str())
         .bind(purpose.user_id())
         .execute(&mut *tx)
         .await?;
     sqlx::query(
         "INSERT INTO email_codes (email, purpose, code_hash, password_hash, expires_at, failed_attempts, user_id)
-         VALUES (?, ?, ?, ?, ?, 0, ?)
+         VALUES ($1, $2, $3, $4, $5, 0, $6)
          ON CONFLICT (email, purpose) DO UPDATE SET
             code_hash = excluded.code_hash, password_hash = excluded.password_hash,
             expires_at = excluded.expires_at, failed_attempts = 0, user_id = excluded.user_id",
@@ -119,7 +119,7 @@ pub async fn issue(
 /// Which limit refused a send, and when the next send can succeed.
 async fn send_refusal(state: &AppState, email: &str, now: i64) -> Result<ApiError, ApiError> {
     let (count, oldest, latest): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(sent_at), MAX(sent_at) FROM code_sends WHERE email = ? AND sent_at > ?",
+        "SELECT COUNT(*), MIN(sent_at), MAX(sent_at) FROM code_sends WHERE email = $1 AND sent_at > $2",
     )
     .bind(email)
     .bind(now - HOUR_SECS)
@@ -155,7 +155,7 @@ pub async fn consume_then<T>(
     email: &str,
     purpose: Purpose,
     submitted: &str,
-    then: impl AsyncFnOnce(&mut SqliteConnection, Option<String>) -> Result<T, ApiError>,
+    then: impl AsyncFnOnce(&mut AnyConnection, Option<String>) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     let mut tx = crate::db::begin_write(&state.db).await?;
     match use_up(state, &mut tx, email, purpose, submitted).await {
@@ -175,7 +175,7 @@ pub async fn consume_then<T>(
 /// racing wrong try or a newer code cannot slip between reading the row and using it up.
 async fn use_up(
     state: &AppState,
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     email: &str,
     purpose: Purpose,
     submitted: &str,
@@ -183,7 +183,7 @@ async fn use_up(
     let now = state.clock.now();
     let row: Option<(Vec<u8>, i64, i64, Option<String>)> = sqlx::query_as(
         "SELECT code_hash, expires_at, failed_attempts, password_hash FROM email_codes
-         WHERE email = ? AND purpose = ? AND user_id IS ?",
+         WHERE email = $1 AND purpose = $2 AND user_id IS NOT DISTINCT FROM $3",
     )
     .bind(email)
     .bind(purpose.as_str())
@@ -208,7 +208,7 @@ async fn use_up(
     if !matches {
         let failed: i64 = sqlx::query_scalar(
             "UPDATE email_codes SET failed_attempts = failed_attempts + 1
-             WHERE email = ? AND purpose = ? RETURNING failed_attempts",
+             WHERE email = $1 AND purpose = $2 RETURNING failed_attempts",
         )
         .bind(email)
         .bind(purpose.as_str())
@@ -225,8 +225,8 @@ async fn use_up(
     Ok(password_hash)
 }
 
-async fn forget(conn: &mut SqliteConnection, email: &str, purpose: Purpose) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM email_codes WHERE email = ? AND purpose = ?")
+async fn forget(conn: &mut AnyConnection, email: &str, purpose: Purpose) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM email_codes WHERE email = $1 AND purpose = $2")
         .bind(email)
         .bind(purpose.as_str())
         .execute(conn)
@@ -236,11 +236,11 @@ async fn forget(conn: &mut SqliteConnection, email: &str, purpose: Purpose) -> s
 
 /// Drops sends older than any limit looks at and codes past their time.
 pub async fn prune(db: &crate::db::Db, now: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM code_sends WHERE sent_at <= ?")
+    sqlx::query("DELETE FROM code_sends WHERE sent_at <= $1")
         .bind(now - HOUR_SECS)
         .execute(db)
         .await?;
-    sqlx::query("DELETE FROM email_codes WHERE expires_at <= ?")
+    sqlx::query("DELETE FROM email_codes WHERE expires_at <= $1")
         .bind(now)
         .execute(db)
         .await?;

@@ -186,7 +186,7 @@ pub async fn begin(state: &AppState, name: &str) -> Result<(String, String), Api
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     sqlx::query(
         "INSERT INTO oidc_logins (state_hash, provider, nonce, pkce_verifier, expires_at)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(state_hash)
     .bind(provider.as_str())
@@ -261,7 +261,7 @@ async fn take_login(
     login_state: &str,
 ) -> Result<Login, ApiError> {
     let row: Option<(String, String, String, i64)> = sqlx::query_as(
-        "DELETE FROM oidc_logins WHERE state_hash = ?
+        "DELETE FROM oidc_logins WHERE state_hash = $1
          RETURNING provider, nonce, pkce_verifier, expires_at",
     )
     .bind(token_hash(login_state))
@@ -458,11 +458,11 @@ fn apple_user_name(user: &str) -> Option<String> {
 }
 
 async fn known_identity<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     provider: AuthProvider,
     subject: &str,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT user_id FROM oidc_identities WHERE provider = ? AND subject = ?")
+    sqlx::query_scalar("SELECT user_id FROM oidc_identities WHERE provider = $1 AND subject = $2")
         .bind(provider.as_str())
         .bind(subject)
         .fetch_optional(db)
@@ -479,12 +479,14 @@ async fn account_for(
 ) -> Result<SignedIn, ApiError> {
     if let Some(user_id) = known_identity(&state.db, provider, &claims.sub).await? {
         if name.is_some() {
-            sqlx::query("UPDATE oidc_identities SET name = ? WHERE provider = ? AND subject = ?")
-                .bind(&name)
-                .bind(provider.as_str())
-                .bind(&claims.sub)
-                .execute(&state.db)
-                .await?;
+            sqlx::query(
+                "UPDATE oidc_identities SET name = $1 WHERE provider = $2 AND subject = $3",
+            )
+            .bind(&name)
+            .bind(provider.as_str())
+            .bind(&claims.sub)
+            .execute(&state.db)
+            .await?;
         }
         return Ok(SignedIn {
             user_id,
@@ -507,7 +509,7 @@ async fn account_for(
             created: false,
         });
     }
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(&email)
         .fetch_optional(&mut *tx)
         .await?;
@@ -522,7 +524,7 @@ async fn account_for(
     };
     sqlx::query(
         "INSERT INTO oidc_identities (provider, subject, user_id, name, created_at)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(provider.as_str())
     .bind(&claims.sub)
@@ -536,8 +538,11 @@ async fn account_for(
 }
 
 /// Drops sign-ins nobody finished.
-pub async fn prune<'e>(db: impl sqlx::SqliteExecutor<'e>, now: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM oidc_logins WHERE expires_at < ?")
+pub async fn prune<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM oidc_logins WHERE expires_at < $1")
         .bind(now)
         .execute(db)
         .await?;

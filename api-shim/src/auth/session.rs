@@ -8,7 +8,6 @@ use axum::{
     http::{HeaderMap, header, request::Parts},
 };
 use hako_protocol::ErrorCode;
-use sqlx::SqliteExecutor;
 
 pub const COOKIE_NAME: &str = "hako_session";
 /// Writing `last_seen_at` on every request would turn every read into a write.
@@ -44,7 +43,7 @@ pub async fn start(
     let now = state.clock.now();
     let (token, hash) = new_token();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(hash)
     .bind(user_id)
@@ -62,7 +61,7 @@ pub async fn start(
 }
 
 pub async fn end(state: &AppState, token: &str) -> Result<(), ApiError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash(token))
         .execute(&state.db)
         .await?;
@@ -72,11 +71,11 @@ pub async fn end(state: &AppState, token: &str) -> Result<(), ApiError> {
 /// Ends every session of an account but `keep` (a session's token hash): a password reset
 /// ends them all, a change from a signed-in session ends the others (SPEC A5).
 pub async fn end_all<'e>(
-    db: impl SqliteExecutor<'e>,
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     user_id: i64,
     keep: Option<&[u8]>,
 ) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?")
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2")
         .bind(user_id)
         .bind(keep)
         .execute(db)
@@ -117,7 +116,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let now = state.clock.now();
         let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
             "SELECT u.id, u.email, s.created_at, s.last_seen_at
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
         )
         .bind(&hash)
         .fetch_optional(&state.db)
@@ -130,7 +129,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Err(ErrorCode::Unauthenticated.into());
         }
         if now - last_seen > TOUCH_AFTER_SECS {
-            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                 .bind(now)
                 .bind(&hash)
                 .execute(&state.db)
@@ -149,7 +148,7 @@ pub async fn prune(state: &AppState) -> sqlx::Result<()> {
     let now = state.clock.now();
     let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
     let absolute = i64::try_from(state.config.session_absolute.as_secs()).unwrap_or(i64::MAX);
-    sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
+    sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
         .bind(now.saturating_sub(idle))
         .bind(now.saturating_sub(absolute))
         .execute(&state.db)

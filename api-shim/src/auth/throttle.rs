@@ -40,7 +40,7 @@ impl Guesses {
         for ((scope, limit), key) in self.scopes.into_iter().zip(keys) {
             let (count, oldest): (i64, Option<i64>) = sqlx::query_as(&format!(
                 "SELECT COUNT(*), MIN(failed_at) FROM {}
-                 WHERE scope = ? AND key = ? AND failed_at > ?",
+                 WHERE scope = $1 AND key = $2 AND failed_at > $3",
                 self.table
             ))
             .bind(scope)
@@ -60,7 +60,7 @@ impl Guesses {
     pub async fn record_failure(&self, db: &Db, now: i64, keys: [&str; 2]) -> Result<(), ApiError> {
         let [(subject_scope, _), (ip_scope, _)] = self.scopes;
         sqlx::query(&format!(
-            "INSERT INTO {} (scope, key, failed_at) VALUES (?, ?, ?), (?, ?, ?)",
+            "INSERT INTO {} (scope, key, failed_at) VALUES ($1, $2, $3), ($4, $5, $6)",
             self.table
         ))
         .bind(subject_scope)
@@ -77,7 +77,7 @@ impl Guesses {
     /// A success forgives the subject's earlier failures (not the client address's).
     pub async fn clear(&self, db: &Db, subject: &str) -> Result<(), ApiError> {
         sqlx::query(&format!(
-            "DELETE FROM {} WHERE scope = ? AND key = ?",
+            "DELETE FROM {} WHERE scope = $1 AND key = $2",
             self.table
         ))
         .bind(self.scopes[0].0)
@@ -89,7 +89,7 @@ impl Guesses {
 
     /// Drops rows no window can see any more.
     pub async fn prune(&self, db: &Db, now: i64) -> sqlx::Result<()> {
-        sqlx::query(&format!("DELETE FROM {} WHERE failed_at <= ?", self.table))
+        sqlx::query(&format!("DELETE FROM {} WHERE failed_at <= $1", self.table))
             .bind(now - WINDOW_SECS)
             .execute(db)
             .await?;

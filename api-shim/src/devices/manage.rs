@@ -55,11 +55,11 @@ async fn summary(
 ) -> ApiResult<ApiJson<RoomSummary>> {
     let room = room_number(room)?;
     let rooms = rooms_of(&state, user.id, None).await?;
-    let slot = rooms.rooms.into_iter().find(|s| s.room == room);
+    let slot = rooms.rooms.into_iter().find(|s| i64::from(s.room) == room);
     let phone = slot.and_then(|s| s.phone);
     let (free, total, last_backup): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT d.free_bytes, d.total_bytes, r.last_backup_at FROM rooms r
-         JOIN devices d ON d.id = r.device_id WHERE r.user_id = ? AND r.room = ?",
+         JOIN devices d ON d.id = r.device_id WHERE r.user_id = $1 AND r.room = $2",
     )
     .bind(user.id)
     .bind(room)
@@ -67,8 +67,8 @@ async fn summary(
     .await?
     .unwrap_or_default();
     let files: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT kind, COUNT(*), COALESCE(SUM(size), 0) FROM items
-         WHERE user_id = ? AND room = ? GROUP BY kind",
+        "SELECT kind, COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM items
+         WHERE user_id = $1 AND room = $2 GROUP BY kind",
     )
     .bind(user.id)
     .bind(room)
@@ -76,7 +76,7 @@ async fn summary(
     .await?;
     // The latest version of each backup kind: its entries and size.
     let backups: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT kind, entries, size FROM backups b WHERE user_id = ? AND room = ?
+        "SELECT kind, entries, size FROM backups b WHERE user_id = $1 AND room = $2
            AND version = (SELECT MAX(version) FROM backups WHERE user_id = b.user_id AND room = b.room AND kind = b.kind)",
     )
     .bind(user.id)
@@ -110,7 +110,7 @@ async fn summary(
         }
     }));
     Ok(ApiJson(RoomSummary {
-        room,
+        room: u8::try_from(room).unwrap_or(1),
         phone,
         phone_free_bytes: free.map(as_u64),
         phone_total_bytes: total.map(as_u64),
@@ -140,7 +140,7 @@ async fn rename(
         return Err(ErrorCode::InvalidPhoneName.into());
     }
     let renamed = sqlx::query(
-        "UPDATE devices SET name = ? WHERE id = (SELECT device_id FROM rooms WHERE user_id = ? AND room = ?)",
+        "UPDATE devices SET name = $1 WHERE id = (SELECT device_id FROM rooms WHERE user_id = $2 AND room = $3)",
     )
     .bind(name)
     .bind(user.id)
@@ -168,7 +168,7 @@ async fn reset(
     let room = room_number(room)?;
     let mut tx = crate::db::begin_write(&state.db).await?;
     let wiped = wipe_room(&mut tx, user.id, room).await?;
-    sqlx::query("DELETE FROM rooms WHERE user_id = ? AND room = ?")
+    sqlx::query("DELETE FROM rooms WHERE user_id = $1 AND room = $2")
         .bind(user.id)
         .bind(room)
         .execute(&mut *tx)

@@ -12,7 +12,7 @@ use hako_protocol::{
     Credentials, DeviceLogin, DeviceSession, ErrorBody, ErrorCode, MissingRequest, MissingResponse,
     ROOMS, RegisterMode, RegisterRoom, RoomPhone, RoomSlot, Rooms, valid_sha256_hex,
 };
-use sqlx::{QueryBuilder, SqliteConnection};
+use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -63,7 +63,7 @@ async fn login(
         .unwrap_or_default();
     let device_id: i64 = sqlx::query_scalar(
         "INSERT INTO devices (user_id, token_hash, name, os, model, created_at, last_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(user_id)
     .bind(hash)
@@ -119,13 +119,13 @@ pub async fn rooms_of(
 ) -> Result<Rooms, ApiError> {
     let phones: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
         "SELECT r.room, d.id, d.name, d.os, d.model FROM rooms r JOIN devices d ON d.id = r.device_id
-         WHERE r.user_id = ?",
+         WHERE r.user_id = $1",
     )
     .bind(user_id)
     .fetch_all(&state.db)
     .await?;
     let totals: Vec<(i64, i64, i64)> =
-        sqlx::query_as("SELECT room, items, bytes FROM room_totals WHERE user_id = ?")
+        sqlx::query_as("SELECT room, items, bytes FROM room_totals WHERE user_id = $1")
             .bind(user_id)
             .fetch_all(&state.db)
             .await?;
@@ -187,16 +187,16 @@ async fn register(
     }
     let mut tx = crate::db::begin_write(&state.db).await?;
     let occupant: Option<i64> =
-        sqlx::query_scalar("SELECT device_id FROM rooms WHERE user_id = ? AND room = ?")
+        sqlx::query_scalar("SELECT device_id FROM rooms WHERE user_id = $1 AND room = $2")
             .bind(device.user_id)
-            .bind(body.room)
+            .bind(i64::from(body.room))
             .fetch_optional(&mut *tx)
             .await?;
     let mut wiped = Vec::new();
     if occupant.is_some() {
         match body.mode {
             RegisterMode::FreeOnly => {
-                let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rooms WHERE user_id = ?")
+                let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rooms WHERE user_id = $1")
                     .bind(device.user_id)
                     .fetch_one(&mut *tx)
                     .await?;
@@ -208,21 +208,23 @@ async fn register(
                 return Err(code.into());
             }
             RegisterMode::TakeOver => {}
-            RegisterMode::Wipe => wiped = wipe_room(&mut tx, device.user_id, body.room).await?,
+            RegisterMode::Wipe => {
+                wiped = wipe_room(&mut tx, device.user_id, i64::from(body.room)).await?
+            }
         }
     }
     // A phone holds one ROOM: moving leaves the old one free (its data stays).
-    sqlx::query("DELETE FROM rooms WHERE device_id = ?")
+    sqlx::query("DELETE FROM rooms WHERE device_id = $1")
         .bind(device.id)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "INSERT INTO rooms (user_id, room, device_id, registered_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO rooms (user_id, room, device_id, registered_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id, room) DO UPDATE SET device_id = excluded.device_id,
             registered_at = excluded.registered_at",
     )
     .bind(device.user_id)
-    .bind(body.room)
+    .bind(i64::from(body.room))
     .bind(device.id)
     .bind(state.clock.now())
     .execute(&mut *tx)
@@ -237,18 +239,18 @@ async fn register(
 /// Deletes a ROOM's files, backups and phone state (not the ROOM's phone). Returns the
 /// SHA-256s to hand to `BlobStore::remove_unreferenced` once the transaction is committed.
 pub async fn wipe_room(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user_id: i64,
-    room: u8,
+    room: i64,
 ) -> sqlx::Result<Vec<String>> {
     let mut wiped: Vec<String> =
-        sqlx::query_scalar("DELETE FROM items WHERE user_id = ? AND room = ? RETURNING sha256")
+        sqlx::query_scalar("DELETE FROM items WHERE user_id = $1 AND room = $2 RETURNING sha256")
             .bind(user_id)
             .bind(room)
             .fetch_all(&mut *conn)
             .await?;
     let backups: Vec<String> =
-        sqlx::query_scalar("DELETE FROM backups WHERE user_id = ? AND room = ? RETURNING sha256")
+        sqlx::query_scalar("DELETE FROM backups WHERE user_id = $1 AND room = $2 RETURNING sha256")
             .bind(user_id)
             .bind(room)
             .fetch_all(&mut *conn)
@@ -256,7 +258,7 @@ pub async fn wipe_room(
     wiped.extend(backups);
     for table in ["exclusions", "phone_settings", "inventory"] {
         sqlx::query(&format!(
-            "DELETE FROM {table} WHERE user_id = ? AND room = ?"
+            "DELETE FROM {table} WHERE user_id = $1 AND room = $2"
         ))
         .bind(user_id)
         .bind(room)
@@ -295,18 +297,16 @@ async fn missing(
     let mut present = HashSet::new();
     // SQLite allows 32,766 bound values per statement; 5,000 keeps statements small.
     for chunk in body.sha256.chunks(5_000) {
-        let mut query = QueryBuilder::new("SELECT sha256 FROM items WHERE user_id = ");
-        query.push_bind(device.user_id);
-        query
-            .push(" AND room = ")
-            .push_bind(room)
-            .push(" AND sha256 IN (");
-        let mut list = query.separated(", ");
-        for hash in chunk {
-            list.push_bind(hash);
-        }
-        query.push(")");
-        let found: Vec<String> = query.build_query_scalar().fetch_all(&state.db).await?;
+        let sql = format!(
+            "SELECT sha256 FROM items WHERE user_id = $1 AND room = $2 AND sha256 IN ({})",
+            crate::db::params(3, chunk.len())
+        );
+        let query = sqlx::query_scalar(&sql).bind(device.user_id).bind(room);
+        let found: Vec<String> = chunk
+            .iter()
+            .fold(query, |q, hash| q.bind(hash))
+            .fetch_all(&state.db)
+            .await?;
         present.extend(found);
     }
     let mut seen = HashSet::new();

@@ -29,7 +29,7 @@ async fn exclusions(
 ) -> ApiResult<ApiJson<Exclusions>> {
     let room = device.registered_room()?;
     let sha256 = sqlx::query_scalar(
-        "SELECT sha256 FROM exclusions WHERE user_id = ? AND room = ? ORDER BY sha256",
+        "SELECT sha256 FROM exclusions WHERE user_id = $1 AND room = $2 ORDER BY sha256",
     )
     .bind(device.user_id)
     .bind(room)
@@ -52,9 +52,9 @@ async fn change_exclusions(
     let mut tx = crate::db::begin_write(&state.db).await?;
     for sha in &change.sha256 {
         let sql = if change.excluded {
-            "INSERT INTO exclusions (user_id, room, sha256) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+            "INSERT INTO exclusions (user_id, room, sha256) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
         } else {
-            "DELETE FROM exclusions WHERE user_id = ? AND room = ? AND sha256 = ?"
+            "DELETE FROM exclusions WHERE user_id = $1 AND room = $2 AND sha256 = $3"
         };
         sqlx::query(sql)
             .bind(device.user_id)
@@ -76,7 +76,7 @@ async fn settings(
 ) -> ApiResult<ApiJson<PhoneSettings>> {
     let room = device.registered_room()?;
     let stored: Option<String> =
-        sqlx::query_scalar("SELECT settings FROM phone_settings WHERE user_id = ? AND room = ?")
+        sqlx::query_scalar("SELECT settings FROM phone_settings WHERE user_id = $1 AND room = $2")
             .bind(device.user_id)
             .bind(room)
             .fetch_optional(&state.db)
@@ -104,7 +104,7 @@ async fn save_settings(
         return Err(ErrorCode::TypeNotAllowedOnIphone.into());
     }
     sqlx::query(
-        "INSERT INTO phone_settings (user_id, room, settings) VALUES (?, ?, ?)
+        "INSERT INTO phone_settings (user_id, room, settings) VALUES ($1, $2, $3)
          ON CONFLICT (user_id, room) DO UPDATE SET settings = excluded.settings",
     )
     .bind(device.user_id)
@@ -128,7 +128,7 @@ async fn report(
     check_hashes(&report.inventory)?;
     let mut tx = crate::db::begin_write(&state.db).await?;
     sqlx::query(
-        "UPDATE devices SET name = ?, model = ?, free_bytes = ?, total_bytes = ?, reported_at = ? WHERE id = ?",
+        "UPDATE devices SET name = $1, model = $2, free_bytes = $3, total_bytes = $4, reported_at = $5 WHERE id = $6",
     )
     .bind(report.name.trim())
     .bind(report.model.trim())
@@ -138,14 +138,14 @@ async fn report(
     .bind(device.id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM inventory WHERE user_id = ? AND room = ?")
+    sqlx::query("DELETE FROM inventory WHERE user_id = $1 AND room = $2")
         .bind(device.user_id)
         .bind(room)
         .execute(&mut *tx)
         .await?;
     for sha in &report.inventory {
         sqlx::query(
-            "INSERT INTO inventory (user_id, room, sha256) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO inventory (user_id, room, sha256) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
         .bind(device.user_id)
         .bind(room)

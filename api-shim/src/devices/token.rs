@@ -20,13 +20,14 @@ pub struct CurrentDevice {
 
 impl CurrentDevice {
     /// The phone's ROOM, or the error that tells it to register first.
-    pub fn registered_room(&self) -> Result<u8, ApiError> {
+    pub fn registered_room(&self) -> Result<i64, ApiError> {
         self.room
+            .map(i64::from)
             .ok_or_else(|| ErrorCode::DeviceNotRegistered.into())
     }
 
     pub async fn revoke(&self, state: &AppState) -> Result<(), ApiError> {
-        sqlx::query("UPDATE devices SET revoked_at = ? WHERE token_hash = ?")
+        sqlx::query("UPDATE devices SET revoked_at = $1 WHERE token_hash = $2")
             .bind(state.clock.now())
             .bind(&self.token_hash)
             .execute(&state.db)
@@ -57,7 +58,7 @@ impl FromRequestParts<AppState> for CurrentDevice {
         let row: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
             "SELECT d.id, d.user_id, d.os, r.room FROM devices d
              LEFT JOIN rooms r ON r.device_id = d.id
-             WHERE d.token_hash = ? AND d.revoked_at IS NULL",
+             WHERE d.token_hash = $1 AND d.revoked_at IS NULL",
         )
         .bind(&hash)
         .fetch_optional(&state.db)

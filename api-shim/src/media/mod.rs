@@ -12,7 +12,7 @@ use std::{path::Path, sync::Arc, time::Duration};
 use hako_protocol::ItemKind;
 use tokio::sync::Notify;
 
-use crate::AppState;
+use crate::{AppState, db::is_postgres};
 
 /// What processing learned about one file.
 #[derive(Debug, Default)]
@@ -70,15 +70,45 @@ pub fn spawn_worker(state: AppState) {
     });
 }
 
-/// Processes one pending file; `false` when there was none.
-pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
-    let job: Option<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT i.id, i.kind, i.name, i.sha256 FROM media m JOIN items i ON i.id = m.item_id
-         WHERE m.status = 'pending' ORDER BY m.item_id LIMIT 1",
-    )
+/// How long a claimed job stays another instance's before it is taken up again.
+const CLAIM_SECS: i64 = 600;
+
+/// Takes the oldest pending file no live instance is working on. Several instances run this
+/// at once (SPEC X3): the claim is one UPDATE that only one of them can win, and PostgreSQL
+/// skips rows another instance is claiming instead of waiting for them.
+async fn claim_next(state: &AppState) -> anyhow::Result<Option<(i64, String, String, String)>> {
+    let skip_locked = if is_postgres(&state.db) {
+        "FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    let now = state.clock.now();
+    let claimed: Option<i64> = sqlx::query_scalar(&format!(
+        "UPDATE media SET claimed_until = $2
+         WHERE item_id = (SELECT item_id FROM media
+                          WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until < $1)
+                          ORDER BY item_id LIMIT 1 {skip_locked})
+           AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $1)
+         RETURNING item_id"
+    ))
+    .bind(now)
+    .bind(now + CLAIM_SECS)
     .fetch_optional(&state.db)
     .await?;
-    let Some((item_id, kind, name, sha256)) = job else {
+    let Some(item_id) = claimed else {
+        return Ok(None);
+    };
+    Ok(
+        sqlx::query_as("SELECT id, kind, name, sha256 FROM items WHERE id = $1")
+            .bind(item_id)
+            .fetch_optional(&state.db)
+            .await?,
+    )
+}
+
+/// Processes one pending file; `false` when there was none.
+pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
+    let Some((item_id, kind, name, sha256)) = claim_next(state).await? else {
         return Ok(false);
     };
     let path = state.blobs.path(&sha256);
@@ -98,15 +128,15 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
                 state.blobs.put_derived(&sha256, "preview", preview).await?;
             }
             sqlx::query(
-                "UPDATE media SET status = 'done', taken_at = ?, utc_offset = ?, width = ?, height = ?,
-                    camera = ?, duration_ms = ?, title = ?, artist = ?, album = ?,
-                    has_thumb = ?, has_preview = ?, error = NULL
-                 WHERE item_id = ?",
+                "UPDATE media SET status = 'done', taken_at = $1, utc_offset = $2, width = $3, height = $4,
+                    camera = $5, duration_ms = $6, title = $7, artist = $8, album = $9,
+                    has_thumb = $10, has_preview = $11, error = NULL
+                 WHERE item_id = $12",
             )
             .bind(found.taken_at)
             .bind(found.utc_offset)
-            .bind(found.width)
-            .bind(found.height)
+            .bind(found.width.map(i64::from))
+            .bind(found.height.map(i64::from))
             .bind(&found.camera)
             .bind(found.duration_ms)
             .bind(&found.title)
@@ -118,7 +148,7 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
             .execute(&state.db)
             .await?;
             if let Some(taken_at) = found.taken_at {
-                sqlx::query("UPDATE items SET local_time = ? WHERE id = ?")
+                sqlx::query("UPDATE items SET local_time = $1 WHERE id = $2")
                     .bind(taken_at + i64::from(found.utc_offset.unwrap_or(9 * 3600)))
                     .bind(item_id)
                     .execute(&state.db)
@@ -132,7 +162,7 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
         }
         Err(error) => {
             tracing::info!(item_id, "cannot decode: {error:#}");
-            sqlx::query("UPDATE media SET status = 'failed', error = ? WHERE item_id = ?")
+            sqlx::query("UPDATE media SET status = 'failed', error = $1 WHERE item_id = $2")
                 .bind(format!("{error:#}"))
                 .bind(item_id)
                 .execute(&state.db)

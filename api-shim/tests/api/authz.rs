@@ -482,10 +482,7 @@ async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
             StatusCode::NO_CONTENT
         );
     }
-    while hako_api_shim::media::process_next(&app.state)
-        .await
-        .unwrap()
-    {}
+    process_all(&app).await;
     let contacts =
         format!("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{SECRET}\r\nN:{SECRET};;;;\r\nEND:VCARD\r\n");
     let stored = a_phone

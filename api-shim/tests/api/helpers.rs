@@ -32,6 +32,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let mut config = Config::for_data_dir(data.path().to_owned());
     config.dist_dir = data.path().join("dist");
+    config.database_url = fresh_postgres_database().await;
     adjust(&mut config);
     let clock = ManualClock::starting_at(1_790_000_000);
     let state = AppState::open(config, Arc::new(clock.clone()))
@@ -52,6 +53,25 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         read_mails: Arc::default(),
         _data: data,
     }
+}
+
+/// With `HAKO_TEST_POSTGRES` (the URL of a PostgreSQL database the tests may create databases
+/// from), each test server gets a new, empty database there; without it, SQLite as usual.
+/// `scripts/test.sh` runs the suite both ways.
+pub async fn fresh_postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    let admin = std::env::var("HAKO_TEST_POSTGRES").ok()?;
+    let name = format!("hako_test_{}", hex::encode(rand::random::<[u8; 8]>()));
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connecting to HAKO_TEST_POSTGRES");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    Some(url.to_string())
 }
 
 impl TestApp {
@@ -367,4 +387,25 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn sha256(bytes: &[u8]) -> Vec<u8> {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).to_vec()
+}
+
+/// Processes every pending file here, then waits for the ones the server's own worker had
+/// already claimed.
+pub async fn process_all(app: &TestApp) {
+    while hako_api_shim::media::process_next(&app.state)
+        .await
+        .unwrap()
+    {}
+    for _ in 0..600 {
+        let pending: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE status = 'pending'")
+                .fetch_one(&app.state.db)
+                .await
+                .unwrap();
+        if pending == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("media jobs still pending after 30 s");
 }

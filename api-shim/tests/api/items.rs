@@ -150,10 +150,7 @@ async fn v10_a_deleted_photo_is_gone_with_its_pictures_and_counts() {
         .encode_image(&image)
         .unwrap();
     phone.upload("IMG_1.jpg", &photo).await;
-    while hako_api_shim::media::process_next(&app.state)
-        .await
-        .unwrap()
-    {}
+    process_all(&app).await;
     let id = page(&phone, "").await.items[0].id;
     let room_totals =
         |rooms: hako_protocol::Rooms| (rooms.rooms[0].item_count, rooms.rooms[0].total_bytes);

@@ -7,10 +7,7 @@ use hako_protocol::{
 };
 use reqwest::StatusCode;
 
-use crate::{
-    helpers::*,
-    media::{made_with, process_all},
-};
+use crate::{helpers::*, media::made_with};
 
 fn song(dir: &std::path::Path, name: &str, tags: &[(&str, &str)]) -> Vec<u8> {
     let mut args = vec![

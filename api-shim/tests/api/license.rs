@@ -273,7 +273,7 @@ async fn files_of(app: &TestApp, email: &str) -> i64 {
     sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM items WHERE user_id = u.id)
               + (SELECT COUNT(*) FROM backups WHERE user_id = u.id)
-         FROM users u WHERE email = ?",
+         FROM users u WHERE email = $1",
     )
     .bind(email)
     .fetch_one(&app.state.db)

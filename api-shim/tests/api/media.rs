@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use hako_api_shim::media::exif_writer::with_exif;
+use hako_api_shim::{clock::Clock, db::Flag, media::exif_writer::with_exif};
 use reqwest::StatusCode;
 
 use crate::helpers::*;
@@ -17,12 +17,6 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
 }
 
 /// Runs the media jobs now instead of waiting for the worker.
-pub async fn process_all(app: &TestApp) {
-    while hako_api_shim::media::process_next(&app.state)
-        .await
-        .unwrap()
-    {}
-}
 
 type MediaRow = (
     String,
@@ -32,13 +26,13 @@ type MediaRow = (
     Option<String>,
     Option<i64>,
     Option<String>,
-    bool,
+    Flag,
 );
 
 async fn media_of(app: &TestApp, sha256: &str) -> MediaRow {
     sqlx::query_as(
         "SELECT m.status, m.taken_at, m.width, m.height, m.camera, m.duration_ms, m.title, m.has_thumb
-         FROM media m JOIN items i ON i.id = m.item_id WHERE i.sha256 = ?",
+         FROM media m JOIN items i ON i.id = m.item_id WHERE i.sha256 = $1",
     )
     .bind(sha256)
     .fetch_one(&app.state.db)
@@ -144,7 +138,7 @@ async fn t3_t4_photos_videos_heic_and_music_are_processed_after_upload() {
     );
     assert_eq!(camera.as_deref(), Some("SONY ILCE-7M4"));
     assert!(
-        thumb
+        thumb.0
             && app
                 .state
                 .blobs
@@ -187,14 +181,14 @@ async fn t3_t4_photos_videos_heic_and_music_are_processed_after_upload() {
     let (status, _, width, height, _, _, _, thumb) = media_of(&app, &sha256_hex(&heic)).await;
     assert_eq!(
         (status.as_str(), width, height, thumb),
-        ("done", Some(640), Some(480), true)
+        ("done", Some(640), Some(480), Flag(true))
     );
 
     let (status, taken, width, _, _, duration, _, thumb) =
         media_of(&app, &sha256_hex(&video)).await;
     assert_eq!(
         (status.as_str(), taken, width, thumb),
-        ("done", Some(1_620_183_600), Some(320), true)
+        ("done", Some(1_620_183_600), Some(320), Flag(true))
     );
     assert!((1900..=2100).contains(&duration.unwrap()), "{duration:?}");
 
@@ -216,8 +210,10 @@ async fn pending_jobs_survive_a_restart() {
     let phone = app.registered_phone("restart@example.jp").await;
     let photo = jpeg(300, 200);
     phone.upload("a.jpg", &photo).await;
-    // Whatever the worker did meanwhile, put the job back as a restart would find it.
-    sqlx::query("UPDATE media SET status = 'pending'")
+    // Whatever the worker did meanwhile, put the job back as a crash in the middle of it
+    // would leave it: still pending, claimed by the instance that died. Its claim runs out.
+    sqlx::query("UPDATE media SET status = 'pending', claimed_until = $1")
+        .bind(app.clock.now() + 600)
         .execute(&app.state.db)
         .await
         .unwrap();
@@ -227,6 +223,11 @@ async fn pending_jobs_survive_a_restart() {
     )
     .await
     .unwrap();
+    assert!(
+        !hako_api_shim::media::process_next(&reopened).await.unwrap(),
+        "another instance's claim is respected while it lasts"
+    );
+    app.clock.advance(601);
     while hako_api_shim::media::process_next(&reopened).await.unwrap() {}
     let (status, ..) = media_of(&app, &sha256_hex(&photo)).await;
     assert_eq!(status, "done");
@@ -289,7 +290,7 @@ async fn t4_dng_photos_get_a_thumbnail_too() {
     let (status, _, width, height, _, _, _, thumb) = media_of(&app, &sha256_hex(&dng)).await;
     assert_eq!(
         (status.as_str(), width, height, thumb),
-        ("done", Some(640), Some(480), true)
+        ("done", Some(640), Some(480), Flag(true))
     );
     let (status, ..) = media_of(&app, &sha256_hex(&broken)).await;
     assert_eq!(status, "failed");

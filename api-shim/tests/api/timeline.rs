@@ -39,10 +39,7 @@ async fn v4_months_and_days_newest_first_with_pages_and_badges() {
     phone
         .upload("doc.pdf", b"%PDF-1.4 not in the timeline")
         .await;
-    while hako_api_shim::media::process_next(&app.state)
-        .await
-        .unwrap()
-    {}
+    process_all(&app).await;
 
     let timeline: Timeline = phone
         .get("/api/v1/rooms/1/timeline")

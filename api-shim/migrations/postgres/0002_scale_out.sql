@@ -1,0 +1,20 @@
+-- Several `hako serve` instances share one database (SPEC X3): work that one process held in
+-- memory is claimed in the database instead, with a lease a crashed instance cannot hold forever.
+
+-- The media job an instance is processing, until when.
+ALTER TABLE media ADD COLUMN claimed_until BIGINT;
+
+-- A PATCH being written to this upload, until when (a second PATCH is refused meanwhile).
+ALTER TABLE uploads ADD COLUMN busy_until BIGINT;
+
+-- Uploads into an S3-compatible store go straight into a multipart upload of the final object:
+-- its id, the parts sent so far, and the bytes that do not yet fill a part.
+ALTER TABLE uploads ADD COLUMN multipart_id TEXT;
+ALTER TABLE uploads ADD COLUMN tail BYTEA;
+
+CREATE TABLE upload_parts (
+    upload_id   TEXT NOT NULL REFERENCES uploads (id) ON DELETE CASCADE,
+    part_number BIGINT NOT NULL,
+    etag        TEXT NOT NULL,
+    PRIMARY KEY (upload_id, part_number)
+);
