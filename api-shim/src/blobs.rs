@@ -1,32 +1,310 @@
-//! The embedded blob store: one file per distinct content, named by its SHA-256, under
-//! `<data>/blobs/`. Files arrive by rename from the upload area on the same disk, after fsync,
-//! so a crash leaves either the whole file or none.
+//! Stored files: one per distinct content, named by its SHA-256, with its thumbnail and
+//! preview beside it. By default under `<data>/blobs/`; with `[s3]` configured, in an
+//! S3-compatible bucket (SPEC X3) that every instance reads and writes.
+//!
+//! Locally, files arrive by rename from the upload area on the same disk, after fsync, so a
+//! crash leaves either the whole file or none. In a bucket, an object appears whole or not at
+//! all when its (multipart) upload completes.
 
 use std::{
     io,
+    ops::Range,
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
-use crate::db::{Db, Flag};
+use bytes::Bytes;
+use futures_util::{StreamExt, TryStreamExt, stream::BoxStream};
+use object_store::{
+    GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload,
+    aws::{AmazonS3, AmazonS3Builder},
+    multipart::{MultipartStore, PartId},
+    path::Path as Key,
+};
+use tokio::io::AsyncReadExt;
+
+use crate::{
+    config::S3Config,
+    db::{Db, Flag},
+};
+
+/// Bytes of a stored file, as they are read.
+pub type ByteStream = BoxStream<'static, io::Result<Bytes>>;
 
 #[derive(Clone, Debug)]
-pub struct BlobStore {
+pub enum BlobStore {
+    Local(LocalBlobs),
+    S3(S3Blobs),
+}
+
+#[derive(Clone, Debug)]
+pub struct LocalBlobs {
     root: PathBuf,
 }
 
+#[derive(Clone, Debug)]
+pub struct S3Blobs {
+    store: Arc<AmazonS3>,
+    prefix: String,
+}
+
+/// A stored file as a file on this machine, for tools that need a path (ffmpeg, decoders):
+/// the stored file itself, or a copy from the bucket that is removed when this is dropped.
+pub enum LocalCopy {
+    Stored(PathBuf),
+    Fetched(PathBuf),
+}
+
+impl LocalCopy {
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Stored(path) | Self::Fetched(path) => path,
+        }
+    }
+}
+
+impl Drop for LocalCopy {
+    fn drop(&mut self) {
+        if let Self::Fetched(path) = self {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn s3_error(error: object_store::Error) -> io::Error {
+    match error {
+        object_store::Error::NotFound { .. } => io::Error::new(io::ErrorKind::NotFound, error),
+        other => io::Error::other(other),
+    }
+}
+
 impl BlobStore {
-    pub fn open(data_dir: &Path) -> io::Result<Self> {
-        let root = data_dir.join("blobs");
-        std::fs::create_dir_all(&root)?;
-        Ok(Self { root })
+    pub fn open(data_dir: &Path, s3: Option<&S3Config>) -> anyhow::Result<Self> {
+        let Some(s3) = s3 else {
+            let root = data_dir.join("blobs");
+            std::fs::create_dir_all(&root)?;
+            return Ok(Self::Local(LocalBlobs { root }));
+        };
+        let store = AmazonS3Builder::new()
+            .with_endpoint(&s3.endpoint)
+            .with_bucket_name(&s3.bucket)
+            .with_region(&s3.region)
+            .with_access_key_id(&s3.access_key_id)
+            .with_secret_access_key(&s3.secret_access_key)
+            .with_allow_http(s3.endpoint.starts_with("http://"))
+            .with_virtual_hosted_style_request(false)
+            .build()?;
+        Ok(Self::S3(S3Blobs {
+            store: Arc::new(store),
+            prefix: s3.prefix.trim_matches('/').to_owned(),
+        }))
     }
 
+    /// The bucket, when files are kept in one (uploads then go straight into it).
+    pub fn s3(&self) -> Option<&S3Blobs> {
+        match self {
+            Self::S3(s3) => Some(s3),
+            Self::Local(_) => None,
+        }
+    }
+
+    /// The file on this machine, when files are kept here (served with `sendfile`-like speed).
+    pub fn local(&self) -> Option<&LocalBlobs> {
+        match self {
+            Self::Local(local) => Some(local),
+            Self::S3(_) => None,
+        }
+    }
+
+    /// Stores a finished, fsynced file under its hash; the file is gone afterwards.
+    /// Content already present is kept as is.
+    pub async fn put_file(&self, sha256_hex: &str, file: &Path) -> io::Result<()> {
+        match self {
+            Self::Local(local) => local.put_file(sha256_hex, file).await,
+            Self::S3(s3) => {
+                s3.put_file(&s3.original_key(sha256_hex), file).await?;
+                tokio::fs::remove_file(file).await
+            }
+        }
+    }
+
+    /// Stores bytes already in memory (small backups).
+    pub async fn put_bytes(&self, sha256_hex: &str, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Self::Local(local) => {
+                let staging = local
+                    .root
+                    .join(format!(".staging-{}", rand::random::<u64>()));
+                let mut file = tokio::fs::File::create(&staging).await?;
+                tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
+                file.sync_all().await?;
+                local.put_file(sha256_hex, &staging).await
+            }
+            Self::S3(s3) => {
+                s3.put(&s3.original_key(sha256_hex), Bytes::copy_from_slice(bytes))
+                    .await
+            }
+        }
+    }
+
+    /// Thumbnails and previews are named after their content's hash, so their URLs never
+    /// change and can be cached for good.
+    pub async fn put_derived(&self, sha256_hex: &str, what: &str, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Self::Local(local) => {
+                let target = local.derived_path(sha256_hex, what);
+                tokio::fs::create_dir_all(target.parent().expect("derived paths have a folder"))
+                    .await?;
+                let staging = target.with_extension(format!("tmp{}", rand::random::<u32>()));
+                tokio::fs::write(&staging, bytes).await?;
+                tokio::fs::rename(&staging, &target).await
+            }
+            Self::S3(s3) => {
+                s3.put(
+                    &s3.derived_key(sha256_hex, what),
+                    Bytes::copy_from_slice(bytes),
+                )
+                .await
+            }
+        }
+    }
+
+    /// A whole stored file (contacts, calendars: small).
+    pub async fn read(&self, sha256_hex: &str) -> io::Result<Vec<u8>> {
+        match self {
+            Self::Local(local) => tokio::fs::read(local.path(sha256_hex)).await,
+            Self::S3(s3) => s3.read(&s3.original_key(sha256_hex)).await,
+        }
+    }
+
+    /// A thumbnail or preview; `None` when it was not made.
+    pub async fn read_derived(&self, sha256_hex: &str, what: &str) -> io::Result<Option<Vec<u8>>> {
+        let read = match self {
+            Self::Local(local) => tokio::fs::read(local.derived_path(sha256_hex, what)).await,
+            Self::S3(s3) => s3.read(&s3.derived_key(sha256_hex, what)).await,
+        };
+        match read {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    /// `range` of a stored file's bytes, as a stream (ZIP entries, ranged originals).
+    pub async fn read_range(&self, sha256_hex: &str, range: Range<u64>) -> io::Result<ByteStream> {
+        match self {
+            Self::Local(local) => {
+                let mut file = tokio::fs::File::open(local.path(sha256_hex)).await?;
+                tokio::io::AsyncSeekExt::seek(&mut file, io::SeekFrom::Start(range.start)).await?;
+                let reader = file.take(range.end - range.start);
+                Ok(tokio_util::io::ReaderStream::with_capacity(reader, 256 * 1024).boxed())
+            }
+            Self::S3(s3) => {
+                let options = GetOptions {
+                    range: Some(GetRange::Bounded(range)),
+                    ..GetOptions::default()
+                };
+                let found = s3
+                    .store
+                    .get_opts(&s3.original_key(sha256_hex), options)
+                    .await
+                    .map_err(s3_error)?;
+                Ok(found.into_stream().map_err(s3_error).boxed())
+            }
+        }
+    }
+
+    /// A stored file's size in bytes.
+    pub async fn size(&self, sha256_hex: &str) -> io::Result<u64> {
+        match self {
+            Self::Local(local) => Ok(tokio::fs::metadata(local.path(sha256_hex)).await?.len()),
+            Self::S3(s3) => Ok(s3
+                .store
+                .head(&s3.original_key(sha256_hex))
+                .await
+                .map_err(s3_error)?
+                .size),
+        }
+    }
+
+    /// The stored file as a path on this machine, fetched into `scratch` from a bucket.
+    pub async fn local_copy(&self, sha256_hex: &str, scratch: &Path) -> io::Result<LocalCopy> {
+        match self {
+            Self::Local(local) => Ok(LocalCopy::Stored(local.path(sha256_hex))),
+            Self::S3(_) => {
+                tokio::fs::create_dir_all(scratch).await?;
+                let copy = LocalCopy::Fetched(
+                    scratch.join(format!("{sha256_hex}.{}", rand::random::<u32>())),
+                );
+                let mut file = tokio::fs::File::create(copy.path()).await?;
+                let mut bytes = self
+                    .read_range(sha256_hex, 0..self.size(sha256_hex).await?)
+                    .await?;
+                while let Some(chunk) = bytes.next().await {
+                    tokio::io::AsyncWriteExt::write_all(&mut file, &chunk?).await?;
+                }
+                Ok(copy)
+            }
+        }
+    }
+
+    /// Removes blobs no item and no backup refers to any more (after a delete or a wiped ROOM).
+    /// Backups count too: identical contacts from two phones share one blob.
+    pub async fn remove_unreferenced(&self, db: &Db, candidates: &[String]) -> anyhow::Result<()> {
+        for sha in candidates {
+            let Flag(used) = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM items WHERE sha256 = $1)
+                     OR EXISTS (SELECT 1 FROM backups WHERE sha256 = $1)",
+            )
+            .bind(sha)
+            .fetch_one(db)
+            .await?;
+            if used {
+                continue;
+            }
+            match self {
+                Self::Local(local) => {
+                    for path in [
+                        local.path(sha),
+                        local.derived_path(sha, "thumb"),
+                        local.derived_path(sha, "preview"),
+                    ] {
+                        match tokio::fs::remove_file(path).await {
+                            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+                            _ => {}
+                        }
+                    }
+                }
+                Self::S3(s3) => {
+                    for key in [
+                        s3.original_key(sha),
+                        s3.derived_key(sha, "thumb"),
+                        s3.derived_key(sha, "preview"),
+                    ] {
+                        match s3.store.delete(&key).await {
+                            Err(object_store::Error::NotFound { .. }) | Ok(()) => {}
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl LocalBlobs {
     pub fn path(&self, sha256_hex: &str) -> PathBuf {
         self.root.join(&sha256_hex[..2]).join(sha256_hex)
     }
 
-    /// Moves a finished, fsynced file into the store. Content already present is kept as is.
-    pub async fn put_file(&self, sha256_hex: &str, file: &Path) -> io::Result<()> {
+    pub fn derived_path(&self, sha256_hex: &str, what: &str) -> PathBuf {
+        self.root
+            .join("derived")
+            .join(&sha256_hex[..2])
+            .join(format!("{sha256_hex}.{what}.jpg"))
+    }
+
+    async fn put_file(&self, sha256_hex: &str, file: &Path) -> io::Result<()> {
         let target = self.path(sha256_hex);
         if tokio::fs::try_exists(&target).await? {
             return tokio::fs::remove_file(file).await;
@@ -47,59 +325,136 @@ impl BlobStore {
         // The rename is durable only once the folder is synced.
         tokio::fs::File::open(dir).await?.sync_all().await
     }
+}
 
-    /// Thumbnails and previews live beside the originals, named after their content's hash,
-    /// so their URLs never change and can be cached for good.
-    pub fn derived_path(&self, sha256_hex: &str, what: &str) -> PathBuf {
-        self.root
-            .join("derived")
-            .join(&sha256_hex[..2])
-            .join(format!("{sha256_hex}.{what}.jpg"))
+/// Parts of a multipart upload: S3 wants at least 5 MiB in every part but the last.
+pub const PART_BYTES: usize = 8 * 1024 * 1024;
+
+impl S3Blobs {
+    fn key(&self, name: String) -> Key {
+        if self.prefix.is_empty() {
+            Key::from(name)
+        } else {
+            Key::from(format!("{}/{name}", self.prefix))
+        }
     }
 
-    pub async fn put_derived(&self, sha256_hex: &str, what: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.derived_path(sha256_hex, what);
-        tokio::fs::create_dir_all(target.parent().expect("derived paths have a folder")).await?;
-        let staging = target.with_extension(format!("tmp{}", rand::random::<u32>()));
-        tokio::fs::write(&staging, bytes).await?;
-        tokio::fs::rename(&staging, &target).await
+    fn original_key(&self, sha256_hex: &str) -> Key {
+        self.key(format!("blobs/{}/{sha256_hex}", &sha256_hex[..2]))
     }
 
-    /// Stores bytes already in memory (small backups): staged, fsynced, then renamed in.
-    pub async fn put_bytes(&self, sha256_hex: &str, bytes: &[u8]) -> io::Result<()> {
-        let staging = self
-            .root
-            .join(format!(".staging-{}", rand::random::<u64>()));
-        let mut file = tokio::fs::File::create(&staging).await?;
-        tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
-        file.sync_all().await?;
-        self.put_file(sha256_hex, &staging).await
+    fn derived_key(&self, sha256_hex: &str, what: &str) -> Key {
+        self.key(format!(
+            "derived/{}/{sha256_hex}.{what}.jpg",
+            &sha256_hex[..2]
+        ))
     }
 
-    /// Removes blobs no item and no backup refers to any more (after a delete or a wiped ROOM).
-    /// Backups count too: identical contacts from two phones share one blob.
-    pub async fn remove_unreferenced(&self, db: &Db, candidates: &[String]) -> anyhow::Result<()> {
-        for sha in candidates {
-            let Flag(used) = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM items WHERE sha256 = $1)
-                     OR EXISTS (SELECT 1 FROM backups WHERE sha256 = $1)",
-            )
-            .bind(sha)
-            .fetch_one(db)
-            .await?;
-            if !used {
-                for path in [
-                    self.path(sha),
-                    self.derived_path(sha, "thumb"),
-                    self.derived_path(sha, "preview"),
-                ] {
-                    match tokio::fs::remove_file(path).await {
-                        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
-                        _ => {}
-                    }
+    async fn put(&self, key: &Key, bytes: Bytes) -> io::Result<()> {
+        self.store
+            .put(key, PutPayload::from(bytes))
+            .await
+            .map(drop)
+            .map_err(s3_error)
+    }
+
+    async fn read(&self, key: &Key) -> io::Result<Vec<u8>> {
+        let found = self.store.get(key).await.map_err(s3_error)?;
+        Ok(found.bytes().await.map_err(s3_error)?.to_vec())
+    }
+
+    /// Sends a file on this machine as the object `key`, part by part.
+    async fn put_file(&self, key: &Key, file: &Path) -> io::Result<()> {
+        let mut file = tokio::fs::File::open(file).await?;
+        let id = self.store.create_multipart(key).await.map_err(s3_error)?;
+        let mut parts = Vec::new();
+        loop {
+            let mut part = Vec::with_capacity(PART_BYTES);
+            (&mut file)
+                .take(PART_BYTES as u64)
+                .read_to_end(&mut part)
+                .await?;
+            if part.is_empty() && !parts.is_empty() {
+                break;
+            }
+            let full = part.len() == PART_BYTES;
+            let sent = self
+                .store
+                .put_part(key, &id, parts.len(), PutPayload::from(part))
+                .await;
+            match sent {
+                Ok(part) => parts.push(part),
+                Err(e) => {
+                    let _ = self.store.abort_multipart(key, &id).await;
+                    return Err(s3_error(e));
                 }
             }
+            if !full {
+                break;
+            }
         }
-        Ok(())
+        self.store
+            .complete_multipart(key, &id, parts)
+            .await
+            .map(drop)
+            .map_err(s3_error)
+    }
+
+    /// Starts a multipart upload of the stored file `sha256_hex`; its id, to keep.
+    pub async fn start_upload(&self, sha256_hex: &str) -> io::Result<String> {
+        self.store
+            .create_multipart(&self.original_key(sha256_hex))
+            .await
+            .map_err(s3_error)
+    }
+
+    /// Sends part `index` (from 0); its ETag, to keep.
+    pub async fn send_part(
+        &self,
+        sha256_hex: &str,
+        upload: &str,
+        index: usize,
+        bytes: Bytes,
+    ) -> io::Result<String> {
+        self.store
+            .put_part(
+                &self.original_key(sha256_hex),
+                &upload.to_owned(),
+                index,
+                PutPayload::from(bytes),
+            )
+            .await
+            .map(|part| part.content_id)
+            .map_err(s3_error)
+    }
+
+    /// Makes the object from its parts, in order: it appears whole, at once.
+    pub async fn finish_upload(
+        &self,
+        sha256_hex: &str,
+        upload: &str,
+        etags: Vec<String>,
+    ) -> io::Result<()> {
+        let parts = etags
+            .into_iter()
+            .map(|content_id| PartId { content_id })
+            .collect();
+        self.store
+            .complete_multipart(&self.original_key(sha256_hex), &upload.to_owned(), parts)
+            .await
+            .map(drop)
+            .map_err(s3_error)
+    }
+
+    /// Drops an unfinished upload and the parts the store holds for it.
+    pub async fn abort_upload(&self, sha256_hex: &str, upload: &str) -> io::Result<()> {
+        match self
+            .store
+            .abort_multipart(&self.original_key(sha256_hex), &upload.to_owned())
+            .await
+        {
+            Err(object_store::Error::NotFound { .. }) | Ok(()) => Ok(()),
+            Err(e) => Err(s3_error(e)),
+        }
     }
 }

@@ -10,7 +10,6 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    io::{Read, SeekFrom},
     ops::Range,
 };
 
@@ -20,12 +19,10 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use futures_util::StreamExt;
 use hako_protocol::{DownloadRequest, DownloadTicket, ErrorBody, ErrorCode, MAX_DOWNLOAD_ITEMS};
 use sha2::{Digest, Sha256};
-use tokio::{
-    io::{AsyncReadExt, AsyncSeekExt},
-    sync::mpsc,
-};
+use tokio::sync::mpsc;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -41,8 +38,6 @@ use crate::{
 /// Long enough to start the download and resume a dropped one; short enough that a URL seen
 /// in a history or log is soon worthless.
 pub const TICKET_SECS: i64 = 600;
-/// Bytes read from a stored file per step: memory stays flat however large the archive.
-const CHUNK: usize = 256 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -221,7 +216,11 @@ fn etag(items: &[Item]) -> String {
 
 /// The one byte range asked for (`None`: all of it), or `Err` for 416. Several ranges are
 /// refused like the originals' server does; an `If-Range` for other bytes gets everything.
-fn requested_range(headers: &HeaderMap, size: u64, etag: &str) -> Result<Option<Range<u64>>, ()> {
+pub(crate) fn requested_range(
+    headers: &HeaderMap,
+    size: u64,
+    etag: &str,
+) -> Result<Option<Range<u64>>, ()> {
     let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return Ok(None);
     };
@@ -237,6 +236,16 @@ fn requested_range(headers: &HeaderMap, size: u64, etag: &str) -> Result<Option<
     }
 }
 
+/// 416, with the size the ranges must fit in.
+pub(crate) fn not_satisfiable(size: u64) -> Response {
+    let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_RANGE,
+        HeaderValue::from_str(&format!("bytes */{size}")).expect("digits"),
+    );
+    response
+}
+
 fn zip_response(
     state: AppState,
     items: Vec<Item>,
@@ -247,12 +256,7 @@ fn zip_response(
     let size = plan.size();
     let etag = etag(&items);
     let Ok(range) = requested_range(headers, size, &etag) else {
-        let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
-        response.headers_mut().insert(
-            header::CONTENT_RANGE,
-            HeaderValue::from_str(&format!("bytes */{size}")).expect("digits"),
-        );
-        return response;
+        return not_satisfiable(size);
     };
     let (status, bytes) = match range {
         Some(range) => (StatusCode::PARTIAL_CONTENT, range),
@@ -339,7 +343,10 @@ async fn produce(
         let bytes = match segment.part {
             Part::Header(i) => plan.local_header(i, crc32(state, &items[i], &mut crcs[i]).await?),
             Part::Data(i) => {
-                send_file(&state.blobs.path(&items[i].sha256), from, to - from, tx).await?;
+                let mut bytes = state.blobs.read_range(&items[i].sha256, from..to).await?;
+                while let Some(chunk) = bytes.next().await {
+                    send(tx, chunk?).await?;
+                }
                 continue;
             }
             Part::Central => {
@@ -360,55 +367,26 @@ async fn produce(
     Ok(())
 }
 
-/// `len` bytes of a stored file from `offset`, chunk by chunk.
-async fn send_file(
-    path: &std::path::Path,
-    offset: u64,
-    len: u64,
-    tx: &mpsc::Sender<Chunk>,
-) -> anyhow::Result<()> {
-    let mut file = tokio::fs::File::open(path).await?;
-    file.seek(SeekFrom::Start(offset)).await?;
-    let mut left = len;
-    while left > 0 {
-        let mut buf = vec![0; CHUNK.min(usize::try_from(left).unwrap_or(CHUNK))];
-        let n = file.read(&mut buf).await?;
-        anyhow::ensure!(n > 0, "{} is shorter than recorded", path.display());
-        buf.truncate(n);
-        left -= n as u64;
-        send(tx, Bytes::from(buf)).await?;
-    }
-    Ok(())
-}
-
 /// The item's CRC-32: known, or read from its file once and kept with the item.
 async fn crc32(state: &AppState, item: &Item, known: &mut Option<u32>) -> anyhow::Result<u32> {
     if let Some(crc) = *known {
         return Ok(crc);
     }
-    let path = state.blobs.path(&item.sha256);
     let size = u64::try_from(item.size).unwrap_or(0);
-    let crc = tokio::task::spawn_blocking(move || -> anyhow::Result<u32> {
-        let mut file = std::fs::File::open(&path)?;
-        let mut hasher = crc32fast::Hasher::new();
-        let mut buf = vec![0; 4 * CHUNK];
-        let mut total = 0u64;
-        loop {
-            let n = file.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            total += n as u64;
-        }
-        anyhow::ensure!(
-            total == size,
-            "{} is {total} bytes, recorded {size}",
-            path.display()
-        );
-        Ok(hasher.finalize())
-    })
-    .await??;
+    let mut bytes = state.blobs.read_range(&item.sha256, 0..size).await?;
+    let mut hasher = crc32fast::Hasher::new();
+    let mut total = 0u64;
+    while let Some(chunk) = bytes.next().await {
+        let chunk = chunk?;
+        hasher.update(&chunk);
+        total += chunk.len() as u64;
+    }
+    anyhow::ensure!(
+        total == size,
+        "stored file {} is {total} bytes, recorded {size}",
+        item.sha256
+    );
+    let crc = hasher.finalize();
     sqlx::query("UPDATE items SET crc32 = $1 WHERE id = $2")
         .bind(i64::from(crc))
         .bind(item.id)

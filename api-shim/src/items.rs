@@ -119,6 +119,52 @@ async fn serve_file(
     Ok(response.map(Body::new))
 }
 
+/// A stored file from the bucket, whole or the one range asked for (206, 416) like
+/// `serve_file` does for local files. Its content never changes, so its hash is its ETag.
+async fn serve_from_bucket(
+    state: &AppState,
+    sha256: &str,
+    mime: &mime::Mime,
+    headers: &axum::http::HeaderMap,
+) -> ApiResult<Response> {
+    let size = match state.blobs.size(sha256).await {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(axum::http::StatusCode::NOT_FOUND.into_response());
+        }
+        other => other.map_err(anyhow::Error::from)?,
+    };
+    let etag = format!("\"{}\"", &sha256[..32]);
+    let Ok(range) = crate::downloads::requested_range(headers, size, &etag) else {
+        return Ok(crate::downloads::not_satisfiable(size));
+    };
+    let bytes = range.clone().unwrap_or(0..size);
+    let stream = state
+        .blobs
+        .read_range(sha256, bytes.clone())
+        .await
+        .map_err(anyhow::Error::from)?;
+    let mut response = Response::new(Body::from_stream(stream));
+    let headers = response.headers_mut();
+    let mut set = |name, value: String| {
+        headers.insert(name, HeaderValue::from_str(&value).expect("ASCII header"));
+    };
+    set(header::CONTENT_TYPE, mime.to_string());
+    set(
+        header::CONTENT_LENGTH,
+        (bytes.end - bytes.start).to_string(),
+    );
+    set(header::ACCEPT_RANGES, "bytes".into());
+    set(header::ETAG, etag);
+    if range.is_some() {
+        set(
+            header::CONTENT_RANGE,
+            format!("bytes {}-{}/{size}", bytes.start, bytes.end - 1),
+        );
+        *response.status_mut() = axum::http::StatusCode::PARTIAL_CONTENT;
+    }
+    Ok(response)
+}
+
 /// How a stored file reaches the browser.
 pub(crate) enum Shown {
     /// Downloaded under its name, typed by its extension.
@@ -142,7 +188,10 @@ pub(crate) async fn serve_blob(
         ),
         Shown::Inline(mime) => ("inline", mime),
     };
-    let mut response = serve_file(state.blobs.path(sha256), &mime, request).await?;
+    let mut response = match state.blobs.local() {
+        Some(local) => serve_file(local.path(sha256), &mime, request).await?,
+        None => serve_from_bucket(state, sha256, &mime, request.headers()).await?,
+    };
     if response.status() == axum::http::StatusCode::NOT_FOUND {
         return Err(anyhow::anyhow!("blob {sha256} of a listed item is missing").into());
     }
@@ -229,11 +278,24 @@ async fn serve_picture(
     size: &str,
     request: Request,
 ) -> ApiResult<Response> {
-    let path = state.blobs.derived_path(sha256, size);
-    if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        return Err(ErrorCode::NotFound.into());
-    }
-    let mut response = serve_file(path, &mime::IMAGE_JPEG, request).await?;
+    let mut response = match state.blobs.local() {
+        Some(local) => {
+            let path = local.derived_path(sha256, size);
+            if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                return Err(ErrorCode::NotFound.into());
+            }
+            serve_file(path, &mime::IMAGE_JPEG, request).await?
+        }
+        None => {
+            let jpeg = state
+                .blobs
+                .read_derived(sha256, size)
+                .await
+                .map_err(anyhow::Error::from)?
+                .ok_or(ErrorCode::NotFound)?;
+            ([(header::CONTENT_TYPE, "image/jpeg")], jpeg).into_response()
+        }
+    };
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, max-age=31536000, immutable"),

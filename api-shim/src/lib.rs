@@ -78,7 +78,7 @@ impl AppState {
     pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = db::open(&config.data_dir, config.database_url.as_deref()).await?;
         let mailer = Mailer::new(config.smtp.as_ref(), &config.data_dir)?;
-        let blobs = blobs::BlobStore::open(&config.data_dir)?;
+        let blobs = blobs::BlobStore::open(&config.data_dir, config.s3.as_ref())?;
         let code_key = db::server_secret(&db, "email_code_hmac").await?.into();
         let oidc = Arc::new(auth::oidc::Providers::new(&config.oidc)?);
         Ok(Self {

@@ -285,7 +285,9 @@ async fn latest<T: Send + 'static>(
         ApiError::new(ErrorCode::BackupUnreadable)
             .because(cause.context(format!("{} backup {sha256}", kind.as_str())))
     };
-    let bytes = tokio::fs::read(state.blobs.path(&sha256))
+    let bytes = state
+        .blobs
+        .read(&sha256)
         .await
         .map_err(|e| unreadable(e.into()))?;
     let entries = tokio::task::spawn_blocking(move || read(&bytes))

@@ -4,6 +4,11 @@
 //! The full file's SHA-256 is declared at creation. The server keeps the running hash state
 //! with the acknowledged offset, so it never re-reads the file; when the last byte arrives it
 //! compares, and only then, in one transaction, the file becomes an item.
+//!
+//! Bytes go to `<data>/uploads/<id>.part`, or, with a bucket configured, straight into a
+//! multipart upload of the final object: the multipart id, the parts' ETags and the bytes
+//! that do not yet fill a part live in the database, so any instance can take the next PATCH,
+//! also after a restart (SPEC X3).
 
 use std::{
     collections::HashSet,
@@ -30,6 +35,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
+    blobs::{PART_BYTES, S3Blobs},
     db::Flag,
     devices::token::CurrentDevice,
     error::{ApiError, ApiResult},
@@ -54,8 +60,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
 }
 
-/// Uploads being written right now: a second PATCH to the same upload waits its turn by
-/// being refused, as tus allows.
+/// Uploads this instance is writing right now: a second PATCH to the same upload waits its
+/// turn by being refused, as tus allows. Across instances (bucket storage), the offset each
+/// PATCH started from is checked when it is recorded: the later one is refused.
 #[derive(Clone, Default)]
 pub struct Busy(Arc<Mutex<HashSet<String>>>);
 
@@ -248,16 +255,22 @@ async fn create(
     }
 
     let id = hex::encode(rand::random::<[u8; 16]>());
-    let path = part_path(state, &id);
-    tokio::fs::create_dir_all(path.parent().expect("upload paths have a folder"))
-        .await
-        .map_err(anyhow::Error::from)?;
-    tokio::fs::File::create(&path).await.map_err(io_error)?;
+    let multipart_id = match state.blobs.s3() {
+        Some(s3) => Some(s3.start_upload(&meta.sha256).await.map_err(io_error)?),
+        None => {
+            let path = part_path(state, &id);
+            tokio::fs::create_dir_all(path.parent().expect("upload paths have a folder"))
+                .await
+                .map_err(anyhow::Error::from)?;
+            tokio::fs::File::create(&path).await.map_err(io_error)?;
+            None
+        }
+    };
     let expires_at = expiry_after(state, now);
     sqlx::query(
         "INSERT INTO uploads (id, user_id, device_id, room, kind, name, sha256, length, \"offset\",
-                              hash_state, file_created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11)",
+                              hash_state, file_created_at, expires_at, multipart_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12)",
     )
     .bind(&id)
     .bind(device.user_id)
@@ -270,6 +283,7 @@ async fn create(
     .bind(Sha256::new().serialize().to_vec())
     .bind(meta.file_created_at.unwrap_or(now))
     .bind(expires_at)
+    .bind(multipart_id)
     .execute(&state.db)
     .await?;
     Ok((
@@ -296,13 +310,20 @@ struct Upload {
     hash_state: Vec<u8>,
     file_created_at: i64,
     expires_at: i64,
+    /// The bucket's multipart upload, when files go to a bucket.
+    multipart_id: Option<String>,
+    /// Bytes received that do not fill a part yet (bucket only).
+    tail: Option<Vec<u8>>,
 }
 
+const UPLOAD_COLUMNS: &str =
+    "id, user_id, room, kind, name, sha256, length, \"offset\", hash_state,
+    file_created_at, expires_at, multipart_id, tail";
+
 async fn load(state: &AppState, device: &CurrentDevice, id: &str) -> ApiResult<Upload> {
-    let upload: Upload = sqlx::query_as(
-        "SELECT id, user_id, room, kind, name, sha256, length, \"offset\", hash_state, file_created_at, expires_at
-         FROM uploads WHERE id = $1 AND device_id = $2",
-    )
+    let upload: Upload = sqlx::query_as(&format!(
+        "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = $1 AND device_id = $2"
+    ))
     .bind(id)
     .bind(device.id)
     .fetch_optional(&state.db)
@@ -398,6 +419,58 @@ fn chunk_checksum(headers: &HeaderMap) -> ApiResult<Option<Vec<u8>>> {
     Ok(Some(digest))
 }
 
+/// Where a PATCH's bytes go: the upload's file on this machine, or parts in the bucket.
+enum Sink<'a> {
+    File {
+        file: tokio::fs::File,
+        start: u64,
+    },
+    Bucket {
+        s3: &'a S3Blobs,
+        upload: &'a str,
+        /// Bytes not yet sent: the stored tail, then what this PATCH brought.
+        pending: Vec<u8>,
+        /// ETags of every part sent, this PATCH's after the stored ones.
+        etags: Vec<String>,
+        stored_parts: usize,
+    },
+}
+
+impl Sink<'_> {
+    async fn write(&mut self, sha256: &str, bytes: &[u8]) -> ApiResult<()> {
+        match self {
+            Self::File { file, .. } => file.write_all(bytes).await.map_err(io_error),
+            Self::Bucket {
+                s3,
+                upload,
+                pending,
+                etags,
+                ..
+            } => {
+                pending.extend_from_slice(bytes);
+                while pending.len() >= PART_BYTES {
+                    let part: Vec<u8> = pending.drain(..PART_BYTES).collect();
+                    let etag = s3
+                        .send_part(sha256, upload, etags.len(), part.into())
+                        .await
+                        .map_err(io_error)?;
+                    etags.push(etag);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A refused chunk leaves nothing behind: the file is cut back; parts sent for it are
+    /// not recorded and are sent again, under the same numbers, by the retry.
+    async fn undo(self) -> ApiResult<()> {
+        if let Self::File { file, start } = self {
+            file.set_len(start).await.map_err(io_error)?;
+        }
+        Ok(())
+    }
+}
+
 async fn append(
     state: &AppState,
     device: &CurrentDevice,
@@ -425,17 +498,7 @@ async fn append(
         .ok()
         .and_then(|state| Sha256::deserialize(state).ok())
         .ok_or_else(|| anyhow::anyhow!("upload {id}: stored hash state is unreadable"))?;
-
-    let path = part_path(state, id);
-    let mut file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .open(&path)
-        .await
-        .map_err(|_| ErrorCode::UploadNotFound)?;
-    let start = u64::try_from(upload.offset).unwrap_or(0);
-    // Bytes past the acknowledged offset (a chunk cut off by a crash) are not part of the file.
-    file.set_len(start).await.map_err(io_error)?;
-    file.seek(SeekFrom::Start(start)).await.map_err(io_error)?;
+    let mut sink = open_sink(state, &upload).await?;
 
     let mut hasher = restored;
     let mut chunk_hasher = expected_chunk.as_ref().map(|_| Sha256::new());
@@ -452,7 +515,7 @@ async fn append(
             if upload.offset + written + len > upload.length {
                 return Err(ErrorCode::UploadLengthExceeded.into());
             }
-            file.write_all(&bytes).await.map_err(io_error)?;
+            sink.write(&upload.sha256, &bytes).await?;
             hasher.update(&bytes);
             if let Some(chunk_hasher) = chunk_hasher.as_mut() {
                 chunk_hasher.update(&bytes);
@@ -469,27 +532,74 @@ async fn append(
         _ => true,
     };
     if outcome.is_err() || !chunk_ok {
-        file.set_len(start).await.map_err(io_error)?;
+        sink.undo().await?;
         outcome?;
         return Err(ErrorCode::ChecksumMismatch.into());
     }
-    // Durable before acknowledged: a crash after this answer never loses these bytes.
-    file.sync_data().await.map_err(io_error)?;
-    drop(file);
     let offset = upload.offset + written;
+    let last = offset == upload.length;
+    // Durable before acknowledged: a crash after this answer never loses these bytes.
+    let (new_parts, tail) = match sink {
+        Sink::File { file, .. } => {
+            file.sync_data().await.map_err(io_error)?;
+            (Vec::new(), None)
+        }
+        Sink::Bucket {
+            s3,
+            upload: multipart,
+            mut pending,
+            mut etags,
+            stored_parts,
+        } => {
+            // The last part may be short; an empty file still needs one part.
+            if last && (!pending.is_empty() || etags.is_empty()) {
+                let part = std::mem::take(&mut pending);
+                etags.push(
+                    s3.send_part(&upload.sha256, multipart, etags.len(), part.into())
+                        .await
+                        .map_err(io_error)?,
+                );
+            }
+            (etags.split_off(stored_parts), Some((etags, pending)))
+        }
+    };
     let expires_at = expiry_after(state, state.clock.now());
-    if offset == upload.length {
-        finish(state, upload, hasher, &path).await?;
+    if last {
+        let all_parts = tail.map(|(mut stored, _)| {
+            stored.extend(new_parts);
+            stored
+        });
+        finish(state, upload, hasher, all_parts).await?;
     } else {
-        sqlx::query(
-            "UPDATE uploads SET \"offset\" = $1, hash_state = $2, expires_at = $3 WHERE id = $4",
+        let mut tx = crate::db::begin_write(&state.db).await?;
+        let recorded = sqlx::query(
+            "UPDATE uploads SET \"offset\" = $1, hash_state = $2, expires_at = $3, tail = $4
+             WHERE id = $5 AND \"offset\" = $6",
         )
         .bind(offset)
         .bind(hasher.serialize().to_vec())
         .bind(expires_at)
+        .bind(tail.as_ref().map(|(_, pending)| pending.clone()))
         .bind(id)
-        .execute(&state.db)
+        .bind(upload.offset)
+        .execute(&mut *tx)
         .await?;
+        if recorded.rows_affected() == 0 {
+            // A PATCH on another instance recorded these bytes first.
+            return Err(ErrorCode::UploadOffsetMismatch.into());
+        }
+        let first = tail.as_ref().map_or(0, |(stored, _)| stored.len());
+        for (n, etag) in new_parts.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO upload_parts (upload_id, part_number, etag) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(i64::try_from(first + n).unwrap_or(i64::MAX))
+            .bind(etag)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
     }
     if interrupted {
         // The client is gone; what arrived is kept for its resume.
@@ -498,23 +608,65 @@ async fn append(
     Ok(offset)
 }
 
+async fn open_sink<'a>(state: &'a AppState, upload: &'a Upload) -> ApiResult<Sink<'a>> {
+    match (state.blobs.s3(), &upload.multipart_id) {
+        (Some(s3), Some(multipart)) => {
+            let etags: Vec<String> = sqlx::query_scalar(
+                "SELECT etag FROM upload_parts WHERE upload_id = $1 ORDER BY part_number",
+            )
+            .bind(&upload.id)
+            .fetch_all(&state.db)
+            .await?;
+            Ok(Sink::Bucket {
+                s3,
+                upload: multipart,
+                pending: upload.tail.clone().unwrap_or_default(),
+                stored_parts: etags.len(),
+                etags,
+            })
+        }
+        (None, None) => {
+            let mut file = tokio::fs::OpenOptions::new()
+                .write(true)
+                .open(part_path(state, &upload.id))
+                .await
+                .map_err(|_| ErrorCode::UploadNotFound)?;
+            let start = u64::try_from(upload.offset).unwrap_or(0);
+            // Bytes past the acknowledged offset (a chunk cut off by a crash) are not part of
+            // the file.
+            file.set_len(start).await.map_err(io_error)?;
+            file.seek(SeekFrom::Start(start)).await.map_err(io_error)?;
+            Ok(Sink::File { file, start })
+        }
+        // Begun before the storage was changed: it cannot continue; the phone starts again.
+        _ => Err(ErrorCode::UploadNotFound.into()),
+    }
+}
+
 /// The last byte is in: check the whole file's SHA-256, then store and show it in one go.
+/// `parts`: the ETags of the bucket's multipart upload, when the bytes went there.
 async fn finish(
     state: &AppState,
     upload: Upload,
     hasher: Sha256,
-    path: &std::path::Path,
+    parts: Option<Vec<String>>,
 ) -> ApiResult<()> {
     let actual = hex::encode(hasher.finalize());
     if actual != upload.sha256 {
-        discard(state, &upload.id).await?;
+        discard(state, &upload).await?;
         return Err(ErrorCode::ChecksumMismatch.into());
     }
-    state
-        .blobs
-        .put_file(&upload.sha256, path)
-        .await
-        .map_err(io_error)?;
+    match (state.blobs.s3(), &upload.multipart_id, parts) {
+        (Some(s3), Some(multipart), Some(parts)) => s3
+            .finish_upload(&upload.sha256, multipart, parts)
+            .await
+            .map_err(io_error)?,
+        _ => state
+            .blobs
+            .put_file(&upload.sha256, &part_path(state, &upload.id))
+            .await
+            .map_err(io_error)?,
+    }
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
     sqlx::query(
@@ -567,14 +719,21 @@ async fn finish(
     Ok(())
 }
 
-async fn discard(state: &AppState, id: &str) -> ApiResult<()> {
+/// Drops an upload: its row, and its bytes on this machine or in the bucket.
+async fn discard(state: &AppState, upload: &Upload) -> ApiResult<()> {
     sqlx::query("DELETE FROM uploads WHERE id = $1")
-        .bind(id)
+        .bind(&upload.id)
         .execute(&state.db)
         .await?;
-    match tokio::fs::remove_file(part_path(state, id)).await {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(anyhow::Error::from(e).into()),
-        _ => Ok(()),
+    match (state.blobs.s3(), &upload.multipart_id) {
+        (Some(s3), Some(multipart)) => s3
+            .abort_upload(&upload.sha256, multipart)
+            .await
+            .map_err(|e| anyhow::Error::from(e).into()),
+        _ => match tokio::fs::remove_file(part_path(state, &upload.id)).await {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(anyhow::Error::from(e).into()),
+            _ => Ok(()),
+        },
     }
 }
 
@@ -589,18 +748,20 @@ async fn terminate(
 ) -> ApiResult<StatusCode> {
     let _guard = state.uploads_busy.claim(&id);
     let upload = load(&state, &device, &id).await?;
-    discard(&state, &upload.id).await?;
+    discard(&state, &upload).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Removes uploads past their expiry, with their bytes.
 pub async fn prune(state: &AppState) -> anyhow::Result<()> {
-    let expired: Vec<String> = sqlx::query_scalar("SELECT id FROM uploads WHERE expires_at <= $1")
-        .bind(state.clock.now())
-        .fetch_all(&state.db)
-        .await?;
-    for id in expired {
-        discard(state, &id)
+    let expired: Vec<Upload> = sqlx::query_as(&format!(
+        "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE expires_at <= $1"
+    ))
+    .bind(state.clock.now())
+    .fetch_all(&state.db)
+    .await?;
+    for upload in expired {
+        discard(state, &upload)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     }

@@ -1,11 +1,7 @@
--- Several `hako serve` instances share one database (SPEC X3): work that one process held in
--- memory is claimed in the database instead, with a lease a crashed instance cannot hold forever.
+-- Several `hako serve` instances share one database (SPEC X3).
 
 -- The media job an instance is processing, until when.
 ALTER TABLE media ADD COLUMN claimed_until BIGINT;
-
--- A PATCH being written to this upload, until when (a second PATCH is refused meanwhile).
-ALTER TABLE uploads ADD COLUMN busy_until BIGINT;
 
 -- Uploads into an S3-compatible store go straight into a multipart upload of the final object:
 -- its id, the parts sent so far, and the bytes that do not yet fill a part.

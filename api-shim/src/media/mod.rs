@@ -111,12 +111,12 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
     let Some((item_id, kind, name, sha256)) = claim_next(state).await? else {
         return Ok(false);
     };
-    let path = state.blobs.path(&sha256);
     let scratch = state.config.data_dir.join("tmp");
     tokio::fs::create_dir_all(&scratch).await?;
+    let file = state.blobs.local_copy(&sha256, &scratch).await?;
     let kind = ItemKind::parse(&kind).unwrap_or(ItemKind::Document);
     let started = std::time::Instant::now();
-    let result = tokio::task::spawn_blocking(move || extract(kind, &name, &path, &scratch))
+    let result = tokio::task::spawn_blocking(move || extract(kind, &name, file.path(), &scratch))
         .await
         .unwrap_or_else(|panic| Err(anyhow::anyhow!("decoder panicked: {panic}")));
     match result {

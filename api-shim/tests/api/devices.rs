@@ -82,8 +82,8 @@ async fn d1_wipe_deletes_the_room_then_registers() {
     let old = app.registered_phone("wipe@example.jp").await;
     let photo = b"\xff\xd8\xff to be wiped".to_vec();
     old.upload("IMG_0001.jpg", &photo).await;
-    let blob = app.state.blobs.path(&sha256_hex(&photo));
-    assert!(blob.exists());
+    let blob = sha256_hex(&photo);
+    assert!(app.stored(&blob).await.is_some());
 
     let new = app.phone("wipe@example.jp", "ios").await;
     let response = new
@@ -95,7 +95,10 @@ async fn d1_wipe_deletes_the_room_then_registers() {
     let rooms: Rooms = response.json().await.unwrap();
     assert_eq!(rooms.rooms[0].item_count, 0);
     assert_eq!(new.missing(&[sha256_hex(&photo)]).await.len(), 1);
-    assert!(!blob.exists(), "the wiped file's bytes are gone");
+    assert!(
+        app.stored(&blob).await.is_none(),
+        "the wiped file's bytes are gone"
+    );
 }
 
 #[tokio::test]

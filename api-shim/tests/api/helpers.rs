@@ -75,6 +75,23 @@ pub async fn fresh_postgres_database() -> Option<String> {
 }
 
 impl TestApp {
+    /// A stored file's bytes, wherever files are kept; `None` when it is not there.
+    pub async fn stored(&self, sha256: &str) -> Option<Vec<u8>> {
+        match self.state.blobs.read(sha256).await {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            other => Some(other.unwrap()),
+        }
+    }
+
+    /// Replaces a stored file's bytes, as failing storage would.
+    pub async fn damage(&self, sha256: &str, bytes: &[u8]) {
+        match self.state.blobs.local() {
+            Some(local) => std::fs::write(local.path(sha256), bytes).unwrap(),
+            // A bucket's PUT replaces the object.
+            None => self.state.blobs.put_bytes(sha256, bytes).await.unwrap(),
+        }
+    }
+
     /// A browser-like client: keeps cookies.
     pub fn client(&self) -> reqwest::Client {
         reqwest::Client::builder()

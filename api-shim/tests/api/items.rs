@@ -191,8 +191,15 @@ async fn v10_a_deleted_photo_is_gone_with_its_pictures_and_counts() {
     let rooms: hako_protocol::Rooms = phone.get("/api/v1/rooms").await.json().await.unwrap();
     assert_eq!(room_totals(rooms), (0, 0));
     let sha = sha256_hex(&photo);
-    assert!(!app.state.blobs.path(&sha).exists());
-    assert!(!app.state.blobs.derived_path(&sha, "thumb").exists());
+    assert!(app.stored(&sha).await.is_none());
+    assert!(
+        app.state
+            .blobs
+            .read_derived(&sha, "thumb")
+            .await
+            .unwrap()
+            .is_none()
+    );
     let again = phone
         .request(reqwest::Method::DELETE, &format!("/api/v1/items/{id}"))
         .send()

@@ -338,11 +338,8 @@ async fn v14_contacts_calendar_and_calls_come_from_the_latest_backups() {
     .await;
 
     // Storage that damaged the stored file: a clear error, and the server keeps serving.
-    std::fs::write(
-        app.state.blobs.path(&sha256_hex(demo::calls().as_bytes())),
-        b"[{\"num",
-    )
-    .unwrap();
+    app.damage(&sha256_hex(demo::calls().as_bytes()), b"[{\"num")
+        .await;
     let damaged = web
         .get(app.url("/api/v1/rooms/1/calls"))
         .send()

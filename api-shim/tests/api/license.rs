@@ -252,7 +252,7 @@ async fn licensed_with_data(app: &TestApp, email: &str, key: &LicenseKey) -> [St
     );
     let hashes = [sha256_hex(&photo), sha256_hex(VCARD.as_bytes())];
     for sha in &hashes {
-        assert!(app.state.blobs.path(sha).exists());
+        assert!(app.stored(sha).await.is_some());
     }
     hashes
 }
@@ -325,7 +325,7 @@ async fn a4_a_cancelled_key_registered_again_within_30_days_keeps_everything() {
     license::run_lifecycle(&app.state).await.unwrap();
     assert_eq!(files_of(&app, email).await, 2);
     for sha in &hashes {
-        assert!(app.state.blobs.path(sha).exists());
+        assert!(app.stored(sha).await.is_some());
     }
     assert_eq!(member_type(&app, email).await, MemberType::Unlimited);
 }
@@ -347,12 +347,9 @@ async fn a4_from_day_31_the_data_is_deleted_but_not_the_account() {
     license::run_lifecycle(&app.state).await.unwrap();
     assert_eq!(files_of(&app, email).await, 0);
     let [photo, contacts] = &hashes;
+    assert!(app.stored(photo).await.is_none(), "the file left the disk");
     assert!(
-        !app.state.blobs.path(photo).exists(),
-        "the file left the disk"
-    );
-    assert!(
-        app.state.blobs.path(contacts).exists(),
+        app.stored(contacts).await.is_some(),
         "the neighbour's copy stays"
     );
     assert_eq!(files_of(&app, "neighbour@example.jp").await, 1);

@@ -142,8 +142,10 @@ async fn t3_t4_photos_videos_heic_and_music_are_processed_after_upload() {
             && app
                 .state
                 .blobs
-                .derived_path(&sha256_hex(&photo), "thumb")
-                .exists()
+                .read_derived(&sha256_hex(&photo), "thumb")
+                .await
+                .unwrap()
+                .is_some()
     );
 
     // Pictures are served at URLs keyed by content, cached for good, to the owner only.

@@ -93,10 +93,10 @@ async fn v18_summary_rename_and_reset_room() {
 
     // Reset ROOM: data and registration gone, files off the disk; the phone may register again.
     let sha = sha256_hex(b"hello");
-    assert!(app.state.blobs.path(&sha).exists());
+    assert!(app.stored(&sha).await.is_some());
     let response = web.delete(app.url("/api/v1/rooms/1")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    assert!(!app.state.blobs.path(&sha).exists());
+    assert!(app.stored(&sha).await.is_none());
     let rooms: Rooms = phone.get("/api/v1/rooms").await.json().await.unwrap();
     assert!(rooms.rooms[0].phone.is_none());
     assert_eq!(rooms.rooms[0].item_count, 0);

@@ -71,7 +71,7 @@ async fn t1_a_chunked_upload_resumes_and_appears_only_when_complete() {
         );
     }
     assert!(phone.missing(std::slice::from_ref(&hash)).await.is_empty());
-    let stored = std::fs::read(app.state.blobs.path(&hash)).unwrap();
+    let stored = app.stored(&hash).await.unwrap();
     assert_eq!(stored, bytes, "byte-identical original");
     // Finished uploads are gone; only the item remains.
     assert_eq!(phone.offset(&url).await, None);
@@ -135,10 +135,7 @@ async fn a_chunk_with_a_wrong_checksum_is_discarded() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    assert_eq!(
-        std::fs::read(app.state.blobs.path(&sha256_hex(&bytes))).unwrap(),
-        bytes
-    );
+    assert_eq!(app.stored(&sha256_hex(&bytes)).await.unwrap(), bytes);
 }
 
 #[tokio::test]

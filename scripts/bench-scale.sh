@@ -1,0 +1,347 @@
+#!/usr/bin/env bash
+# Scale benchmark (SPEC X3): on each storage "stack", side by side in one run, Hako against a
+# plain reference on the same machine, then docs/PERFORMANCE.md and docs/performance.png.
+#   1. tus upload of one file by a phone (hako-device backup)   vs  cp + sync of the same file
+#   2. ZIP download of ZIP_ITEMS photos (POST /api/v1/downloads) vs  cat of the same files
+#   3. media processing of PHOTOS 12 MP photos by the server     vs  vipsthumbnail, same sizes
+#   4. timeline req/s under wrk (month list and one month page of an ITEMS-item ROOM),
+#      one instance and, where the stack allows it, two instances on the same database
+#   5. peak RSS (VmHWM) of every server process in every part
+#
+# Usage: scripts/bench-scale.sh
+# Environment (defaults in brackets):
+#   STACKS="sqlite postgres"  stacks to measure; "s3" is a hook that is skipped until filled in
+#   ITEMS=100000              bench-fixture items for the timeline part (over YEARS=20 years)
+#   UPLOAD_MIB=200            size of the uploaded file
+#   PHOTOS=50                 photos for the media part; the ZIP uses the first ZIP_ITEMS=50
+#   WRK_SECS=10 WRK_CONNS=16  wrk duration per run and total open connections
+#   SKIP_BUILD=1              use the binaries already in target/release
+#   OUT=docs/PERFORMANCE.md   the report (the chart goes next to it as performance.png)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+source scripts/env.sh
+
+stacks=${STACKS:-sqlite postgres}
+items=${ITEMS:-100000}
+years=${YEARS:-20}
+upload_mib=${UPLOAD_MIB:-200}
+photos=${PHOTOS:-50}
+zip_items=${ZIP_ITEMS:-50}
+if ((zip_items > photos)); then zip_items=$photos; fi
+wrk_secs=${WRK_SECS:-10}
+wrk_conns=${WRK_CONNS:-16}
+out=${OUT:-docs/PERFORMANCE.md}
+command_line="$(for v in STACKS ITEMS YEARS UPLOAD_MIB PHOTOS ZIP_ITEMS WRK_SECS WRK_CONNS; do
+  if [[ -n ${!v:-} ]]; then printf '%s=%q ' "$v" "${!v}"; fi
+done)scripts/bench-scale.sh"
+started=$(date +%s)
+
+# ---------------------------------------------------------------- tools
+need_apt() { # $1 = command, $2 = Debian package
+  command -v "$1" >/dev/null && return
+  echo "== installing $2 (apt-get)"
+  local sudo_cmd=""
+  [[ $(id -u) == 0 ]] || sudo_cmd=sudo
+  $sudo_cmd apt-get install -y -qq "$2" >/dev/null 2>&1 ||
+    { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$2" >/dev/null; }
+}
+need_apt wrk wrk
+need_apt vipsthumbnail libvips-tools
+need_apt ffmpeg ffmpeg
+need_apt sqlite3 sqlite3
+venv=scripts/.venv-bench
+if ! "$venv/bin/python" -c 'import matplotlib' 2>/dev/null; then
+  echo "== making $venv (matplotlib from PyPI)"
+  python3 -m venv "$venv"
+  echo '*' >"$venv/.gitignore"
+  "$venv/bin/pip" install -q matplotlib
+fi
+if [[ -z ${SKIP_BUILD:-} ]]; then
+  echo "== cargo build --release -p hako-api-shim -p hako-device"
+  cargo build --release -q -p hako-api-shim -p hako-device
+fi
+hako=$root/target/release/hako
+device=$root/target/release/hako-device
+
+# ---------------------------------------------------------------- clean-up
+work=$(mktemp -d "$root/target/bench-scale.XXXX")
+servers=()
+pg_dirs=()
+cleanup() {
+  local pid dir
+  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${servers[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for dir in "${pg_dirs[@]}"; do scripts/pg.sh stop "$dir" 2>/dev/null || true; rm -rf "$dir"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+results=$work/results.tsv
+: >"$results"
+record() { # stack key value
+  printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"
+  printf '   %-24s %s\n' "$2" "$3"
+}
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
+
+# ---------------------------------------------------------------- inputs, shared by all stacks
+export LANG=C HAKO_PASSWORD="bench-scale passphrase 2026"
+echo "== inputs: a $upload_mib MiB file, $photos photos of 4000x3000"
+mkdir -p "$work/phone-upload" "$work/phone-photos"
+head -c "$((upload_mib * 1024 * 1024))" /dev/urandom >"$work/phone-upload/VID_upload.mp4"
+ffmpeg -v error -f lavfi -i "testsrc2=size=4000x3000:rate=1" -frames:v "$photos" -q:v 3 \
+  "$work/phone-photos/IMG_%04d.jpg"
+sync
+
+# vipsthumbnail: same two sizes and qualities as bench-thumbnails.sh; the reference for part 3.
+mkdir "$work/vips"
+t0=$(now)
+for f in "$work"/phone-photos/*.jpg; do
+  vipsthumbnail "$f" -s 256 -o "$work/vips/%s.thumb.jpg[Q=78]"
+  vipsthumbnail "$f" -s 1440 -o "$work/vips/%s.preview.jpg[Q=85]"
+done
+vips_pps=$(calc "$photos / ($(now) - $t0)")
+rm -rf "$work/vips"
+
+# cp + sync: the reference for part 1.
+cp_mbs() {
+  local t0 t1 bytes
+  bytes=$(stat -c %s "$work/phone-upload/VID_upload.mp4")
+  sync
+  t0=$(now)
+  cp "$work/phone-upload/VID_upload.mp4" "$work/copy.bin"
+  sync
+  t1=$(now)
+  rm -f "$work/copy.bin"
+  calc "$bytes / 1e6 / ($t1 - $t0)" 1
+}
+
+# ---------------------------------------------------------------- servers
+# start_server NAME [N]: `hako serve` number N (default 1) on port BASE_PORT+N with this
+# stack's environment (the phone keeps the first one's address between parts).
+# Sets $server_pid and $server_url; its log is $work/NAME.log.
+base_port=${BASE_PORT:-18400}
+start_server() {
+  local name=$1 port=$((base_port + ${2:-1}))
+  RUST_LOG=warn,hako_api_shim::media=debug NO_COLOR=1 \
+    "$hako" serve --listen "127.0.0.1:$port" --data "$data" >"$work/$name.log" 2>&1 &
+  server_pid=$!
+  servers+=("$server_pid")
+  server_url=http://127.0.0.1:$port
+  local tries=0
+  until curl -sf "$server_url/api/health" >/dev/null; do
+    ((++tries < 300)) || { echo "server $name did not start:"; tail "$work/$name.log"; exit 1; }
+    kill -0 "$server_pid" 2>/dev/null || { echo "server $name died:"; tail "$work/$name.log"; exit 1; }
+    sleep 0.1
+  done
+}
+peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+stop_server() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+signin() { # url email jar
+  curl -sf -c "$3" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$2\",\"password\":\"$HAKO_PASSWORD\"}" "$1/api/v1/auth/signin" >/dev/null
+}
+cookie_header() { # jar -> "name=value"
+  awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) print $6 "=" $7 }' "$1" | head -n1
+}
+db_query() { # SQL -> rows
+  if [[ -n ${HAKO_DATABASE_URL:-} ]]; then
+    psql -X -q -tA "$HAKO_DATABASE_URL" -c "$1"
+  else
+    sqlite3 "$data/hako.sqlite3" "$1"
+  fi
+}
+
+# ---------------------------------------------------------------- stacks
+start_sqlite_stack() {
+  unset HAKO_DATABASE_URL
+  instances_max=1
+  stack_note="SQLite + data folder: one instance only (SQLite is single-machine by design, SPEC X3)."
+}
+start_postgres_stack() {
+  local dir
+  dir=$(mktemp -d /tmp/hako-bench-pg.XXXX)
+  pg_dirs+=("$dir")
+  HAKO_DATABASE_URL=$(scripts/pg.sh start "$dir" 15433)
+  export HAKO_DATABASE_URL
+  instances_max=2
+  stack_note="PostgreSQL (private cluster from scripts/pg.sh, fsync off) + one data folder shared by the instances."
+}
+# TODO(s3): fill in once the [s3] section of the config file lands. Start `garage` (single
+# node, loopback, throwaway dir), create a bucket and a key, then write a config file
+#   [s3]
+#   endpoint = "http://127.0.0.1:3900"
+#   bucket = "hako-bench"
+#   region = "garage"
+#   access_key_id = "…"
+#   secret_access_key = "…"
+#   prefix = "bench/"
+# export HAKO_CONFIG=that file, start PostgreSQL as in start_postgres_stack, and set
+# instances_max=2. Return 1 to skip the stack (with $stack_note saying why).
+start_s3_stack() {
+  if ! command -v garage >/dev/null; then
+    stack_note="skipped: garage is not on PATH (S3 hook start_s3_stack in scripts/bench-scale.sh is a TODO)."
+    return 1
+  fi
+  stack_note="skipped: start_s3_stack in scripts/bench-scale.sh is still a TODO."
+  return 1
+}
+
+run_stack() {
+  local stack=$1
+  echo "== stack: $stack"
+  data=$work/data-$stack
+  mkdir -p "$data"
+  export HAKO_DATA=$data HAKO_DEVICE_HOME=$work/device-$stack
+  if ! "start_${stack}_stack"; then
+    echo "   $stack_note"
+    record "$stack" skipped "$stack_note"
+    return
+  fi
+  "$hako" user add bench@example.jp >/dev/null
+  # The account must be in the stack's own database (an old binary ignores HAKO_DATABASE_URL).
+  if [[ $(db_query "SELECT count(*) FROM users" 2>/dev/null) != 1 ]]; then
+    stack_note="skipped: \`hako user add\` did not write to this stack's database (target/release/hako older than the $stack support?)."
+    echo "   $stack_note"
+    record "$stack" skipped "$stack_note"
+    unset HAKO_DATABASE_URL
+    return
+  fi
+  record "$stack" note "$stack_note"
+
+  # 1. Upload: hako-device hashes the file and sends it through tus, vs cp + sync.
+  echo "-- 1. upload ($upload_mib MiB)"
+  start_server upload
+  "$device" login --server "$server_url" --email bench@example.jp >/dev/null
+  "$device" register --room 1 --wipe >/dev/null
+  record "$stack" upload.cp_mbs "$(cp_mbs)"
+  local t0 t1 bytes
+  bytes=$(stat -c %s "$work/phone-upload/VID_upload.mp4")
+  t0=$(now)
+  "$device" backup "$work/phone-upload" >/dev/null
+  t1=$(now)
+  record "$stack" upload.hako_mbs "$(calc "$bytes / 1e6 / ($t1 - $t0)" 1)"
+  record "$stack" upload.rss_mib "$(peak_rss_mib "$server_pid")"
+  stop_server "$server_pid"
+
+  # 3. Media processing: the photos go up, the server's worker makes thumbnails and previews;
+  # its own per-file times ("media processed ms=…", decode + EXIF + both sizes) are summed.
+  echo "-- 3. media processing ($photos photos)"
+  start_server media
+  local media_pid=$server_pid
+  "$device" backup "$work/phone-photos" >/dev/null
+  local tries=0 pending
+  while pending=$(db_query "SELECT count(*) FROM media WHERE status = 'pending'") && ((pending > 0)); do
+    ((++tries < 6000)) || { echo "media jobs did not finish"; exit 1; }
+    sleep 0.1
+  done
+  local done_count ms_sum
+  done_count=$(grep -c 'media processed' "$work/media.log" || true)
+  ms_sum=$(sed 's/\x1b\[[0-9;]*m//g' "$work/media.log" | grep 'media processed' |
+    sed -n 's/.*ms=\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+  record "$stack" media.processed "$done_count"
+  record "$stack" media.hako_pps "$(calc "$done_count / ($ms_sum / 1000)")"
+  record "$stack" media.vips_pps "$vips_pps"
+  record "$stack" media.rss_mib "$(peak_rss_mib "$media_pid")"
+  stop_server "$media_pid"
+
+  # 2. ZIP download of the photos through a ticket, vs cat of the same files.
+  echo "-- 2. ZIP download ($zip_items photos)"
+  start_server zip
+  local jar=$work/jar-$stack ids files=() best_zip=0 best_cat=0 run res ticket url
+  signin "$server_url" bench@example.jp "$jar"
+  mapfile -t files < <(ls "$work"/phone-photos/*.jpg | head -n "$zip_items")
+  local names
+  names=$(printf "'%s'," "${files[@]##*/}")
+  ids=$(db_query "SELECT id FROM items WHERE name IN (${names%,}) ORDER BY id" | paste -sd, -)
+  for run in 1 2 3; do
+    ticket=$(curl -sf -b "$jar" -H 'Content-Type: application/json' \
+      -d "{\"item_ids\":[$ids]}" "$server_url/api/v1/downloads")
+    url=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])' <<<"$ticket")
+    res=$(curl -sf -b "$jar" -o /dev/null -w '%{size_download} %{time_total}' "$server_url$url")
+    best_zip=$(awk -v r="$res" -v b="$best_zip" 'BEGIN { split(r, a, " "); v = a[1] / 1e6 / a[2]; printf "%.1f", (v > b ? v : b) }')
+    t0=$(now)
+    cat "${files[@]}" >/dev/null
+    t1=$(now)
+    bytes=$(cat "${files[@]}" | wc -c)
+    best_cat=$(awk -v b="$best_cat" "BEGIN { v = $bytes / 1e6 / ($t1 - $t0); printf \"%.1f\", (v > b ? v : b) }")
+  done
+  record "$stack" zip.items "$(tr ',' '\n' <<<"$ids" | wc -l)"
+  record "$stack" zip.bytes "$(awk -v r="$res" 'BEGIN { split(r, a, " "); print a[1] }')"
+  record "$stack" zip.hako_mbs "$best_zip"
+  record "$stack" zip.cat_mbs "$best_cat"
+  record "$stack" zip.rss_mib "$(peak_rss_mib "$server_pid")"
+  stop_server "$server_pid"
+
+  # 4. Timeline under wrk, on a bench-fixture account.
+  echo "-- 4. timeline ($items items over $years years; fixture first)"
+  t0=$(now)
+  "$hako" bench-fixture --email fixture@example.jp --items "$items" --years "$years" >/dev/null
+  record "$stack" fixture.secs "$(calc "$(now) - $t0" 1)"
+  local n pids urls cookie month
+  for n in 1 2; do
+    ((n <= instances_max)) || continue
+    pids=() urls=()
+    for ((i = 1; i <= n; i++)); do
+      start_server "timeline$n-$i" "$i"
+      pids+=("$server_pid") urls+=("$server_url")
+    done
+    signin "${urls[0]}" fixture@example.jp "$jar"
+    cookie=$(cookie_header "$jar")
+    month=$(curl -sf -b "$jar" "${urls[0]}/api/v1/rooms/1/timeline" |
+      python3 -c 'import json,sys; m = json.load(sys.stdin)["months"]; print(m[len(m) // 2]["month"])')
+    local path what
+    for what in list month; do
+      path=/api/v1/rooms/1/timeline
+      [[ $what == month ]] && path=/api/v1/rooms/1/timeline/$month
+      # One wrk per instance, all at once; the total connections are split between them.
+      local wpids=()
+      for ((i = 0; i < n; i++)); do
+        wrk -t $((2 / n)) -c $((wrk_conns / n)) -d "${wrk_secs}s" --latency -H "Cookie: $cookie" \
+          "${urls[i]}$path" >"$work/wrk-$stack-$n-$what-$i.txt" 2>&1 &
+        wpids+=($!)
+      done
+      for pid in "${wpids[@]}"; do wait "$pid"; done
+      local rps=0 p50=0 p99=0 non2xx=0 f
+      for ((i = 0; i < n; i++)); do
+        f=$work/wrk-$stack-$n-$what-$i.txt
+        rps=$(awk -v s="$rps" '/^Requests\/sec/ { s += $2 } END { printf "%.0f", s }' "$f")
+        non2xx=$(awk -v s="$non2xx" '/Non-2xx/ { s += $NF } END { print s + 0 }' "$f")
+        # Latency percentiles in ms (the worst instance's).
+        p50=$(awk -v w="$p50" '$1 == "50%" { v = $2; u = v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v);
+          v *= (u == "us" ? 0.001 : u == "s" ? 1000 : 1); w = (v > w ? v : w) } END { printf "%.2f", w }' "$f")
+        p99=$(awk -v w="$p99" '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v);
+          v *= (u == "us" ? 0.001 : u == "s" ? 1000 : 1); w = (v > w ? v : w) } END { printf "%.2f", w }' "$f")
+      done
+      ((non2xx == 0)) || { echo "wrk got $non2xx non-2xx answers:"; cat "$work/wrk-$stack-$n-$what-0.txt"; exit 1; }
+      record "$stack" "timeline.$what.$n.rps" "$rps"
+      record "$stack" "timeline.$what.$n.p50_ms" "$p50"
+      record "$stack" "timeline.$what.$n.p99_ms" "$p99"
+    done
+    record "$stack" timeline.month "$month"
+    local rss_list=()
+    for pid in "${pids[@]}"; do rss_list+=("$(peak_rss_mib "$pid")"); stop_server "$pid"; done
+    record "$stack" "timeline.$n.rss_mib" "$(
+      IFS=/
+      echo "${rss_list[*]}"
+    )"
+  done
+  if [[ -n ${HAKO_DATABASE_URL:-} ]]; then unset HAKO_DATABASE_URL; fi
+}
+
+for stack in $stacks; do
+  run_stack "$stack"
+done
+
+# ---------------------------------------------------------------- report
+elapsed=$(($(date +%s) - started))
+mkdir -p "$(dirname "$out")"
+"$venv/bin/python" scripts/bench-scale-report.py "$results" "$out" "$(dirname "$out")/performance.png" \
+  "$command_line" "$elapsed" "$items" "$years" "$upload_mib" "$photos" "$wrk_secs" "$wrk_conns"
+echo "== done in ${elapsed}s: $out, $(dirname "$out")/performance.png"
