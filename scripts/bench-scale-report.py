@@ -1,7 +1,7 @@
 """Writes docs/PERFORMANCE.md and docs/performance.png from scripts/bench-scale.sh's results.
 
 Usage (from bench-scale.sh): bench-scale-report.py RESULTS.tsv OUT.md OUT.png COMMAND
-    ELAPSED_S ITEMS YEARS UPLOAD_MIB PHOTOS WRK_SECS WRK_CONNS
+    ELAPSED_S ITEMS YEARS UPLOAD_MIB PHOTOS WRK_SECS WRK_CONNS LOADAVG_AT_START
 """
 
 import datetime
@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 (results_path, md_path, png_path, command, elapsed, items, years, upload_mib, photos,
- wrk_secs, wrk_conns) = sys.argv[1:12]
+ wrk_secs, wrk_conns, loadavg_start) = sys.argv[1:13]
 
 stacks = []
 r = {}
@@ -85,8 +85,16 @@ w("Measured by `scripts/bench-scale.sh` (generated file: rerun the command below
 w("")
 w(f"- Command: `{command}`")
 w(f"- Date: {now}, commit {commit()}, whole run {int(elapsed) // 60} min {int(elapsed) % 60} s")
+try:
+    built = datetime.datetime.fromtimestamp(os.stat("target/release/hako").st_mtime,
+                                            datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+except OSError:
+    built = "unknown"
+w(f"- Binary: `target/release/hako` built {built} (the commit above is the checkout's HEAD; "
+  "with `SKIP_BUILD=1` the binary may be older)")
 w(f"- Machine: {os.cpu_count()} CPUs (`nproc`), {mem_gib():.1f} GiB RAM, {cpu_model()}, "
-  f"{platform.system()} {platform.release()}")
+  f"{platform.system()} {platform.release()}; load average at the start {loadavg_start} "
+  "(other work on the machine lowers every figure)")
 w("- Everything on loopback and one disk; the load generator, the server(s), PostgreSQL and "
   "the reference tools share the same CPUs, so figures are lower bounds for a real server.")
 w("- MB/s are 10^6 bytes per second. RSS is the peak resident set (`VmHWM` in "
@@ -153,8 +161,8 @@ w("")
 
 w("## 2. ZIP download (SPEC V9)")
 w("")
-w("`POST /api/v1/downloads` with the ids of the uploaded photos (signed in with a web "
-  "session), then `GET` of the ticket URL with curl to `/dev/null`: a stored ZIP streamed by "
+w(f"`POST /api/v1/downloads` with the ids of the {upload_mib} MiB file of part 1 and the "
+  "photos of part 3 (signed in with a web session), then `GET` of the ticket URL with curl to `/dev/null`: a stored ZIP streamed by "
   "the server. The reference is `cat` of the same original files to `/dev/null` (warm page "
   "cache for both). Best of 3 runs each.")
 w("")
@@ -197,6 +205,11 @@ w(f"An account made by `hako bench-fixture` with {int(items):,} items over {year
   "and one thread, and their req/s are summed (latency: the worse of the two). SQLite is "
   "measured with one instance only: it is single-machine by design (SPEC X3), so a second "
   "server on the same file is not a supported set-up.")
+w("")
+w("Answer sizes (uncompressed): " + "; ".join(
+    f"{s}: month list {fmt(num(s, 'timeline.list.bytes'), 0)} B, month page "
+    f"{r[s].get('timeline.month', '?')} {fmt(num(s, 'timeline.month.bytes'), 0)} B" for s in measured
+    if num(s, "timeline.list.bytes") is not None) + ".")
 w("")
 w("| Stack | Fixture (s) | Instances | Month list req/s | p50 / p99 ms | Month page req/s | "
   "p50 / p99 ms | Peak RSS per instance (MiB) |")
@@ -242,7 +255,8 @@ left.axhline(1, color="#444", linewidth=0.8, linestyle="--")
 left.set_xticks(range(len(keys)), labels)
 left.set_ylabel("Hako / reference (1 = as fast)")
 left.set_title("Throughput against plain tools")
-left.legend()
+if measured:
+    left.legend()
 
 tl_labels = ["Month list\n1 instance", "Month list\n2 instances", "Month page\n1 instance",
              "Month page\n2 instances"]
@@ -256,7 +270,8 @@ for i, s in enumerate(measured):
 right.set_xticks(range(len(tl_keys)), tl_labels)
 right.set_ylabel("requests / s (wrk)")
 right.set_title(f"Timeline, {int(items):,}-item ROOM")
-right.legend()
+if measured:
+    right.legend()
 fig.suptitle(f"Hako performance — {os.cpu_count()} CPUs, {now}", fontsize=11)
 fig.tight_layout()
 fig.savefig(png_path, dpi=110)

@@ -2,7 +2,7 @@
 # Scale benchmark (SPEC X3): on each storage "stack", side by side in one run, Hako against a
 # plain reference on the same machine, then docs/PERFORMANCE.md and docs/performance.png.
 #   1. tus upload of one file by a phone (hako-device backup)   vs  cp + sync of the same file
-#   2. ZIP download of ZIP_ITEMS photos (POST /api/v1/downloads) vs  cat of the same files
+#   2. ZIP download of ZIP_ITEMS files (POST /api/v1/downloads)  vs  cat of the same files
 #   3. media processing of PHOTOS 12 MP photos by the server     vs  vipsthumbnail, same sizes
 #   4. timeline req/s under wrk (month list and one month page of an ITEMS-item ROOM),
 #      one instance and, where the stack allows it, two instances on the same database
@@ -13,7 +13,8 @@
 #   STACKS="sqlite postgres"  stacks to measure; "s3" is a hook that is skipped until filled in
 #   ITEMS=100000              bench-fixture items for the timeline part (over YEARS=20 years)
 #   UPLOAD_MIB=200            size of the uploaded file
-#   PHOTOS=50                 photos for the media part; the ZIP uses the first ZIP_ITEMS=50
+#   PHOTOS=50                 photos for the media part; the ZIP takes ZIP_ITEMS=50 files (the
+#                             uploaded file and the first photos)
 #   WRK_SECS=10 WRK_CONNS=16  wrk duration per run and total open connections
 #   SKIP_BUILD=1              use the binaries already in target/release
 #   OUT=docs/PERFORMANCE.md   the report (the chart goes next to it as performance.png)
@@ -28,7 +29,7 @@ years=${YEARS:-20}
 upload_mib=${UPLOAD_MIB:-200}
 photos=${PHOTOS:-50}
 zip_items=${ZIP_ITEMS:-50}
-if ((zip_items > photos)); then zip_items=$photos; fi
+if ((zip_items > photos + 1)); then zip_items=$((photos + 1)); fi
 wrk_secs=${WRK_SECS:-10}
 wrk_conns=${WRK_CONNS:-16}
 out=${OUT:-docs/PERFORMANCE.md}
@@ -36,6 +37,7 @@ command_line="$(for v in STACKS ITEMS YEARS UPLOAD_MIB PHOTOS ZIP_ITEMS WRK_SECS
   if [[ -n ${!v:-} ]]; then printf '%s=%q ' "$v" "${!v}"; fi
 done)scripts/bench-scale.sh"
 started=$(date +%s)
+loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- tools
 need_apt() { # $1 = command, $2 = Debian package
@@ -252,11 +254,12 @@ run_stack() {
   stop_server "$media_pid"
 
   # 2. ZIP download of the photos through a ticket, vs cat of the same files.
-  echo "-- 2. ZIP download ($zip_items photos)"
+  echo "-- 2. ZIP download ($zip_items files)"
   start_server zip
   local jar=$work/jar-$stack ids files=() best_zip=0 best_cat=0 run res ticket url
   signin "$server_url" bench@example.jp "$jar"
-  mapfile -t files < <(ls "$work"/phone-photos/*.jpg | head -n "$zip_items")
+  # The uploaded file and the first photos: ZIP_ITEMS files in all.
+  mapfile -t files < <(echo "$work/phone-upload/VID_upload.mp4"; ls "$work"/phone-photos/*.jpg | head -n "$((zip_items - 1))")
   local names
   names=$(printf "'%s'," "${files[@]##*/}")
   ids=$(db_query "SELECT id FROM items WHERE name IN (${names%,}) ORDER BY id" | paste -sd, -)
@@ -325,6 +328,8 @@ run_stack() {
       record "$stack" "timeline.$what.$n.p99_ms" "$p99"
     done
     record "$stack" timeline.month "$month"
+    record "$stack" timeline.list.bytes "$(curl -sf -b "$jar" -o /dev/null -w '%{size_download}' "${urls[0]}/api/v1/rooms/1/timeline")"
+    record "$stack" timeline.month.bytes "$(curl -sf -b "$jar" -o /dev/null -w '%{size_download}' "${urls[0]}/api/v1/rooms/1/timeline/$month")"
     local rss_list=()
     for pid in "${pids[@]}"; do rss_list+=("$(peak_rss_mib "$pid")"); stop_server "$pid"; done
     record "$stack" "timeline.$n.rss_mib" "$(
@@ -343,5 +348,5 @@ done
 elapsed=$(($(date +%s) - started))
 mkdir -p "$(dirname "$out")"
 "$venv/bin/python" scripts/bench-scale-report.py "$results" "$out" "$(dirname "$out")/performance.png" \
-  "$command_line" "$elapsed" "$items" "$years" "$upload_mib" "$photos" "$wrk_secs" "$wrk_conns"
+  "$command_line" "$elapsed" "$items" "$years" "$upload_mib" "$photos" "$wrk_secs" "$wrk_conns" "$loadavg_start"
 echo "== done in ${elapsed}s: $out, $(dirname "$out")/performance.png"

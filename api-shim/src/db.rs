@@ -154,8 +154,6 @@ mod tests {
 
     use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
-    use super::*;
-
     /// Migration 0011 rebuilds `email_codes` to change its CHECK: codes already waiting stay.
     #[tokio::test]
     async fn the_email_codes_rebuild_keeps_waiting_codes_and_binds_changes_to_an_account() {

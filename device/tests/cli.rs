@@ -251,7 +251,7 @@ async fn d9_a_rerun_resumes_an_interrupted_upload_instead_of_restarting() {
     let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
     assert!(ok, "{out}");
     assert!(out.contains("Backed up: 1"), "{out}");
-    let blob = std::fs::read(server.state.blobs.path(&sha)).unwrap();
+    let blob = server.state.blobs.read(&sha).await.unwrap();
     assert_eq!(blob, video);
     let unfinished: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM uploads")
         .fetch_one(&server.state.db)

@@ -33,6 +33,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_data_dir(data.path().to_owned());
     config.dist_dir = data.path().join("dist");
     config.database_url = fresh_postgres_database().await;
+    config.s3 = fresh_bucket_prefix();
     adjust(&mut config);
     let clock = ManualClock::starting_at(1_790_000_000);
     let state = AppState::open(config, Arc::new(clock.clone()))
@@ -72,6 +73,20 @@ pub async fn fresh_postgres_database() -> Option<String> {
     let mut url = url::Url::parse(&admin).unwrap();
     url.set_path(&name);
     Some(url.to_string())
+}
+
+/// With `HAKO_TEST_S3_ENDPOINT` (and `_BUCKET`, `_KEY`, `_SECRET`), each test server keeps its
+/// files in that bucket under a prefix of its own.
+pub fn fresh_bucket_prefix() -> Option<hako_api_shim::config::S3Config> {
+    let var = |name: &str| std::env::var(format!("HAKO_TEST_S3_{name}")).ok();
+    Some(hako_api_shim::config::S3Config {
+        endpoint: var("ENDPOINT")?,
+        bucket: var("BUCKET")?,
+        region: "garage".into(),
+        access_key_id: var("KEY")?,
+        secret_access_key: var("SECRET")?,
+        prefix: format!("test-{}", hex::encode(rand::random::<[u8; 8]>())),
+    })
 }
 
 impl TestApp {

@@ -16,8 +16,6 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
     bytes
 }
 
-/// Runs the media jobs now instead of waiting for the worker.
-
 type MediaRow = (
     String,
     Option<i64>,

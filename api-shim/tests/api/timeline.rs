@@ -233,6 +233,10 @@ async fn v4_v5_the_bench_fixture_fills_a_timeline_whose_counts_add_up() {
         .await
         .unwrap();
     assert_eq!(page.items.len() as u32, newest.count.min(500));
+    if app.state.blobs.s3().is_some() {
+        // The fixture writes rows only when files go to a bucket (nothing to hard-link).
+        return;
+    }
     let item = &page.items[0];
     let thumb = web
         .get(app.url(item.thumbnail_url.as_ref().unwrap()))
