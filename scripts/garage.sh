@@ -14,6 +14,11 @@ start() {
   local dir=${1:?usage: garage.sh start DIR PORT} port=${2:?usage: garage.sh start DIR PORT}
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
+  local exports="export HAKO_S3_ENDPOINT=http://127.0.0.1:$port HAKO_S3_BUCKET=hako HAKO_S3_KEY=$KEY HAKO_S3_SECRET=$SECRET"
+  if [ -f "$dir/garage.pid" ] && kill -0 "$(cat "$dir/garage.pid")" 2>/dev/null; then
+    echo "$exports"
+    return
+  fi
   cat > "$dir/garage.toml" <<CONF
 metadata_dir = "$dir/meta"
 data_dir = "$dir/data"
@@ -41,7 +46,7 @@ CONF
     sleep 0.2
   done
   sleep 0.5
-  echo "export HAKO_S3_ENDPOINT=http://127.0.0.1:$port HAKO_S3_BUCKET=hako HAKO_S3_KEY=$KEY HAKO_S3_SECRET=$SECRET"
+  echo "$exports"
 }
 
 stop() {

@@ -240,6 +240,7 @@ pub async fn me_with_token(app: &TestApp, token: &str) -> StatusCode {
 }
 
 /// A phone signed in to an account, talking with its device token.
+#[derive(Clone)]
 pub struct Phone {
     pub token: String,
     pub client: reqwest::Client,

@@ -14,6 +14,7 @@ mod license;
 mod media;
 mod oidc;
 mod phones;
+mod scale_out;
 mod server;
 mod timeline;
 mod uploads;

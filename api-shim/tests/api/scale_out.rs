@@ -1,0 +1,113 @@
+//! SPEC X3: two `hako serve` instances on one store serve one account as one server — the
+//! suite's PostgreSQL + bucket pass is the real case; on SQLite the two share a data folder.
+
+use hako_protocol::ErrorCode;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// A second server on the first one's database, bucket and data folder.
+async fn second_instance(first: &TestApp) -> TestApp {
+    let shared = first.state.config.clone();
+    spawn_app_with(|config| {
+        config.data_dir = shared.data_dir.clone();
+        config.database_url = shared.database_url.clone();
+        config.s3 = shared.s3.clone();
+    })
+    .await
+}
+
+/// Bytes no compressor or deduplication can shortcut, the same every run.
+fn noise(len: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn x3_an_upload_begun_on_one_instance_finishes_on_the_other() {
+    let a = spawn_app().await;
+    let b = second_instance(&a).await;
+    let on_a = a.registered_phone("two@example.jp").await;
+    let on_b = Phone {
+        base: b.base.clone(),
+        ..on_a.clone()
+    };
+    // Two and a half parts of a bucket's multipart upload, sent in two uneven chunks.
+    let bytes = noise(20 * 1024 * 1024 + 12_345);
+    let created = on_a
+        .create_upload("report.pdf", bytes.len() as u64, &sha256_hex(&bytes))
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let url = created.headers()["location"].to_str().unwrap().to_owned();
+    let cut = 11 * 1024 * 1024 + 7;
+    let first = on_a.patch(&url, 0, bytes[..cut].to_vec(), None).await;
+    assert_eq!(first.status(), StatusCode::NO_CONTENT);
+
+    assert_eq!(
+        on_b.offset(&url).await,
+        Some(cut as u64),
+        "B sees A's offset"
+    );
+    // A second PATCH from the old offset, wherever it lands, is refused without harm.
+    let stale = on_b.patch(&url, 0, bytes[..10].to_vec(), None).await;
+    expect_error(stale, StatusCode::CONFLICT, ErrorCode::UploadOffsetMismatch).await;
+    let rest = on_b
+        .patch(&url, cut as u64, bytes[cut..].to_vec(), None)
+        .await;
+    assert_eq!(rest.status(), StatusCode::NO_CONTENT);
+
+    // Both instances list it and hand out the same bytes, whole and in ranges.
+    assert!(on_a.missing(&[sha256_hex(&bytes)]).await.is_empty());
+    let ids = a.item_ids(&on_a).await;
+    assert_eq!(ids, b.item_ids(&on_b).await);
+    let original = format!("/api/v1/items/{}/original", ids[0]);
+    for phone in [&on_a, &on_b] {
+        let whole = phone.get(&original).await.bytes().await.unwrap();
+        assert!(whole == bytes[..], "byte-identical from {}", phone.base);
+        let part = phone
+            .request(reqwest::Method::GET, &original)
+            .header("range", "bytes=8388600-8388700")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+        assert!(part.bytes().await.unwrap() == bytes[8_388_600..=8_388_700]);
+    }
+}
+
+#[tokio::test]
+async fn x3_sessions_and_sign_in_throttles_hold_across_instances() {
+    let a = spawn_app().await;
+    let b = second_instance(&a).await;
+    let email = "roaming@example.jp";
+    a.signed_up(email).await;
+
+    // A browser signed in through A is signed in on B (cookies do not depend on the port).
+    let browser = a.signed_in(email).await;
+    let me = browser.get(b.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+
+    // Wrong passwords counted on A stop the next try on B.
+    let client = a.client();
+    for _ in 0..5 {
+        let wrong = json!({"email": email, "password": "guess guess guess"});
+        let response = a.post(&client, "/api/v1/auth/signin", wrong).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let right = json!({"email": email, "password": PASSWORD});
+    let response = b.post(&b.client(), "/api/v1/auth/signin", right).await;
+    expect_error(
+        response,
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::TooManyAttempts,
+    )
+    .await;
+}
