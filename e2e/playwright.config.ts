@@ -7,6 +7,9 @@ export const PORT = Number(process.env.HAKO_E2E_PORT ?? 18080);
 export const DATA_DIR = path.resolve(__dirname, '.e2e-data');
 const HAKO_BIN = path.resolve(__dirname, process.env.HAKO_BIN ?? '../target/debug/hako');
 const DIST = path.resolve(__dirname, '../dist');
+// The second pass of scripts/test.sh points the server at PostgreSQL and a Garage bucket.
+const HAKO_CONFIG = path.resolve(__dirname, process.env.HAKO_E2E_CONFIG ?? 'hako-e2e.toml');
+const STORE_ENV = process.env.HAKO_DATABASE_URL ? { HAKO_DATABASE_URL: process.env.HAKO_DATABASE_URL } : {};
 const OIDC_PROVIDER = path.resolve(__dirname, '../api-shim/tests/oidc-provider/provider.mjs');
 
 export default defineConfig({
@@ -49,12 +52,12 @@ export default defineConfig({
       env: { OIDC_PORT: String(port), OIDC_UNIQUE: '1', OIDC_SUB: `e2e-${name}`, OIDC_EMAIL: `${name}-user@example.jp` },
     })),
     {
-      command: `rm -rf "${DATA_DIR}" && exec "${HAKO_BIN}" serve --listen 127.0.0.1:${PORT} --data "${DATA_DIR}" --dist "${DIST}" --config "${path.resolve(__dirname, 'hako-e2e.toml')}"`,
+      command: `rm -rf "${DATA_DIR}" && exec "${HAKO_BIN}" serve --listen 127.0.0.1:${PORT} --data "${DATA_DIR}" --dist "${DIST}" --config "${HAKO_CONFIG}"`,
       url: `http://127.0.0.1:${PORT}/api/health`,
       reuseExistingServer: false,
       timeout: 30_000,
       stdout: 'pipe',
-      env: { RUST_LOG: 'warn' },
+      env: { RUST_LOG: 'warn', ...STORE_ENV },
     },
   ],
 });

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 what=${1:-build}
 
 TRUNK_VERSION=0.21.14
+GARAGE_VERSION=2.5.0        # the S3-compatible store the second test pass keeps files in
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in app/Cargo.toml
 
 say() { printf '\033[1m[tools]\033[0m %s\n' "$*"; }
@@ -54,6 +55,15 @@ if [ "$what" = test ]; then
   if [ ! -d e2e/node_modules/@playwright/test ] || [ ! -d e2e/node_modules/tus-js-client ]; then
     say "installing the e2e packages"
     (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+  # The scale-out pass (SPEC X3): PostgreSQL for metadata, Garage for files.
+  if ! command -v initdb >/dev/null && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+    say "installing PostgreSQL"
+    apt_install postgresql
+  fi
+  if ! garage --version 2>/dev/null | grep -q "$GARAGE_VERSION"; then
+    say "installing Garage $GARAGE_VERSION (10-25 minutes the first time, once per machine)"
+    cargo install garage --version "$GARAGE_VERSION" --locked
   fi
   # The OpenID provider the server's Google / Apple sign-in tests run against.
   if [ ! -d api-shim/tests/oidc-provider/node_modules/oauth2-mock-server ]; then
