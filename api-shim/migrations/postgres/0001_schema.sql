@@ -248,36 +248,36 @@ CREATE TABLE room_totals (
 
 -- A day is to_char(to_timestamp(t) AT TIME ZONE 'UTC', 'YYYY-MM-DD'): SQLite's
 -- strftime('%Y-%m-%d', t, 'unixepoch') (NULL for NULL, which day_counts refuses, as in SQLite).
-CREATE FUNCTION day_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Adds `delta` to an item's day and drops days that reach zero: one place for the three
+-- triggers below.
+CREATE FUNCTION day_counts_add(p_user BIGINT, p_room BIGINT, p_kind TEXT, p_time BIGINT, p_delta BIGINT)
+RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO day_counts (user_id, room, kind, day, count)
-    VALUES (NEW.user_id, NEW.room, NEW.kind,
-            to_char(to_timestamp(NEW.local_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 1)
-    ON CONFLICT (user_id, room, kind, day) DO UPDATE SET count = day_counts.count + 1;
+    VALUES (p_user, p_room, p_kind, to_char(to_timestamp(p_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), p_delta)
+    ON CONFLICT (user_id, room, kind, day) DO UPDATE SET count = day_counts.count + p_delta;
+    DELETE FROM day_counts WHERE count <= 0 AND user_id = p_user AND room = p_room;
+END;
+$$;
+
+CREATE FUNCTION day_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM day_counts_add(NEW.user_id, NEW.room, NEW.kind, NEW.local_time, 1);
     RETURN NULL;
 END;
 $$;
 
 CREATE FUNCTION day_counts_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE day_counts SET count = count - 1
-    WHERE user_id = OLD.user_id AND room = OLD.room AND kind = OLD.kind
-      AND day = to_char(to_timestamp(OLD.local_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD');
-    DELETE FROM day_counts WHERE count <= 0 AND user_id = OLD.user_id AND room = OLD.room;
+    PERFORM day_counts_add(OLD.user_id, OLD.room, OLD.kind, OLD.local_time, -1);
     RETURN NULL;
 END;
 $$;
 
 CREATE FUNCTION day_counts_move() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE day_counts SET count = count - 1
-    WHERE user_id = OLD.user_id AND room = OLD.room AND kind = OLD.kind
-      AND day = to_char(to_timestamp(OLD.local_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD');
-    DELETE FROM day_counts WHERE count <= 0 AND user_id = OLD.user_id AND room = OLD.room;
-    INSERT INTO day_counts (user_id, room, kind, day, count)
-    VALUES (NEW.user_id, NEW.room, NEW.kind,
-            to_char(to_timestamp(NEW.local_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 1)
-    ON CONFLICT (user_id, room, kind, day) DO UPDATE SET count = day_counts.count + 1;
+    PERFORM day_counts_add(OLD.user_id, OLD.room, OLD.kind, OLD.local_time, -1);
+    PERFORM day_counts_add(NEW.user_id, NEW.room, NEW.kind, NEW.local_time, 1);
     RETURN NULL;
 END;
 $$;
