@@ -64,11 +64,14 @@ async fn embedded_installation() -> (TestApp, Phone) {
     (app, phone)
 }
 
+/// An item's id, SHA-256, original, and thumbnail answer (status, bytes).
+type FileView = (i64, String, Vec<u8>, StatusCode, Vec<u8>);
+
 /// What the account sees: its items, each original and thumbnail, its contacts backup.
 #[derive(Debug, PartialEq)]
 struct View {
     items: Value,
-    files: Vec<(i64, String, Vec<u8>, StatusCode, Vec<u8>)>,
+    files: Vec<FileView>,
     contacts: (StatusCode, Vec<u8>),
 }
 
@@ -228,4 +231,24 @@ async fn x3_an_interrupted_migration_finishes_on_the_next_run() {
     assert_eq!(resumed.files_already_there, 3);
     assert_eq!(resumed.files_sent, resumed.files - 3);
     assert!(resumed.mismatches.is_empty());
+
+    // A damaged object (same size, other bytes) is found by the hashes, not by sizes.
+    let (sha, size): (String, i64) =
+        sqlx::query_as("SELECT sha256, size FROM items WHERE size > 0 ORDER BY id LIMIT 1")
+            .fetch_one(&source.state.db)
+            .await
+            .unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    hako_api_shim::blobs::BlobStore::open(scratch.path(), Some(&s3))
+        .unwrap()
+        .put_bytes(&sha, &vec![0; size as usize])
+        .await
+        .unwrap();
+    let err = migrate_storage::run(options(&source, &url, &s3))
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("differs from the source in 1 place"),
+        "{err:#}"
+    );
 }
