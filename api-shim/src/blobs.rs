@@ -198,6 +198,8 @@ impl BlobStore {
                 let reader = file.take(range.end - range.start);
                 Ok(tokio_util::io::ReaderStream::with_capacity(reader, 256 * 1024).boxed())
             }
+            // An empty range is no valid ranged GET (an empty file's whole content).
+            Self::S3(_) if range.is_empty() => Ok(futures_util::stream::empty().boxed()),
             Self::S3(s3) => {
                 let options = GetOptions {
                     range: Some(GetRange::Bounded(range)),
@@ -398,6 +400,42 @@ impl S3Blobs {
             .await
             .map(drop)
             .map_err(s3_error)
+    }
+
+    /// The object name of an original (`what` = `None`) or of its thumbnail or preview.
+    pub fn object_key(&self, sha256_hex: &str, what: Option<&str>) -> Key {
+        match what {
+            None => self.original_key(sha256_hex),
+            Some(what) => self.derived_key(sha256_hex, what),
+        }
+    }
+
+    /// An object's size; `None` when it is not there.
+    pub async fn object_size(&self, key: &Key) -> io::Result<Option<u64>> {
+        match self.store.head(key).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(s3_error(e)),
+        }
+    }
+
+    /// Sends a file on this machine as `key`, part by part; the file stays (`hako
+    /// migrate-storage` copies, it does not move).
+    /// A file smaller than one part goes in one PUT: a multipart upload of an empty file
+    /// fails (Garage refuses the empty part), and one request is quicker for small files.
+    pub async fn copy_file_in(&self, key: &Key, file: &Path) -> io::Result<()> {
+        if tokio::fs::metadata(file).await?.len() < PART_BYTES as u64 {
+            let bytes = tokio::fs::read(file).await?;
+            self.put(key, Bytes::from(bytes)).await
+        } else {
+            self.put_file(key, file).await
+        }
+    }
+
+    /// An object's bytes, as they arrive.
+    pub async fn object_stream(&self, key: &Key) -> io::Result<ByteStream> {
+        let found = self.store.get(key).await.map_err(s3_error)?;
+        Ok(found.into_stream().map_err(s3_error).boxed())
     }
 
     /// Starts a multipart upload of the stored file `sha256_hex`; its id, to keep.

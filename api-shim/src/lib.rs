@@ -19,6 +19,7 @@ pub mod library;
 pub mod license;
 pub mod mail;
 pub mod media;
+pub mod migrate_storage;
 pub mod stored_zip;
 pub mod timeline;
 pub mod uploads;

@@ -82,6 +82,27 @@ enum Command {
         #[command(subcommand)]
         command: LicenseCommand,
     },
+    /// Move this embedded installation (the SQLite file and stored files of --data) to
+    /// PostgreSQL and an S3-compatible bucket, then read everything back and compare hashes.
+    ///
+    /// Stop `hako serve` first. The target database must be new and empty (it is migrated
+    /// here). Safe to run again: an interrupted run resumes (metadata is copied in one
+    /// transaction, files already in the bucket with the right size are skipped), a finished
+    /// one only verifies again. Exits non-zero on any mismatch. Afterwards, point `hako serve`
+    /// at the target with `database_url` and `[s3]`.
+    MigrateStorage {
+        /// The target `postgres://user:password@host/db` (an empty database).
+        #[arg(
+            long = "to-database-url",
+            env = "HAKO_MIGRATE_TO_DATABASE_URL",
+            hide_env_values = true
+        )]
+        to_database_url: Option<String>,
+        /// A TOML file with the target's `[s3]` table (endpoint, bucket, region,
+        /// access_key_id, secret_access_key, prefix) and optionally its `database_url`.
+        #[arg(long = "to-config")]
+        to_config: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -142,6 +163,10 @@ async fn main() -> anyhow::Result<()> {
             items,
             years,
         } => bench_fixture(Config::resolve(overrides)?, &email, items, years).await,
+        Command::MigrateStorage {
+            to_database_url,
+            to_config,
+        } => migrate_storage(Config::resolve(overrides)?, to_database_url, to_config).await,
         Command::DemoFolder { dir } => {
             anyhow::ensure!(!dir.exists(), "{} already exists", dir.display());
             hako_api_shim::demo::write_folder(&dir)?;
@@ -271,6 +296,44 @@ async fn bench_fixture(
         "added {} photos and videos over {years} years to ROOM 1 of {email} in {:.1} s",
         done.inserted,
         done.elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn migrate_storage(
+    source: Config,
+    to_database_url: Option<String>,
+    to_config: PathBuf,
+) -> anyhow::Result<()> {
+    if source.database_url.is_some() || source.s3.is_some() {
+        bail!(
+            "the source must be an embedded installation (SQLite and files in --data), but its configuration names a database URL or [s3]"
+        );
+    }
+    let target = Config::resolve(Overrides {
+        config_file: Some(to_config.clone()),
+        database_url: to_database_url,
+        ..Overrides::default()
+    })?;
+    let to_database_url = target
+        .database_url
+        .filter(|url| url.starts_with("postgres"))
+        .context(
+            "the target needs a postgres:// URL: --to-database-url, or database_url in --to-config",
+        )?;
+    let to_s3 = target
+        .s3
+        .with_context(|| format!("{} has no [s3] table", to_config.display()))?;
+    let summary = hako_api_shim::migrate_storage::run(hako_api_shim::migrate_storage::Options {
+        data_dir: source.data_dir,
+        to_database_url,
+        to_s3,
+        stop_after_files: None,
+    })
+    .await?;
+    println!(
+        "migrated and verified: {} tables, {} rows, {} files, {} bytes in {:.1} s",
+        summary.tables, summary.rows, summary.files, summary.bytes, summary.seconds
     );
     Ok(())
 }

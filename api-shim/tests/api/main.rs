@@ -12,6 +12,7 @@ mod items;
 mod library;
 mod license;
 mod media;
+mod migrate;
 mod oidc;
 mod phones;
 mod scale_out;
