@@ -551,8 +551,9 @@ async fn append(
             mut etags,
             stored_parts,
         } => {
-            // The last part may be short; an empty file still needs one part.
-            if last && (!pending.is_empty() || etags.is_empty()) {
+            // The last part may be short. A file that never filled a part goes in one PUT
+            // at `finish` instead (stores refuse an empty part, and it is one request).
+            if last && !pending.is_empty() && !etags.is_empty() {
                 let part = std::mem::take(&mut pending);
                 etags.push(
                     s3.send_part(&upload.sha256, multipart, etags.len(), part.into())
@@ -565,11 +566,17 @@ async fn append(
     };
     let expires_at = expiry_after(state, state.clock.now());
     if last {
-        let all_parts = tail.map(|(mut stored, _)| {
-            stored.extend(new_parts);
-            stored
-        });
-        finish(state, upload, hasher, all_parts).await?;
+        let received = match tail {
+            None => Received::File,
+            Some((stored, pending)) if stored.is_empty() && new_parts.is_empty() => {
+                Received::Whole(pending)
+            }
+            Some((mut stored, _)) => {
+                stored.extend(new_parts);
+                Received::Parts(stored)
+            }
+        };
+        finish(state, upload, hasher, received).await?;
     } else {
         let mut tx = crate::db::begin_write(&state.db).await?;
         let recorded = sqlx::query(
@@ -643,24 +650,43 @@ async fn open_sink<'a>(state: &'a AppState, upload: &'a Upload) -> ApiResult<Sin
     }
 }
 
+/// Where a complete upload's bytes are.
+enum Received {
+    /// In the upload's file on this machine.
+    File,
+    /// In the bucket's multipart upload, as these parts.
+    Parts(Vec<String>),
+    /// In memory: the file never filled a part.
+    Whole(Vec<u8>),
+}
+
 /// The last byte is in: check the whole file's SHA-256, then store and show it in one go.
-/// `parts`: the ETags of the bucket's multipart upload, when the bytes went there.
 async fn finish(
     state: &AppState,
     upload: Upload,
     hasher: Sha256,
-    parts: Option<Vec<String>>,
+    received: Received,
 ) -> ApiResult<()> {
     let actual = hex::encode(hasher.finalize());
     if actual != upload.sha256 {
         discard(state, &upload).await?;
         return Err(ErrorCode::ChecksumMismatch.into());
     }
-    match (state.blobs.s3(), &upload.multipart_id, parts) {
-        (Some(s3), Some(multipart), Some(parts)) => s3
+    match (state.blobs.s3(), &upload.multipart_id, received) {
+        (Some(s3), Some(multipart), Received::Parts(parts)) => s3
             .finish_upload(&upload.sha256, multipart, parts)
             .await
             .map_err(io_error)?,
+        (Some(s3), Some(multipart), Received::Whole(bytes)) => {
+            state
+                .blobs
+                .put_bytes(&upload.sha256, &bytes)
+                .await
+                .map_err(io_error)?;
+            s3.abort_upload(&upload.sha256, multipart)
+                .await
+                .map_err(io_error)?;
+        }
         _ => state
             .blobs
             .put_file(&upload.sha256, &part_path(state, &upload.id))

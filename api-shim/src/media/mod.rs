@@ -58,6 +58,9 @@ impl Queue {
 /// Processes pending files one at a time, forever.
 pub fn spawn_worker(state: AppState) {
     tokio::spawn(async move {
+        if let Err(error) = release_own_claims(&state).await {
+            tracing::error!("media processing: {error:#}");
+        }
         loop {
             match process_next(&state).await {
                 Ok(true) => continue,
@@ -104,6 +107,18 @@ async fn claim_next(state: &AppState) -> anyhow::Result<Option<(i64, String, Str
             .fetch_optional(&state.db)
             .await?,
     )
+}
+
+/// A SQLite store has one server: claims a previous run of it left are void, and waiting
+/// for them to run out would hold new files back for minutes after a restart. (Instances
+/// sharing PostgreSQL cannot tell a dead claim from a busy one, so there the lease decides.)
+async fn release_own_claims(state: &AppState) -> anyhow::Result<()> {
+    if !is_postgres(&state.db) {
+        sqlx::query("UPDATE media SET claimed_until = NULL WHERE status = 'pending'")
+            .execute(&state.db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Processes one pending file; `false` when there was none.

@@ -499,3 +499,15 @@ async fn aborted(app: &TestApp, (sha256, id): &(String, String)) -> bool {
         .await
         .is_err()
 }
+
+#[tokio::test]
+async fn small_and_empty_files_are_stored_byte_for_byte() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("small@example.jp").await;
+    for bytes in [Vec::new(), b"a short note".to_vec()] {
+        let name = format!("note-{}.txt", bytes.len());
+        let response = phone.upload(&name, &bytes).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT, "{name}");
+        assert_eq!(app.stored(&sha256_hex(&bytes)).await, Some(bytes));
+    }
+}
