@@ -73,8 +73,40 @@ pub fn spawn_worker(state: AppState) {
     });
 }
 
-/// How long a claimed job stays another instance's before it is taken up again.
-const CLAIM_SECS: i64 = 600;
+/// How long a claimed job stays another instance's. Renewed every third of it while the job
+/// runs, so a crashed instance holds its job back for a minute at most.
+const CLAIM_SECS: i64 = 60;
+
+/// Renews a claim while its job runs (a long video takes more than one lease); stops when
+/// dropped.
+struct Renewal(tokio::task::JoinHandle<()>);
+
+impl Renewal {
+    fn start(state: &AppState, item_id: i64) -> Self {
+        let state = state.clone();
+        Self(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(CLAIM_SECS.unsigned_abs() / 3)).await;
+                let renewed = sqlx::query(
+                    "UPDATE media SET claimed_until = $1 WHERE item_id = $2 AND status = 'pending'",
+                )
+                .bind(state.clock.now() + CLAIM_SECS)
+                .bind(item_id)
+                .execute(&state.db)
+                .await;
+                if let Err(error) = renewed {
+                    tracing::warn!(item_id, "renewing a media claim: {error:#}");
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Renewal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
 
 /// Takes the oldest pending file no live instance is working on. Several instances run this
 /// at once (SPEC X3): the claim is one UPDATE that only one of them can win, and PostgreSQL
@@ -126,6 +158,7 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
     let Some((item_id, kind, name, sha256)) = claim_next(state).await? else {
         return Ok(false);
     };
+    let _renewal = Renewal::start(state, item_id);
     let scratch = state.config.data_dir.join("tmp");
     tokio::fs::create_dir_all(&scratch).await?;
     let file = state.blobs.local_copy(&sha256, &scratch).await?;

@@ -213,7 +213,7 @@ async fn pending_jobs_survive_a_restart() {
     // Whatever the worker did meanwhile, put the job back as a crash in the middle of it
     // would leave it: still pending, claimed by the instance that died. Its claim runs out.
     sqlx::query("UPDATE media SET status = 'pending', claimed_until = $1")
-        .bind(app.clock.now() + 600)
+        .bind(app.clock.now() + 60)
         .execute(&app.state.db)
         .await
         .unwrap();
@@ -227,7 +227,7 @@ async fn pending_jobs_survive_a_restart() {
         !hako_api_shim::media::process_next(&reopened).await.unwrap(),
         "another instance's claim is respected while it lasts"
     );
-    app.clock.advance(601);
+    app.clock.advance(61);
     while hako_api_shim::media::process_next(&reopened).await.unwrap() {}
     let (status, ..) = media_of(&app, &sha256_hex(&photo)).await;
     assert_eq!(status, "done");
