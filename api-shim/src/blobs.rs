@@ -122,7 +122,7 @@ impl BlobStore {
         match self {
             Self::Local(local) => local.put_file(sha256_hex, file).await,
             Self::S3(s3) => {
-                s3.put_file(&s3.original_key(sha256_hex), file).await?;
+                s3.copy_file_in(&s3.original_key(sha256_hex), file).await?;
                 tokio::fs::remove_file(file).await
             }
         }
@@ -366,7 +366,7 @@ impl S3Blobs {
     }
 
     /// Sends a file on this machine as the object `key`, part by part.
-    async fn put_file(&self, key: &Key, file: &Path) -> io::Result<()> {
+    async fn put_file_in_parts(&self, key: &Key, file: &Path) -> io::Result<()> {
         let mut file = tokio::fs::File::open(file).await?;
         let id = self.store.create_multipart(key).await.map_err(s3_error)?;
         let mut parts = Vec::new();
@@ -428,7 +428,7 @@ impl S3Blobs {
             let bytes = tokio::fs::read(file).await?;
             self.put(key, Bytes::from(bytes)).await
         } else {
-            self.put_file(key, file).await
+            self.put_file_in_parts(key, file).await
         }
     }
 
