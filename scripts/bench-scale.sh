@@ -10,7 +10,7 @@
 #
 # Usage: scripts/bench-scale.sh
 # Environment (defaults in brackets):
-#   STACKS="sqlite postgres s3"  stacks to measure (s3: PostgreSQL + Garage, needs `garage`)
+#   STACKS="sqlite postgres s3"  stacks to measure (s3: PostgreSQL + SeaweedFS, needs `weed`)
 #   ITEMS=100000              bench-fixture items for the timeline part (over YEARS=20 years)
 #   UPLOAD_MIB=200            size of the uploaded file
 #   PHOTOS=50                 photos for the media part; the ZIP takes ZIP_ITEMS=50 files (the
@@ -70,13 +70,13 @@ device=$root/target/release/hako-device
 work=$(mktemp -d "$root/target/bench-scale.XXXX")
 servers=()
 pg_dirs=()
-garage_dirs=()
+s3_dirs=()
 cleanup() {
   local pid dir
   for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${servers[@]}"; do wait "$pid" 2>/dev/null || true; done
   for dir in "${pg_dirs[@]}"; do scripts/pg.sh stop "$dir" 2>/dev/null || true; rm -rf "$dir"; done
-  for dir in "${garage_dirs[@]}"; do scripts/garage.sh stop "$dir" 2>/dev/null || true; done
+  for dir in "${s3_dirs[@]}"; do scripts/s3.sh stop "$dir" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -179,31 +179,28 @@ start_postgres_stack() {
   instances_max=2
   stack_note="PostgreSQL (private cluster from scripts/pg.sh, fsync off) + one data folder shared by the instances."
 }
-# S3 stack: PostgreSQL + stored files in a throwaway Garage bucket (scripts/garage.sh), given to
+# S3 stack: PostgreSQL + stored files in a throwaway SeaweedFS bucket (scripts/s3.sh), given to
 # `hako serve` through the [s3] section of a config file (HAKO_CONFIG).
-# TODO(s3): untested so far: the binary this script was first run with predated [s3]. Check on
-# the first run that the stored files really land in the bucket (the data folder should hold no
-# originals), and add the bucket's own figures if useful.
 start_s3_stack() {
-  if ! command -v garage >/dev/null; then
-    stack_note="skipped: garage is not on PATH (scripts/ensure-tools.sh test installs it)."
+  if ! command -v weed >/dev/null; then
+    stack_note="skipped: weed is not on PATH (scripts/ensure-tools.sh test installs it)."
     return 1
   fi
-  local dir=$work/garage
-  garage_dirs+=("$dir")
-  eval "$(scripts/garage.sh start "$dir" "${GARAGE_PORT:-18490}")"
+  local dir=$work/s3
+  s3_dirs+=("$dir")
+  eval "$(scripts/s3.sh start "$dir" "${S3_PORT:-18490}")"
   cat >"$work/s3.toml" <<EOF
 [s3]
 endpoint = "$HAKO_S3_ENDPOINT"
 bucket = "$HAKO_S3_BUCKET"
-region = "garage"
+region = "us-east-1"
 access_key_id = "$HAKO_S3_KEY"
 secret_access_key = "$HAKO_S3_SECRET"
 prefix = "bench-$$/"
 EOF
   export HAKO_CONFIG=$work/s3.toml
   start_postgres_stack
-  stack_note="PostgreSQL (scripts/pg.sh) + stored files in a Garage bucket on loopback (scripts/garage.sh, [s3] in HAKO_CONFIG); the data folder is shared by the instances."
+  stack_note="PostgreSQL (scripts/pg.sh) + stored files in a SeaweedFS bucket on loopback (scripts/s3.sh, [s3] in HAKO_CONFIG); the data folder is shared by the instances."
 }
 
 run_stack() {

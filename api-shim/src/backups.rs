@@ -5,7 +5,7 @@ use std::io::BufReader;
 
 use axum::{
     body::Bytes,
-    extract::{DefaultBodyLimit, Path, State},
+    extract::{DefaultBodyLimit, State, rejection::BytesRejection},
     http::StatusCode,
 };
 use hako_protocol::{
@@ -17,7 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     devices::token::CurrentDevice,
-    error::{ApiError, ApiJson, ApiResult},
+    error::{ApiError, ApiJson, ApiPath, ApiResult},
 };
 
 /// A phone's whole address book or calendar stays well under this.
@@ -263,13 +263,15 @@ pub fn read_calls(bytes: &[u8]) -> Result<Vec<CallRecord>, ErrorCode> {
         (status = 400, description = "Not a valid file of that kind", body = ErrorBody),
         (status = 403, description = "Call history from an iPhone (SPEC D8)", body = ErrorBody),
         (status = 404, description = "No such kind", body = ErrorBody),
-        (status = 409, description = "The phone has no ROOM yet", body = ErrorBody)))]
+        (status = 409, description = "The phone has no ROOM yet", body = ErrorBody),
+        (status = 413, description = "Larger than 64 MB", body = ErrorBody)))]
 async fn store(
     State(state): State<AppState>,
     device: CurrentDevice,
-    Path(kind): Path<String>,
-    body: Bytes,
+    ApiPath(kind): ApiPath<String>,
+    body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, ApiJson<BackupVersion>)> {
+    let body = body?;
     let kind = parse_kind(&kind)?;
     let room = device.registered_room()?;
     if !kind.allowed_on(device.os) {

@@ -85,6 +85,9 @@ impl BlobStore {
             std::fs::create_dir_all(&root)?;
             return Ok(Self::Local(LocalBlobs { root }));
         };
+        // object_store's client asks for the process's TLS provider: ring, the workspace's one
+        // (already chosen when this is not the first store opened).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let store = AmazonS3Builder::new()
             .with_endpoint(&s3.endpoint)
             .with_bucket_name(&s3.bucket)
@@ -230,6 +233,19 @@ impl BlobStore {
 
     /// The stored file as a path on this machine, fetched into `scratch` from a bucket.
     pub async fn local_copy(&self, sha256_hex: &str, scratch: &Path) -> io::Result<LocalCopy> {
+        self.local_ends(sha256_hex, scratch, u64::MAX).await
+    }
+
+    /// Like `local_copy`, but from a bucket only the first and the last `end_bytes` are
+    /// fetched, into a sparse file of the right size: enough to read a file's metadata, which
+    /// sits at its start (EXIF, XMP) or at either end (a video's `moov`).
+    pub async fn local_ends(
+        &self,
+        sha256_hex: &str,
+        scratch: &Path,
+        end_bytes: u64,
+    ) -> io::Result<LocalCopy> {
+        use tokio::io::{AsyncSeekExt, AsyncWriteExt};
         match self {
             Self::Local(local) => Ok(LocalCopy::Stored(local.path(sha256_hex))),
             Self::S3(_) => {
@@ -238,12 +254,25 @@ impl BlobStore {
                     scratch.join(format!("{sha256_hex}.{}", rand::random::<u32>())),
                 );
                 let mut file = tokio::fs::File::create(copy.path()).await?;
-                let mut bytes = self
-                    .read_range(sha256_hex, 0..self.size(sha256_hex).await?)
-                    .await?;
-                while let Some(chunk) = bytes.next().await {
-                    tokio::io::AsyncWriteExt::write_all(&mut file, &chunk?).await?;
+                let size = self.size(sha256_hex).await?;
+                // The whole file when its two ends would meet.
+                let (head_end, tail_start) = if size / 2 <= end_bytes {
+                    (size, size)
+                } else {
+                    (end_bytes, size - end_bytes)
+                };
+                file.set_len(size).await?;
+                for range in [0..head_end, tail_start..size]
+                    .into_iter()
+                    .filter(|r| !r.is_empty())
+                {
+                    file.seek(io::SeekFrom::Start(range.start)).await?;
+                    let mut bytes = self.read_range(sha256_hex, range).await?;
+                    while let Some(chunk) = bytes.next().await {
+                        file.write_all(&chunk?).await?;
+                    }
                 }
+                file.flush().await?;
                 Ok(copy)
             }
         }

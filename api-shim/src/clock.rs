@@ -5,6 +5,9 @@ use std::sync::{
     atomic::{AtomicI64, Ordering},
 };
 
+/// The users' time zone (Japan has no daylight saving time): dates without an offset are in it.
+pub const JAPAN_OFFSET_SECS: i32 = 9 * 3600;
+
 pub trait Clock: Send + Sync + 'static {
     /// Unix seconds, UTC.
     fn now(&self) -> i64;

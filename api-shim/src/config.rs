@@ -20,6 +20,9 @@ pub struct Config {
     pub session_absolute: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// Make thumbnails, previews and media details here (SPEC T3). Off: this instance only
+    /// serves, and another one on the same database does the work (SPEC X3).
+    pub media_worker: bool,
     pub limits: Limits,
     /// Sign-in with Google and Apple (SPEC V1, V2); a provider left out is not offered.
     pub oidc: OidcConfig,
@@ -33,9 +36,11 @@ pub struct Config {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct S3Config {
-    /// e.g. `http://127.0.0.1:3900`; path-style requests, as Garage and MinIO expect.
+    /// e.g. `http://127.0.0.1:8333`; path-style requests, as SeaweedFS, Garage and MinIO expect.
     pub endpoint: String,
     pub bucket: String,
+    /// What the store signs requests for: AWS, MinIO and SeaweedFS take `us-east-1`; Garage
+    /// wants its own `s3_region` ("garage" unless set).
     #[serde(default = "default_s3_region")]
     pub region: String,
     pub access_key_id: String,
@@ -46,7 +51,7 @@ pub struct S3Config {
 }
 
 fn default_s3_region() -> String {
-    "garage".to_owned()
+    "us-east-1".to_owned()
 }
 
 /// `[oidc.google]` and `[oidc.apple]`.
@@ -135,6 +140,7 @@ struct FileConfig {
     session_idle_hours: Option<u64>,
     session_absolute_hours: Option<u64>,
     trust_forwarded_for: Option<bool>,
+    media_worker: Option<bool>,
     limits: Option<Limits>,
     #[serde(default)]
     oidc: OidcConfig,
@@ -198,6 +204,7 @@ impl Config {
             session_idle: hours(file.session_idle_hours.unwrap_or(14 * 24)),
             session_absolute: hours(file.session_absolute_hours.unwrap_or(60 * 24)),
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
+            media_worker: file.media_worker.unwrap_or(true),
             limits: file.limits.unwrap_or_default(),
             oidc,
             database_url: overrides.database_url.or(file.database_url),

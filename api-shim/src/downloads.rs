@@ -15,7 +15,7 @@ use std::{
 
 use axum::{
     body::{Body, Bytes},
-    extract::{Path, Request, State},
+    extract::{Request, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -30,8 +30,8 @@ use crate::{
     access::Caller,
     auth::tokens::{new_token, token_hash},
     db::Db,
-    error::{ApiJson, ApiResult},
-    items::{Shown, StoredBytes, disposition, serve_blob},
+    error::{ApiJson, ApiPath, ApiResult},
+    items::{FileAnswers, Shown, StoredBytes, disposition, serve_blob},
     stored_zip::{Entry, Part, Plan, safe_unique_names},
 };
 
@@ -170,16 +170,14 @@ async fn create(
     security(("session_cookie" = []), ("device_token" = [])),
     params(("token" = String, Path, description = "From the ticket's `url`")),
     responses(
-        (status = 200, description = "The file, or a ZIP (stored, ZIP64 where needed)", content_type = "application/zip"),
-        (status = 206, description = "The requested range"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 200, description = "The file (typed by its name's extension), or an `application/zip` of them (stored, ZIP64 where needed)", content_type = "*/*"),
         (status = 404, description = "No such ticket of this account, or one of its files was deleted", body = ErrorBody),
         (status = 410, description = "The ticket expired", body = ErrorBody),
-        (status = 416, description = "Range not satisfiable")))]
+        FileAnswers))]
 async fn fetch(
     State(state): State<AppState>,
     caller: Caller,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     request: Request,
 ) -> ApiResult<Response> {
     let (ids, file_name, expires_at): (String, String, i64) = sqlx::query_as(

@@ -3,7 +3,7 @@
 
 use axum::{
     Json,
-    extract::rejection::JsonRejection,
+    extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -69,20 +69,63 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+/// An extractor's refusal, in the API's shape like every other error: an oversize body and a
+/// wrong content type have their own codes; a fault of the server (a route and its extractor
+/// that do not fit) is internal; the client's other mistakes are `otherwise`, with axum's
+/// explanation (which field, which value): it helps API clients and holds no secrets.
+fn rejected(status: StatusCode, otherwise: ErrorCode, explanation: String) -> ApiError {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(ErrorCode::PayloadTooLarge),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(ErrorCode::UnsupportedMediaType),
+        status if status.is_server_error() => anyhow::anyhow!(explanation).into(),
+        _ => {
+            let mut error = ApiError::new(otherwise);
+            error.body.message = format!("{} ({explanation})", error.body.message);
+            error
+        }
+    }
+}
+
 /// Bad JSON, a wrong content type or an oversize body each get their own clear code.
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
-        let code = match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
-            _ => ErrorCode::InvalidJson,
-        };
-        let mut error = Self::new(code);
-        // serde's explanation (which field, which line) helps API clients; it holds no secrets.
-        if code == ErrorCode::InvalidJson {
-            error.body.message = format!("{} ({})", error.body.message, rejection.body_text());
-        }
-        error
+        rejected(
+            rejection.status(),
+            ErrorCode::InvalidJson,
+            rejection.body_text(),
+        )
+    }
+}
+
+/// A path segment that does not parse as what the route names there (`/rooms/x/music`).
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        rejected(
+            rejection.status(),
+            ErrorCode::InvalidQuery,
+            rejection.body_text(),
+        )
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        rejected(
+            rejection.status(),
+            ErrorCode::InvalidQuery,
+            rejection.body_text(),
+        )
+    }
+}
+
+/// A raw body over its route's limit, or one that broke off while it was read.
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        rejected(
+            rejection.status(),
+            ErrorCode::InvalidUploadRequest,
+            rejection.body_text(),
+        )
     }
 }
 
@@ -129,6 +172,17 @@ impl IntoResponse for ApiError {
 #[derive(axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
+
+/// `Path` whose rejections are `ApiError`s: a segment that does not parse answers 400
+/// `invalid_query` in the API's shape, not axum's plain text.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// `Query` whose rejections are `ApiError`s (400 `invalid_query`).
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
 
 impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {

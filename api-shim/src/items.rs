@@ -3,7 +3,7 @@
 
 use axum::{
     body::Body,
-    extract::{Path, Query, Request, State},
+    extract::{Request, State},
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
@@ -18,7 +18,7 @@ use crate::{
     AppState,
     access::{Caller, room_number},
     db::Flag,
-    error::{ApiJson, ApiResult},
+    error::{ApiJson, ApiPath, ApiQuery, ApiResult},
 };
 
 const PAGE: i64 = 1000;
@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
     /// Only files of this kind.
     kind: Option<ItemKind>,
@@ -46,12 +47,12 @@ struct ListQuery {
 #[utoipa::path(get, path = "/api/v1/rooms/{room}/items", tag = "items",
     security(("session_cookie" = []), ("device_token" = [])),
     params(("room" = u8, Path), ListQuery),
-    responses((status = 200, body = ItemPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = ItemPage), (status = 400, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Path(room): Path<u8>,
-    Query(query): Query<ListQuery>,
+    ApiPath(room): ApiPath<u8>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<ApiJson<ItemPage>> {
     let room = room_number(room)?;
     let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
@@ -105,6 +106,35 @@ pub(crate) fn disposition(how: &str, name: &str) -> HeaderValue {
 /// Content-Length and Range stay true (photos and videos are compressed already).
 #[derive(Clone, Copy, Debug)]
 pub struct StoredBytes;
+
+/// What serving a stored file answers besides 200 and the errors: one byte range (`Range`,
+/// `If-Range`; [`serve_blob`], the ZIPs of downloads) and, for files kept on the server's disk,
+/// conditional requests (`If-Modified-Since`, `If-Unmodified-Since`; [`serve_file`]). None
+/// has a body to read. In the `responses(...)` of every operation that serves stored bytes.
+pub(crate) struct FileAnswers;
+
+impl utoipa::IntoResponses for FileAnswers {
+    fn responses() -> std::collections::BTreeMap<
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+    > {
+        [
+            ("206", "The requested range (`Content-Range`)"),
+            ("304", "Not modified since `If-Modified-Since`"),
+            ("412", "Modified since `If-Unmodified-Since`"),
+            (
+                "416",
+                "Range not satisfiable (`Content-Range: bytes */<size>`)",
+            ),
+        ]
+        .into_iter()
+        .map(|(status, description)| {
+            let response = utoipa::openapi::response::Response::new(description);
+            (status.to_owned(), response.into())
+        })
+        .collect()
+    }
+}
 
 /// A file with Range, If-Modified-Since and HEAD handled by tower-http.
 async fn serve_file(
@@ -218,14 +248,13 @@ pub(crate) async fn serve_blob(
     security(("session_cookie" = []), ("device_token" = [])),
     params(("id" = i64, Path)),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream"),
-        (status = 206, description = "The requested range"),
+        (status = 200, description = "The file, typed by its name's extension", content_type = "*/*"),
         (status = 404, description = "No such file of this account", body = ErrorBody),
-        (status = 416, description = "Range not satisfiable")))]
+        FileAnswers))]
 async fn original(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     request: Request,
 ) -> ApiResult<Response> {
     let (sha256, name): (String, String) =
@@ -246,11 +275,12 @@ async fn original(
     params(("sha256" = String, Path), ("size" = String, Path, description = "thumb | preview")),
     responses(
         (status = 200, description = "JPEG", content_type = "image/jpeg"),
+        FileAnswers,
         (status = 404, description = "Not one of the caller's files, not made (yet), or undecodable", body = ErrorBody)))]
 async fn picture(
     State(state): State<AppState>,
     caller: Caller,
-    Path((sha256, size)): Path<(String, String)>,
+    ApiPath((sha256, size)): ApiPath<(String, String)>,
     request: Request,
 ) -> ApiResult<Response> {
     if !hako_protocol::valid_sha256_hex(&sha256) || !matches!(size.as_str(), "thumb" | "preview") {
@@ -317,11 +347,11 @@ async fn owned_sha256(state: &AppState, caller: &Caller, id: i64) -> ApiResult<S
 /// The item's grid thumbnail (~256 px).
 #[utoipa::path(get, path = "/api/v1/items/{id}/thumbnail", tag = "items",
     security(("session_cookie" = []), ("device_token" = [])), params(("id" = i64, Path)),
-    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody), FileAnswers))]
 async fn item_thumbnail(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     request: Request,
 ) -> ApiResult<Response> {
     let sha256 = owned_sha256(&state, &caller, id).await?;
@@ -331,11 +361,11 @@ async fn item_thumbnail(
 /// The item's preview for the photo view (~1440 px).
 #[utoipa::path(get, path = "/api/v1/items/{id}/preview", tag = "items",
     security(("session_cookie" = []), ("device_token" = [])), params(("id" = i64, Path)),
-    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody), FileAnswers))]
 async fn item_preview(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     request: Request,
 ) -> ApiResult<Response> {
     let sha256 = owned_sha256(&state, &caller, id).await?;
@@ -349,7 +379,7 @@ async fn item_preview(
 async fn delete_item(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<axum::http::StatusCode> {
     let sha256: String =
         sqlx::query_scalar("DELETE FROM items WHERE id = $1 AND user_id = $2 RETURNING sha256")
@@ -369,11 +399,15 @@ async fn delete_item(
 #[utoipa::path(get, path = "/api/v1/rooms/{room}/backups/{kind}/latest", tag = "items",
     security(("session_cookie" = []), ("device_token" = [])),
     params(("room" = u8, Path), ("kind" = String, Path, description = "contacts | calendar | call_history")),
-    responses((status = 200, description = "The file"), (status = 404, body = ErrorBody)))]
+    responses(
+        (status = 200, description = "The file: vCard, iCalendar or JSON"),
+        (status = 400, description = "No such ROOM", body = ErrorBody),
+        (status = 404, description = "No such kind, or no backup of it yet", body = ErrorBody),
+        FileAnswers))]
 async fn latest_backup(
     State(state): State<AppState>,
     caller: Caller,
-    Path((room, kind)): Path<(u8, String)>,
+    ApiPath((room, kind)): ApiPath<(u8, String)>,
     request: Request,
 ) -> ApiResult<Response> {
     let room = room_number(room)?;

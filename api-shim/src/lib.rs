@@ -25,16 +25,24 @@ pub mod timeline;
 pub mod uploads;
 mod web;
 
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
 use axum::{
     Router,
     extract::{DefaultBodyLimit, State},
-    http::{HeaderValue, header},
+    http::{HeaderValue, Method, header},
     response::IntoResponse,
     routing::{any, get},
 };
-use hako_protocol::{ErrorBody, ErrorCode, Health};
+use hako_protocol::{ErrorBody, ErrorCode, Health, TimelineFilter, TimelineSort};
 use tower_http::{
     compression::{CompressionLayer, Predicate, predicate::DefaultPredicate},
     csrf::CsrfLayer,
@@ -43,7 +51,13 @@ use tower_http::{
 };
 use utoipa::{
     Modify, OpenApi,
-    openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme},
+    openapi::{
+        Content, Ref, RefOr, Response,
+        path::{Operation, ParameterIn, PathItem},
+        security::{
+            ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme,
+        },
+    },
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -63,6 +77,8 @@ const API_BODY_LIMIT: usize = 16 * 1024;
 pub struct AppState {
     pub db: Db,
     pub mailer: Mailer,
+    /// Mails handed to the background and not sent yet (tests wait for none).
+    pub mails_in_flight: Arc<AtomicUsize>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
     /// Key of the HMAC that emailed codes and license keys are stored under.
@@ -85,6 +101,7 @@ impl AppState {
         Ok(Self {
             db,
             mailer,
+            mails_in_flight: Arc::default(),
             clock,
             config: Arc::new(config),
             code_key,
@@ -99,10 +116,13 @@ impl AppState {
     /// a mail goes out, and a slow SMTP server does not hold the user up.
     pub fn mail_in_background(&self, to: String, mail: Mail) {
         let mailer = self.mailer.clone();
+        let in_flight = self.mails_in_flight.clone();
+        in_flight.fetch_add(1, Ordering::SeqCst);
         tokio::spawn(async move {
             if let Err(error) = mailer.send(&to, &mail).await {
                 tracing::error!(%to, "sending mail failed: {error:#}");
             }
+            in_flight.fetch_sub(1, Ordering::SeqCst);
         });
     }
 }
@@ -111,6 +131,8 @@ impl AppState {
 #[openapi(
     info(title = "Hako API", description = "Backup cloud for smartphones: web viewer, devices and accounts."),
     modifiers(&SessionCookie),
+    // Types that only query parameters name: nothing else brings them into the document.
+    components(schemas(TimelineFilter, TimelineSort)),
     tags((name = "auth", description = "Email sign-up, sign-in and password reset"),
          (name = "account", description = "The signed-in account and its license key (SPEC A3, V17)"),
          (name = "devices", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
@@ -146,9 +168,156 @@ impl Modify for SessionCookie {
     }
 }
 
+/// `(status, name under components/responses, description)` of the answers [`SharedAnswers`]
+/// adds; each body is an `ErrorBody`.
+const SHARED_ANSWERS: [(&str, &str, &str); 6] = [
+    (
+        "400",
+        "BadRequest",
+        "A path segment, query or JSON body that cannot be read (`invalid_query`, `invalid_json`)",
+    ),
+    (
+        "401",
+        "Unauthenticated",
+        "No valid session cookie or device token (`unauthenticated`, `device_token_invalid`)",
+    ),
+    (
+        "403",
+        "CrossSiteRequest",
+        "Sent from a page of another site (`cross_site_request`)",
+    ),
+    (
+        "413",
+        "PayloadTooLarge",
+        "A body over the route's size limit (`payload_too_large`)",
+    ),
+    (
+        "415",
+        "UnsupportedMediaType",
+        "A body that is not `application/json` (`unsupported_media_type`)",
+    ),
+    (
+        "500",
+        "Internal",
+        "The server failed; the cause is in its log (`internal`)",
+    ),
+];
+
+/// The answers every operation of a kind can give, documented once, from what the document
+/// already says about the operation (credentials, parameters, a JSON body, its method); the
+/// operation's own answers are in its `#[utoipa::path]`. Each rule names the shared code that
+/// gives the answer, so the document promises only what can happen. Applied in [`api`], to the
+/// document the routes make.
+struct SharedAnswers;
+
+impl Modify for SharedAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_default();
+        for (_, name, description) in SHARED_ANSWERS {
+            let mut response = Response::new(description);
+            response.content.insert(
+                "application/json".to_owned(),
+                Content::new(Some(Ref::from_schema_name("ErrorBody"))).into(),
+            );
+            components
+                .responses
+                .insert(name.to_owned(), RefOr::T(response));
+        }
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for (method, operation) in operations(item) {
+                let mut statuses = Vec::new();
+                // `CurrentUser`, `CurrentDevice` and `Caller` refuse requests without valid
+                // credentials, which they look up in the database.
+                let guarded = operation
+                    .security
+                    .iter()
+                    .flatten()
+                    .any(|requirement| *requirement != SecurityRequirement::default());
+                if guarded {
+                    statuses.extend(["401", "500"]);
+                }
+                // `ApiPath` and `ApiQuery`.
+                if operation.parameters.iter().flatten().any(|parameter| {
+                    matches!(parameter, RefOr::T(p)
+                        if matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query))
+                }) {
+                    statuses.push("400");
+                }
+                // `ApiJson`, under the `DefaultBodyLimit`s of `api()`; every such handler
+                // then reads or writes the database.
+                if matches!(&operation.request_body, Some(RefOr::T(body))
+                    if body.content.contains_key("application/json"))
+                {
+                    statuses.extend(["400", "413", "415", "500"]);
+                }
+                // The `CsrfLayer` of `router()`.
+                if csrf_checked(&method, path) {
+                    statuses.push("403");
+                }
+                for status in statuses {
+                    add_shared_answer(operation, status);
+                }
+            }
+        }
+    }
+}
+
+/// The operations of a path, with their methods.
+fn operations(item: &mut PathItem) -> impl Iterator<Item = (Method, &mut Operation)> {
+    [
+        (Method::GET, &mut item.get),
+        (Method::PUT, &mut item.put),
+        (Method::POST, &mut item.post),
+        (Method::DELETE, &mut item.delete),
+        (Method::OPTIONS, &mut item.options),
+        (Method::HEAD, &mut item.head),
+        (Method::PATCH, &mut item.patch),
+        (Method::TRACE, &mut item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| operation.as_mut().map(|op| (method, op)))
+}
+
+/// Refers to the shared answer for `status`; an answer the operation documents itself keeps
+/// its own description, with the shared cause added.
+fn add_shared_answer(operation: &mut Operation, status: &str) {
+    let (_, name, description) = SHARED_ANSWERS
+        .into_iter()
+        .find(|(shared, ..)| *shared == status)
+        .expect("a shared answer for every status the rules add");
+    match operation.responses.responses.get_mut(status) {
+        None => {
+            operation
+                .responses
+                .responses
+                .insert(status.to_owned(), Ref::from_response_name(name).into());
+        }
+        Some(RefOr::T(own)) if !own.description.contains(description) => {
+            own.description = if own.description.is_empty() {
+                description.to_owned()
+            } else {
+                format!("{}; or: {description}", own.description)
+            };
+        }
+        Some(_) => {}
+    }
+}
+
+/// Requests the cross-site check never refuses: Apple posts its sign-in answer from
+/// appleid.apple.com. That post changes nothing by itself: it only redirects, and the sign-in
+/// needs a `state` this server issued.
+fn csrf_exempt(method: &Method, path: &str) -> bool {
+    method == Method::POST && path.starts_with("/api/v1/auth/oidc/") && path.ends_with("/callback")
+}
+
+/// Whether the `CsrfLayer` looks at a request: not at safe methods, nor at the exempt ones.
+fn csrf_checked(method: &Method, path: &str) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) && !csrf_exempt(method, path)
+}
+
 /// The API's routes and their OpenAPI document, generated from the same handlers.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .merge(auth::router())
         .merge(license::router())
@@ -159,7 +328,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(timeline::router())
         .merge(library::router())
         .merge(downloads::router())
-        .split_for_parts()
+        .split_for_parts();
+    SharedAnswers.modify(&mut openapi);
+    (routes, openapi)
 }
 
 pub fn router(state: AppState) -> Router {
@@ -182,13 +353,7 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ));
     let csrf = CsrfLayer::new()
-        // Apple posts its sign-in answer from appleid.apple.com. That post changes nothing by
-        // itself: it only redirects, and the sign-in needs a `state` this server issued.
-        .with_insecure_bypass(|method, uri| {
-            method == axum::http::Method::POST
-                && uri.path().starts_with("/api/v1/auth/oidc/")
-                && uri.path().ends_with("/callback")
-        })
+        .with_insecure_bypass(|method, uri| csrf_exempt(method, uri.path()))
         .with_rejection_response(|_| ApiError::new(ErrorCode::CrossSiteRequest).into_response());
     api.with_state(state.clone())
         .merge(web::router(&state.config.dist_dir))
@@ -234,7 +399,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     spawn_janitor(state.clone());
-    media::spawn_worker(state.clone());
+    if state.config.media_worker {
+        media::spawn_worker(state.clone());
+    }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

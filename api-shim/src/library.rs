@@ -3,7 +3,7 @@
 //! calendar and call history parsed for reading. Every query is scoped to the caller's account.
 
 use axum::{
-    extract::{Path, Request, State},
+    extract::{Request, State},
     response::Response,
 };
 use hako_protocol::{
@@ -17,8 +17,8 @@ use crate::{
     access::{Caller, room_number},
     backups,
     db::Flag,
-    error::{ApiError, ApiJson, ApiResult},
-    items::{Shown, serve_blob},
+    error::{ApiError, ApiJson, ApiPath, ApiResult},
+    items::{FileAnswers, Shown, serve_blob},
     timeline::local_time_text,
 };
 
@@ -56,11 +56,11 @@ type InfoRow = (
 /// One file with what its media job learned: the photo view's info panel (SPEC V11).
 #[utoipa::path(get, path = "/api/v1/items/{id}", tag = "library",
     security(("session_cookie" = []), ("device_token" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = ItemInfo), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ItemInfo), (status = 404, body = ErrorBody)))]
 async fn item_info(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<ApiJson<ItemInfo>> {
     let (id, room, kind, name, size, sha256, local, width, height, camera, duration, preview): InfoRow =
         sqlx::query_as(
@@ -145,13 +145,12 @@ fn viewable_type(name: &str) -> Option<mime::Mime> {
     security(("session_cookie" = []), ("device_token" = [])), params(("id" = i64, Path)),
     responses(
         (status = 200, description = "The file, `audio/*` or `video/*`"),
-        (status = 206, description = "The requested range"),
         (status = 404, description = "Not the caller's, or not music or video", body = ErrorBody),
-        (status = 416, description = "Range not satisfiable")))]
+        FileAnswers))]
 async fn stream(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     request: Request,
 ) -> ApiResult<Response> {
     let (kind, name, sha256) = owned_item(&state, &caller, id).await?;
@@ -164,11 +163,12 @@ async fn stream(
     security(("session_cookie" = []), ("device_token" = [])), params(("id" = i64, Path)),
     responses(
         (status = 200, description = "`application/pdf` or `text/plain; charset=utf-8`"),
-        (status = 404, description = "Not the caller's, or not a PDF or text document", body = ErrorBody)))]
+        (status = 404, description = "Not the caller's, or not a PDF or text document", body = ErrorBody),
+        FileAnswers))]
 async fn view(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     request: Request,
 ) -> ApiResult<Response> {
     let (kind, name, sha256) = owned_item(&state, &caller, id).await?;
@@ -190,11 +190,11 @@ type TrackRow = (
 /// The Music tab (SPEC V12): by artist, album and title; untagged files by name, last.
 #[utoipa::path(get, path = "/api/v1/rooms/{room}/music", tag = "library",
     security(("session_cookie" = []), ("device_token" = [])), params(("room" = u8, Path)),
-    responses((status = 200, body = Vec<Track>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Track>), (status = 400, body = ErrorBody)))]
 async fn music(
     State(state): State<AppState>,
     caller: Caller,
-    Path(room): Path<u8>,
+    ApiPath(room): ApiPath<u8>,
 ) -> ApiResult<ApiJson<Vec<Track>>> {
     let room = room_number(room)?;
     let rows: Vec<TrackRow> = sqlx::query_as(
@@ -226,11 +226,11 @@ async fn music(
 /// The Documents tab (SPEC V13): newest first.
 #[utoipa::path(get, path = "/api/v1/rooms/{room}/documents", tag = "library",
     security(("session_cookie" = []), ("device_token" = [])), params(("room" = u8, Path)),
-    responses((status = 200, body = Vec<Document>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Document>), (status = 400, body = ErrorBody)))]
 async fn documents(
     State(state): State<AppState>,
     caller: Caller,
-    Path(room): Path<u8>,
+    ApiPath(room): ApiPath<u8>,
 ) -> ApiResult<ApiJson<Vec<Document>>> {
     let room = room_number(room)?;
     // A document's local time is its creation time on the phone: no media job changes it.
@@ -300,11 +300,11 @@ async fn latest<T: Send + 'static>(
 /// The Contacts tab (SPEC V14): the latest contacts backup, ordered by reading.
 #[utoipa::path(get, path = "/api/v1/rooms/{room}/contacts", tag = "library",
     security(("session_cookie" = []), ("device_token" = [])), params(("room" = u8, Path)),
-    responses((status = 200, body = ContactList), (status = 401, body = ErrorBody), (status = 500, body = ErrorBody)))]
+    responses((status = 200, body = ContactList), (status = 400, description = "No such ROOM", body = ErrorBody), (status = 500, description = "The stored backup cannot be read (`backup_unreadable`)", body = ErrorBody)))]
 async fn contacts(
     State(state): State<AppState>,
     caller: Caller,
-    Path(room): Path<u8>,
+    ApiPath(room): ApiPath<u8>,
 ) -> ApiResult<ApiJson<ContactList>> {
     let (version, contacts): (_, Vec<Contact>) = latest(
         &state,
@@ -320,11 +320,11 @@ async fn contacts(
 /// The Calendar tab (SPEC V14): the latest calendar backup's events by start.
 #[utoipa::path(get, path = "/api/v1/rooms/{room}/calendar", tag = "library",
     security(("session_cookie" = []), ("device_token" = [])), params(("room" = u8, Path)),
-    responses((status = 200, body = EventList), (status = 401, body = ErrorBody), (status = 500, body = ErrorBody)))]
+    responses((status = 200, body = EventList), (status = 400, description = "No such ROOM", body = ErrorBody), (status = 500, description = "The stored backup cannot be read (`backup_unreadable`)", body = ErrorBody)))]
 async fn calendar(
     State(state): State<AppState>,
     caller: Caller,
-    Path(room): Path<u8>,
+    ApiPath(room): ApiPath<u8>,
 ) -> ApiResult<ApiJson<EventList>> {
     let (version, events) = latest(
         &state,
@@ -340,11 +340,11 @@ async fn calendar(
 /// The Call history tab (SPEC V14): the latest call-history backup, newest first.
 #[utoipa::path(get, path = "/api/v1/rooms/{room}/calls", tag = "library",
     security(("session_cookie" = []), ("device_token" = [])), params(("room" = u8, Path)),
-    responses((status = 200, body = CallList), (status = 401, body = ErrorBody), (status = 500, body = ErrorBody)))]
+    responses((status = 200, body = CallList), (status = 400, description = "No such ROOM", body = ErrorBody), (status = 500, description = "The stored backup cannot be read (`backup_unreadable`)", body = ErrorBody)))]
 async fn calls(
     State(state): State<AppState>,
     caller: Caller,
-    Path(room): Path<u8>,
+    ApiPath(room): ApiPath<u8>,
 ) -> ApiResult<ApiJson<CallList>> {
     let (version, calls) = latest(
         &state,

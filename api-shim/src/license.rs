@@ -69,7 +69,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 200, description = "The key belongs to this account; it is an unlimited member", body = Me),
         (status = 400, description = "Wrong, used, cancelled or revoked key (one answer for all)", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 429, description = "Too many wrong keys from this account or client", body = ErrorBody)))]
 async fn register(
     State(state): State<AppState>,

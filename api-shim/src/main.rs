@@ -62,6 +62,10 @@ enum Command {
     /// Write the demo phone's files (photos, videos, music, documents, contacts, calendar,
     /// call log) into a new folder, for `hako-device backup`.
     DemoFolder { dir: PathBuf },
+    /// Print the shooting time Hako reads from each photo or video (SPEC T3), as the local
+    /// time where it was taken and its offset when the file says it; `-` when it has none
+    /// (Hako then uses the phone's file time). Tab-separated: file, date.
+    ShootingDates { files: Vec<PathBuf> },
     /// Fill an account's ROOM 1 with N photos and videos over the last years, for benchmarks.
     /// Creates the account (password from HAKO_PASSWORD or a prompt) and its phone if missing.
     BenchFixture {
@@ -167,12 +171,50 @@ async fn main() -> anyhow::Result<()> {
             to_database_url,
             to_config,
         } => migrate_storage(Config::resolve(overrides)?, to_database_url, to_config).await,
+        Command::ShootingDates { files } => {
+            for file in files {
+                println!("{}\t{}", file.display(), shooting_date(&file));
+            }
+            Ok(())
+        }
         Command::DemoFolder { dir } => {
             anyhow::ensure!(!dir.exists(), "{} already exists", dir.display());
             hako_api_shim::demo::write_folder(&dir)?;
             println!("wrote the demo phone to {}", dir.display());
             Ok(())
         }
+    }
+}
+
+/// `2024-08-15 09:00:00+09:00`, `2024-08-15 09:00:00` (no offset in the file) or `-`.
+fn shooting_date(file: &std::path::Path) -> String {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let Some(kind) = name
+        .as_deref()
+        .and_then(hako_protocol::ItemKind::from_file_name)
+    else {
+        return "-".to_owned();
+    };
+    let Some(shot) = hako_api_shim::media::dating::read(kind, file) else {
+        return "-".to_owned();
+    };
+    let local = time::OffsetDateTime::from_unix_timestamp(shot.local_time())
+        .map(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second]"
+            ))
+        })
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    match shot.utc_offset {
+        Some(offset) => format!(
+            "{local}{}{:02}:{:02}",
+            if offset < 0 { '-' } else { '+' },
+            offset.abs() / 3600,
+            offset.abs() % 3600 / 60
+        ),
+        None => local,
     }
 }
 

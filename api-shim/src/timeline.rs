@@ -1,7 +1,7 @@
 //! The timeline of a ROOM (SPEC V4–V7): one small answer with every month and its per-day
 //! counts, and a month's items in cursor pages, newest first.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use hako_protocol::{
     Badge, ErrorBody, ErrorCode, ItemKind, Timeline, TimelineDay, TimelineFilter, TimelineItem,
     TimelineMonth, TimelinePage, TimelineSort,
@@ -14,7 +14,7 @@ use crate::{
     AppState,
     access::{Caller, room_number},
     db::{Flag, is_postgres},
-    error::{ApiJson, ApiResult},
+    error::{ApiJson, ApiPath, ApiQuery, ApiResult},
 };
 
 const PAGE: i64 = 500;
@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct TimelineQuery {
     #[serde(default)]
     filter: TimelineFilter,
@@ -54,12 +55,12 @@ const STATUS_SQL: &str = "CASE
 #[utoipa::path(get, path = "/api/v1/rooms/{room}/timeline", tag = "timeline",
     security(("session_cookie" = []), ("device_token" = [])),
     params(("room" = u8, Path), TimelineQuery),
-    responses((status = 200, body = Timeline), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Timeline), (status = 400, body = ErrorBody)))]
 async fn months(
     State(state): State<AppState>,
     caller: Caller,
-    Path(room): Path<u8>,
-    Query(query): Query<TimelineQuery>,
+    ApiPath(room): ApiPath<u8>,
+    ApiQuery(query): ApiQuery<TimelineQuery>,
 ) -> ApiResult<ApiJson<Timeline>> {
     let room = room_number(room)?;
     let (a, b) = kinds(query.filter);
@@ -142,10 +143,12 @@ fn group_by_month(days: Vec<(String, i64)>, status: Option<Badge>) -> Vec<Timeli
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
     #[serde(default)]
     filter: TimelineFilter,
     /// Only items of this save status (for a month of a `sort=status` timeline).
+    #[param(value_type = Option<Badge>)]
     status: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
@@ -208,8 +211,8 @@ type PageRow = (
 async fn month_items(
     State(state): State<AppState>,
     caller: Caller,
-    Path((room, month)): Path<(u8, String)>,
-    Query(query): Query<PageQuery>,
+    ApiPath((room, month)): ApiPath<(u8, String)>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<TimelinePage>> {
     let room = room_number(room)?;
     let (start, end) = month_bounds(&month).ok_or(ErrorCode::NotFound)?;

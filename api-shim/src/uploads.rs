@@ -36,9 +36,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     blobs::{PART_BYTES, S3Blobs},
+    clock::JAPAN_OFFSET_SECS,
     db::Flag,
     devices::token::CurrentDevice,
     error::{ApiError, ApiResult},
+    media::dating,
 };
 
 pub const TUS_VERSION: &str = "1.0.0";
@@ -190,13 +192,19 @@ fn part_path(state: &AppState, id: &str) -> PathBuf {
 /// Starts an upload. `Upload-Length` and `Upload-Metadata` (`filename`, `sha256` as hex,
 /// optionally `created_at` in Unix seconds) are required.
 #[utoipa::path(post, path = "/api/v1/uploads", tag = "uploads", security(("device_token" = [])),
+    params(
+        ("Tus-Resumable" = String, Header, description = "`1.0.0`, or the answer is 412", pattern = r"^1\.0\.0$"),
+        ("Upload-Length" = u64, Header, description = "The file's size in bytes"),
+        ("Upload-Metadata" = String, Header, description = "`filename <base64>,sha256 <base64 of the hex digest>`, optionally `,created_at <base64 of Unix seconds>`")),
     responses(
         (status = 201, description = "Created; `Location` is the upload's URL"),
         (status = 400, description = "Bad metadata, name or hash", body = ErrorBody),
         (status = 403, description = "Monthly limit or free quota reached; type not allowed on iPhone", body = ErrorBody),
         (status = 409, description = "Already in the ROOM, or the phone has no ROOM", body = ErrorBody),
+        (status = 412, description = "Without `Tus-Resumable: 1.0.0`; `Tus-Version` names the version spoken (`invalid_upload_request`)", body = ErrorBody),
         (status = 413, description = "Larger than 15 GB", body = ErrorBody),
-        (status = 415, description = "Not a format of SPEC T2", body = ErrorBody)))]
+        (status = 415, description = "Not a format of SPEC T2", body = ErrorBody),
+        (status = 507, description = "The server's disk is full", body = ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     device: CurrentDevice,
@@ -337,8 +345,11 @@ async fn load(state: &AppState, device: &CurrentDevice, id: &str) -> ApiResult<U
 
 /// Where an upload stands.
 #[utoipa::path(head, path = "/api/v1/uploads/{id}", tag = "uploads", security(("device_token" = [])),
-    params(("id" = String, Path)),
-    responses((status = 200, description = "Upload-Offset and Upload-Length headers"), (status = 404)))]
+    params(("id" = String, Path), ("Tus-Resumable" = String, Header, description = "`1.0.0`, or the answer is 412", pattern = r"^1\.0\.0$")),
+    responses(
+        (status = 200, description = "Upload-Offset and Upload-Length headers"),
+        (status = 404, description = "No such upload of this phone, or expired", body = ErrorBody),
+        (status = 412, description = "Without `Tus-Resumable: 1.0.0`; `Tus-Version` names the version spoken (`invalid_upload_request`)", body = ErrorBody)))]
 async fn head(
     State(state): State<AppState>,
     device: CurrentDevice,
@@ -360,13 +371,20 @@ async fn head(
 /// Appends bytes at `Upload-Offset`. With `Upload-Checksum: sha256 <base64>` a chunk that
 /// does not match is discarded (460) and the offset stays.
 #[utoipa::path(patch, path = "/api/v1/uploads/{id}", tag = "uploads", security(("device_token" = [])),
-    params(("id" = String, Path)),
+    params(
+        ("id" = String, Path),
+        ("Tus-Resumable" = String, Header, description = "`1.0.0`, or the answer is 412", pattern = r"^1\.0\.0$"),
+        ("Upload-Offset" = u64, Header, description = "The upload's offset, as HEAD tells it"),
+        ("Upload-Checksum" = Option<String>, Header, description = "`sha256 <base64 digest of this chunk>`")),
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
     responses(
         (status = 204, description = "Stored; the new Upload-Offset header"),
+        (status = 400, description = "An `Upload-Checksum` that is not `sha256 <base64>`, or a body that broke off (`invalid_upload_request`)", body = ErrorBody),
         (status = 404, description = "No such upload of this phone, or expired", body = ErrorBody),
         (status = 409, description = "Offset does not match", body = ErrorBody),
+        (status = 412, description = "Without `Tus-Resumable: 1.0.0`; `Tus-Version` names the version spoken (`invalid_upload_request`)", body = ErrorBody),
         (status = 413, description = "More bytes than declared", body = ErrorBody),
+        (status = 415, description = "Not `Content-Type: application/offset+octet-stream`", body = ErrorBody),
         (status = 460, description = "Checksum mismatch (chunk, or the whole file)", body = ErrorBody),
         (status = 507, description = "The server's disk is full", body = ErrorBody)))]
 async fn patch(
@@ -693,11 +711,16 @@ async fn finish(
             .await
             .map_err(io_error)?,
     }
+    let shot = shooting_time(state, &upload).await;
+    let local_time = shot.map_or(
+        upload.file_created_at + i64::from(JAPAN_OFFSET_SECS),
+        |shot| shot.local_time(),
+    );
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO items (user_id, room, kind, sha256, size, name, created_at, uploaded_at, local_time)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7 + 32400) ON CONFLICT (user_id, room, sha256) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, room, sha256) DO NOTHING",
     )
     .bind(upload.user_id)
     .bind(upload.room)
@@ -707,6 +730,7 @@ async fn finish(
     .bind(&upload.name)
     .bind(upload.file_created_at)
     .bind(now)
+    .bind(local_time)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -727,12 +751,15 @@ async fn finish(
     if upload.kind != ItemKind::Document.as_str() {
         // Queued in the same transaction: the file is never visible without its job.
         sqlx::query(
-            "INSERT INTO media (item_id) SELECT id FROM items WHERE user_id = $1 AND room = $2 AND sha256 = $3
+            "INSERT INTO media (item_id, taken_at, utc_offset)
+             SELECT id, $4, $5 FROM items WHERE user_id = $1 AND room = $2 AND sha256 = $3
              ON CONFLICT (item_id) DO NOTHING",
         )
         .bind(upload.user_id)
         .bind(upload.room)
         .bind(&upload.sha256)
+        .bind(shot.map(|shot| shot.taken_at))
+        .bind(shot.and_then(|shot| shot.utc_offset))
         .execute(&mut *tx)
         .await?;
     }
@@ -743,6 +770,24 @@ async fn finish(
     tx.commit().await?;
     state.media.wake();
     Ok(())
+}
+
+/// When a photo or video was taken, read before it becomes visible, so it is never shown
+/// under the day of its upload (SPEC T3). Unreadable: the phone's file time, as before.
+async fn shooting_time(state: &AppState, upload: &Upload) -> Option<dating::Shot> {
+    let kind =
+        ItemKind::parse(&upload.kind).filter(|k| matches!(k, ItemKind::Photo | ItemKind::Video))?;
+    let scratch = state.config.data_dir.join("tmp");
+    let file = state
+        .blobs
+        .local_ends(&upload.sha256, &scratch, dating::HEAD_BYTES)
+        .await
+        .inspect_err(|error| tracing::warn!(upload = %upload.id, "reading a file's date: {error}"))
+        .ok()?;
+    tokio::task::spawn_blocking(move || dating::read(kind, file.path()))
+        .await
+        .ok()
+        .flatten()
 }
 
 /// Drops an upload: its row, and its bytes on this machine or in the bucket.
@@ -765,8 +810,11 @@ async fn discard(state: &AppState, upload: &Upload) -> ApiResult<()> {
 
 /// Cancels an upload and removes its bytes.
 #[utoipa::path(delete, path = "/api/v1/uploads/{id}", tag = "uploads", security(("device_token" = [])),
-    params(("id" = String, Path)),
-    responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path), ("Tus-Resumable" = String, Header, description = "`1.0.0`, or the answer is 412", pattern = r"^1\.0\.0$")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 404, description = "No such upload of this phone, or expired", body = ErrorBody),
+        (status = 412, description = "Without `Tus-Resumable: 1.0.0`; `Tus-Version` names the version spoken (`invalid_upload_request`)", body = ErrorBody)))]
 async fn terminate(
     State(state): State<AppState>,
     device: CurrentDevice,

@@ -434,3 +434,56 @@ async fn d5_d6_d7_excluded_files_stay_home_settings_stick_and_the_phone_reports(
     let (ok, out) = device(home.path(), &["settings", "--weekdays", "someday"]).await;
     assert!(!ok && out.contains("mon, tue"), "{out}");
 }
+
+#[tokio::test]
+async fn t3_a_folder_of_photos_is_under_its_shooting_dates_the_moment_the_backup_returns() {
+    // No media worker: nothing but the backup itself may date the photos.
+    let server = server_with(|config| config.media_worker = false).await;
+    let home = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let camera = phone.path().join("DCIM/Camera");
+    std::fs::create_dir_all(&camera).unwrap();
+    let mut expected = Vec::new();
+    for i in 0..40u32 {
+        let image =
+            image::RgbImage::from_fn(16, 16, |x, y| image::Rgb([x as u8, y as u8, i as u8]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+            .encode_image(&image)
+            .unwrap();
+        // A day in each of 40 months, late in the evening in Japan: a day off in UTC.
+        let (year, month) = (2019 + i / 12, 1 + i % 12);
+        let taken = format!("{year}:{month:02}:10 23:30:00");
+        let name = format!("IMG_{i:04}.jpg");
+        std::fs::write(
+            camera.join(&name),
+            hako_api_shim::media::exif_writer::with_exif(&jpeg, "Hako", "Test", &taken, "+09:00"),
+        )
+        .unwrap();
+        expected.push((name, format!("{year}-{month:02}-10")));
+    }
+    login_and_register(&server, home.path(), "android").await;
+    let (ok, out) = device(home.path(), &["backup", phone.path().to_str().unwrap()]).await;
+    assert!(ok && out.contains("Backed up: 40"), "{out}");
+
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT name, local_time FROM items ORDER BY name")
+            .fetch_all(&server.state.db)
+            .await
+            .unwrap();
+    let days: Vec<(String, String)> = rows
+        .into_iter()
+        .map(|(name, local)| {
+            let day = time::OffsetDateTime::from_unix_timestamp(local)
+                .unwrap()
+                .date();
+            (name, day.to_string())
+        })
+        .collect();
+    assert_eq!(days, expected);
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE status = 'pending'")
+        .fetch_one(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(pending, 40, "no media job ran");
+}

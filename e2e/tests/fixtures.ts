@@ -10,10 +10,13 @@ import { DATA_DIR } from '../playwright.config';
 export const PASSWORD = 'correct horse battery';
 const HAKO_BIN = path.resolve(__dirname, '..', process.env.HAKO_BIN ?? '../target/debug/hako');
 
-/** The newest mail to `to` that `seen` does not hold yet, waiting until it is written. */
+/**
+ * The newest mail to `to` that `seen` does not hold yet, waiting until it is written (mails go
+ * out in the background: however long a busy machine takes; the test's timeout bounds it).
+ */
 export async function nextMail(to: string, seen: Set<string>): Promise<string> {
   const outbox = path.join(DATA_DIR, 'outbox');
-  for (let i = 0; i < 200; i++) {
+  for (;;) {
     const mails = fs.existsSync(outbox)
       ? fs.readdirSync(outbox)
           .map((name) => path.join(outbox, name))
@@ -28,7 +31,6 @@ export async function nextMail(to: string, seen: Set<string>): Promise<string> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`no new mail to ${to}`);
 }
 
 export function codeIn(mail: string): string {
@@ -143,6 +145,20 @@ export class Phone {
       files.set(`IMG_${i}.jpg`, bytes);
     }
     return files;
+  }
+
+  /**
+   * Waits until the media jobs have made the pictures of `count` items of `month` (YYYY-MM):
+   * for the state, however long a busy machine takes; the test's own timeout bounds it.
+   */
+  async picturesReady(month: string, count: number, room = 1) {
+    for (;;) {
+      const answer = await this.request.get(`/api/v1/rooms/${room}/timeline/${month}?filter=all`, { headers: this.auth() });
+      expect(answer.ok()).toBeTruthy();
+      const items: { thumbnail_url?: string }[] = (await answer.json()).items;
+      if (items.filter((item) => item.thumbnail_url).length >= count) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** Reports which files are still on the phone (SPEC D7). */

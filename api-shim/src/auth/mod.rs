@@ -15,7 +15,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::{
     Form,
     extract::{
-        ConnectInfo, FromRequestParts, Path, Query, State,
+        ConnectInfo, FromRequestParts, Query, State,
         rejection::{FormRejection, QueryRejection},
     },
     http::{
@@ -33,7 +33,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    error::{ApiError, ApiJson, ApiResult},
+    error::{ApiError, ApiJson, ApiPath, ApiResult},
 };
 use session::CurrentUser;
 
@@ -124,7 +124,9 @@ async fn signin(
 
 /// Ends the session on the server and clears the cookie. Safe to call when signed out.
 #[utoipa::path(post, path = "/api/v1/auth/signout", tag = "auth",
-    responses((status = 204, description = "Signed out")))]
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 500, description = "The session could not be ended (`internal`)", body = ErrorBody)))]
 async fn signout(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -169,8 +171,7 @@ async fn password_reset_verify(
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("session_cookie" = [])),
     responses(
-        (status = 200, body = Me),
-        (status = 401, description = "Not signed in", body = ErrorBody)))]
+        (status = 200, body = Me)))]
 async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Me>> {
     Ok(ApiJson(accounts::me(&state, user.id).await?))
 }
@@ -183,7 +184,6 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJs
     responses(
         (status = 204, description = "Password changed; the account's other sessions ended"),
         (status = 400, description = "Wrong current password, or a new one that breaks the rules", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 429, description = "Too many wrong passwords", body = ErrorBody)))]
 async fn change_password(
     State(state): State<AppState>,
@@ -202,7 +202,6 @@ async fn change_password(
     responses(
         (status = 202, description = "A code was mailed to the new address", body = CodeSent),
         (status = 400, description = "Invalid address, the current one, or a wrong password", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 429, description = "Too many wrong passwords, or codes sent too recently or too often (SPEC A2)", body = ErrorBody)))]
 async fn change_email(
     State(state): State<AppState>,
@@ -221,7 +220,6 @@ async fn change_email(
     responses(
         (status = 200, description = "The user ID is the new address", body = Me),
         (status = 400, description = "Wrong or dead code", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 409, description = "The address belongs to another account", body = ErrorBody)))]
 async fn change_email_verify(
     State(state): State<AppState>,
@@ -249,7 +247,7 @@ async fn providers(State(state): State<AppState>) -> ApiJson<AuthProviders> {
         (status = 302, description = "To the provider's sign-in page"),
         (status = 303, description = "The provider could not be reached: to `/signin?error=<code>`"),
         (status = 404, description = "No such provider configured", body = ErrorBody)))]
-async fn oidc_start(State(state): State<AppState>, Path(provider): Path<String>) -> Response {
+async fn oidc_start(State(state): State<AppState>, ApiPath(provider): ApiPath<String>) -> Response {
     match oidc::begin(&state, &provider).await {
         Ok((location, cookie)) => (
             StatusCode::FOUND,
@@ -269,7 +267,7 @@ async fn oidc_start(State(state): State<AppState>, Path(provider): Path<String>)
     responses((status = 303, description = "Signed in (session cookie set) and sent to `/` or `/signup/done`; or sent to `/signin?error=<code>`")))]
 async fn oidc_callback(
     State(state): State<AppState>,
-    Path(provider): Path<String>,
+    ApiPath(provider): ApiPath<String>,
     headers: HeaderMap,
     query: Result<Query<oidc::Callback>, QueryRejection>,
 ) -> Response {
@@ -313,7 +311,7 @@ async fn oidc_callback(
     responses((status = 303, description = "On to the GET callback with the same fields; or to `/signin?error=<code>`")))]
 async fn oidc_form_post(
     State(state): State<AppState>,
-    Path(provider): Path<String>,
+    ApiPath(provider): ApiPath<String>,
     form: Result<Form<oidc::Callback>, FormRejection>,
 ) -> Response {
     let result = form

@@ -1,10 +1,7 @@
 //! The phones page (SPEC V18): what each ROOM holds, renaming its phone, and Reset ROOM. Web
 //! sessions only: a phone manages itself through the device API.
 
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use hako_protocol::{
     BackupKind, DataType, ErrorBody, ErrorCode, ItemKind, KindTotal, PHONE_NAME_MAX_CHARS,
     RenamePhone, RoomSummary,
@@ -17,7 +14,7 @@ use crate::{
     access::room_number,
     auth::session::CurrentUser,
     clock::rfc3339,
-    error::{ApiJson, ApiResult},
+    error::{ApiJson, ApiPath, ApiResult},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -47,11 +44,11 @@ fn backup_type(kind: BackupKind) -> DataType {
 #[utoipa::path(get, path = "/api/v1/rooms/{room}/summary", tag = "phones",
     security(("session_cookie" = [])),
     params(("room" = u8, Path)),
-    responses((status = 200, body = RoomSummary), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = RoomSummary), (status = 400, body = ErrorBody)))]
 async fn summary(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(room): Path<u8>,
+    ApiPath(room): ApiPath<u8>,
 ) -> ApiResult<ApiJson<RoomSummary>> {
     let room = room_number(room)?;
     let rooms = rooms_of(&state, user.id, None).await?;
@@ -128,7 +125,7 @@ async fn summary(
 async fn rename(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(room): Path<u8>,
+    ApiPath(room): ApiPath<u8>,
     ApiJson(body): ApiJson<RenamePhone>,
 ) -> ApiResult<StatusCode> {
     let room = room_number(room)?;
@@ -159,11 +156,11 @@ async fn rename(
 #[utoipa::path(delete, path = "/api/v1/rooms/{room}", tag = "phones",
     security(("session_cookie" = [])),
     params(("room" = u8, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 204), (status = 400, body = ErrorBody)))]
 async fn reset(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(room): Path<u8>,
+    ApiPath(room): ApiPath<u8>,
 ) -> ApiResult<StatusCode> {
     let room = room_number(room)?;
     let mut tx = crate::db::begin_write(&state.db).await?;

@@ -86,7 +86,7 @@ async fn login(
 /// Ends this phone's token. Its ROOM and data stay; signing in again makes a new phone,
 /// which takes the ROOM over.
 #[utoipa::path(post, path = "/api/v1/device/logout", tag = "devices", security(("device_token" = [])),
-    responses((status = 204, description = "Token revoked"), (status = 401, body = ErrorBody)))]
+    responses((status = 204, description = "Token revoked")))]
 async fn logout(State(state): State<AppState>, device: CurrentDevice) -> ApiResult<StatusCode> {
     device.revoke(&state).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -94,7 +94,7 @@ async fn logout(State(state): State<AppState>, device: CurrentDevice) -> ApiResu
 
 /// The account's three ROOMs and which one this phone holds.
 #[utoipa::path(get, path = "/api/v1/device/rooms", tag = "devices", security(("device_token" = [])),
-    responses((status = 200, body = Rooms), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Rooms)))]
 async fn rooms(State(state): State<AppState>, device: CurrentDevice) -> ApiResult<ApiJson<Rooms>> {
     Ok(ApiJson(
         rooms_of(&state, device.user_id, Some(device.id)).await?,
@@ -103,7 +103,7 @@ async fn rooms(State(state): State<AppState>, device: CurrentDevice) -> ApiResul
 
 /// The account's ROOMs, as the web viewer's ROOM menu shows them (SPEC V15).
 #[utoipa::path(get, path = "/api/v1/rooms", tag = "timeline", security(("session_cookie" = []), ("device_token" = [])),
-    responses((status = 200, body = Rooms), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Rooms)))]
 async fn account_rooms(
     State(state): State<AppState>,
     caller: crate::access::Caller,
@@ -277,6 +277,55 @@ fn check_hashes(hashes: &[String]) -> Result<(), ApiError> {
     }
 }
 
+/// Those of `hashes` (checked lower-case hex) that the ROOM holds, run together: 64
+/// characters each, in no particular order.
+///
+/// One statement for the whole batch. The hashes are bound as one text value that the
+/// database splits (SQLite: `json_each` of a JSON array; PostgreSQL: `string_to_array`), and
+/// each is looked up in the `(user_id, room, sha256)` index, so the cost follows the batch,
+/// not the ROOM's size. They go in sorted, so SQLite's look-ups walk the index in order, and
+/// the answer comes back as a single aggregated value, not one row per hash (each row costs a
+/// hand-over between sqlx's SQLite thread and the server's).
+///
+/// Not an `IN ($3, …, $5002)` list per 5,000 hashes: SQLite takes `$N` for a *named*
+/// parameter and, while preparing, looks each name up in the list of those before it, so a
+/// statement of n of them costs n²/2 comparisons (0.7–1.8 s for 100,000 hashes).
+async fn held_in_room(
+    db: &crate::db::Db,
+    user_id: i64,
+    room: i64,
+    hashes: &[String],
+) -> Result<String, ApiError> {
+    let mut sorted: Vec<&str> = hashes.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let (sql, list) = if crate::db::is_postgres(db) {
+        (
+            "SELECT string_agg(h, '') FROM unnest(string_to_array($3, ',')) AS h
+             WHERE EXISTS (SELECT 1 FROM items WHERE user_id = $1 AND room = $2 AND sha256 = h)",
+            sorted.join(","),
+        )
+    } else {
+        // Hex needs no escaping in JSON.
+        (
+            "SELECT group_concat(j.value, '') FROM json_each($3) AS j
+             WHERE EXISTS (SELECT 1 FROM items WHERE user_id = $1 AND room = $2 AND sha256 = j.value)",
+            format!("[\"{}\"]", sorted.join("\",\"")),
+        )
+    };
+    // Not a cached prepared statement: PostgreSQL would soon plan it once for any batch,
+    // guessing 10 hashes, and probe the index once per hash (100 ms for 100,000 in an empty
+    // ROOM, 10 ms with the batch's own plan).
+    let held: Option<String> = sqlx::query_scalar(sql)
+        .persistent(false)
+        .bind(user_id)
+        .bind(room)
+        .bind(list)
+        .fetch_one(db)
+        .await?;
+    Ok(held.unwrap_or_default())
+}
+
 /// Which of these SHA-256s this phone's ROOM does not hold yet, so nothing is sent twice.
 #[utoipa::path(post, path = "/api/v1/device/missing", tag = "devices", security(("device_token" = [])),
     request_body = MissingRequest,
@@ -294,26 +343,24 @@ async fn missing(
         return Err(ErrorCode::InvalidUploadRequest.into());
     }
     check_hashes(&body.sha256)?;
-    let mut present = HashSet::new();
-    // SQLite allows 32,766 bound values per statement; 5,000 keeps statements small.
-    for chunk in body.sha256.chunks(5_000) {
-        let sql = format!(
-            "SELECT sha256 FROM items WHERE user_id = $1 AND room = $2 AND sha256 IN ({})",
-            crate::db::params(3, chunk.len())
-        );
-        let query = sqlx::query_scalar(&sql).bind(device.user_id).bind(room);
-        let found: Vec<String> = chunk
-            .iter()
-            .fold(query, |q, hash| q.bind(hash))
-            .fetch_all(&state.db)
-            .await?;
-        present.extend(found);
+    if body.sha256.is_empty() {
+        return Ok(ApiJson(MissingResponse { missing: vec![] }));
     }
-    let mut seen = HashSet::new();
+    let held = held_in_room(&state.db, device.user_id, room, &body.sha256).await?;
+    let held: HashSet<&[u8]> = held.as_bytes().chunks(64).collect();
+    // Each hash once, at its first place.
+    let mut seen = HashSet::with_capacity(body.sha256.len());
+    let keep: Vec<bool> = body
+        .sha256
+        .iter()
+        .map(|h| !held.contains(h.as_bytes()) && seen.insert(h.as_str()))
+        .collect();
+    drop(seen);
     let missing = body
         .sha256
         .into_iter()
-        .filter(|h| !present.contains(h) && seen.insert(h.clone()))
+        .zip(keep)
+        .filter_map(|(h, keep)| keep.then_some(h))
         .collect();
     Ok(ApiJson(MissingResponse { missing }))
 }

@@ -93,7 +93,8 @@ async fn settings(
     responses(
         (status = 200, body = PhoneSettings),
         (status = 400, description = "Not valid settings", body = ErrorBody),
-        (status = 403, description = "A data type an iPhone cannot back up", body = ErrorBody)))]
+        (status = 403, description = "A data type an iPhone cannot back up", body = ErrorBody),
+        (status = 409, description = "The phone has no ROOM yet", body = ErrorBody)))]
 async fn save_settings(
     State(state): State<AppState>,
     device: CurrentDevice,

@@ -2,6 +2,7 @@
 //! a row is 'pending' until processed, so work survives a restart. A file that cannot be
 //! decoded is marked 'failed' and stays listed (the viewer shows a placeholder).
 
+pub mod dating;
 pub mod exif_writer;
 mod music;
 pub mod photo;
@@ -176,7 +177,8 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
                 state.blobs.put_derived(&sha256, "preview", preview).await?;
             }
             sqlx::query(
-                "UPDATE media SET status = 'done', taken_at = $1, utc_offset = $2, width = $3, height = $4,
+                "UPDATE media SET status = 'done', taken_at = COALESCE($1, taken_at),
+                    utc_offset = COALESCE($2, utc_offset), width = $3, height = $4,
                     camera = $5, duration_ms = $6, title = $7, artist = $8, album = $9,
                     has_thumb = $10, has_preview = $11, error = NULL
                  WHERE item_id = $12",
@@ -196,8 +198,14 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
             .execute(&state.db)
             .await?;
             if let Some(taken_at) = found.taken_at {
-                sqlx::query("UPDATE items SET local_time = $1 WHERE id = $2")
-                    .bind(taken_at + i64::from(found.utc_offset.unwrap_or(9 * 3600)))
+                let shot = dating::Shot {
+                    taken_at,
+                    utc_offset: found.utc_offset,
+                };
+                // Usually what the upload's finish found already; a bucket's file was dated
+                // by its head only, so the whole file may know better.
+                sqlx::query("UPDATE items SET local_time = $1 WHERE id = $2 AND local_time <> $1")
+                    .bind(shot.local_time())
                     .bind(item_id)
                     .execute(&state.db)
                     .await?;
@@ -276,19 +284,5 @@ mod tests {
                 "{name}"
             );
         }
-    }
-
-    #[test]
-    fn exif_times_without_an_offset_are_japan_time() {
-        assert_eq!(
-            photo::local_to_unix("2024:01:01 09:00:00", None),
-            Some(1_704_067_200)
-        );
-        assert_eq!(
-            photo::local_to_unix("2024:01:01 00:00:00", Some(0)),
-            Some(1_704_067_200)
-        );
-        assert_eq!(photo::local_to_unix("garbage", None), None);
-        assert_eq!(photo::parse_offset("-05:30"), Some(-(5 * 3600 + 30 * 60)));
     }
 }

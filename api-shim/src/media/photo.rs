@@ -2,12 +2,12 @@
 //! (SPEC T3, T4). HEIC goes through libheif's `heif-convert`, DNG through `dcraw`; the rest
 //! through `image`.
 
-use std::{io::BufReader, path::Path, process::Command};
+use std::{path::Path, process::Command};
 
 use anyhow::{Context, bail};
 use image::{DynamicImage, ImageReader, metadata::Orientation};
 
-use super::Extracted;
+use super::{Extracted, dating};
 
 /// Grid thumbnails fit this box; previews for the photo view fit the larger one.
 pub const THUMB_PX: u32 = 256;
@@ -102,66 +102,18 @@ fn decode(name: &str, path: &Path, scratch: &Path) -> anyhow::Result<DynamicImag
 
 /// Fills time and camera; returns how the picture must be turned to stand upright.
 fn read_exif(path: &Path, out: &mut Extracted) -> Option<Orientation> {
-    let file = std::fs::File::open(path).ok()?;
-    let exif = exif::Reader::new()
-        .read_from_container(&mut BufReader::new(file))
-        .ok()?;
-    let text = |tag| {
-        exif.get_field(tag, exif::In::PRIMARY)
-            .and_then(|f| match &f.value {
-                exif::Value::Ascii(v) => v
-                    .first()
-                    .map(|s| String::from_utf8_lossy(s).trim().to_owned()),
-                _ => None,
-            })
-    };
-    let offset = text(exif::Tag::OffsetTimeOriginal).and_then(|s| parse_offset(&s));
-    if let Some(local) = text(exif::Tag::DateTimeOriginal).or_else(|| text(exif::Tag::DateTime)) {
-        out.taken_at = local_to_unix(&local, offset);
-        out.utc_offset = offset;
+    let head = dating::read_head(path).ok()?;
+    if let Some(shot) = dating::photo(&head) {
+        out.taken_at = Some(shot.taken_at);
+        out.utc_offset = shot.utc_offset;
     }
-    let camera = [text(exif::Tag::Make), text(exif::Tag::Model)]
+    let exif = dating::Exif::read(&head)?;
+    let camera = [exif.text(exif::Tag::Make), exif.text(exif::Tag::Model)]
         .into_iter()
         .flatten()
-        .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
     out.camera = (!camera.is_empty()).then_some(camera);
-    exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
-        .and_then(|f| f.value.get_uint(0))
+    exif.uint(exif::Tag::Orientation)
         .and_then(|v| Orientation::from_exif(u8::try_from(v).ok()?))
-}
-
-/// `+09:00` → 32400.
-pub fn parse_offset(s: &str) -> Option<i32> {
-    let sign = match s.as_bytes().first()? {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
-    };
-    let (h, m) = s[1..].split_once(':')?;
-    Some(sign * (h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60))
-}
-
-/// EXIF local time `YYYY:MM:DD HH:MM:SS`. Without an offset the users' own (+09:00) is assumed.
-pub fn local_to_unix(local: &str, offset: Option<i32>) -> Option<i64> {
-    let n = |range: std::ops::Range<usize>| local.get(range)?.parse::<u32>().ok();
-    let date = time::Date::from_calendar_date(
-        i32::try_from(n(0..4)?).ok()?,
-        time::Month::try_from(u8::try_from(n(5..7)?).ok()?).ok()?,
-        u8::try_from(n(8..10)?).ok()?,
-    )
-    .ok()?;
-    let clock = time::Time::from_hms(
-        u8::try_from(n(11..13)?).ok()?,
-        u8::try_from(n(14..16)?).ok()?,
-        u8::try_from(n(17..19)?).ok()?,
-    )
-    .ok()?;
-    let offset = time::UtcOffset::from_whole_seconds(offset.unwrap_or(9 * 3600)).ok()?;
-    Some(
-        time::PrimitiveDateTime::new(date, clock)
-            .assume_offset(offset)
-            .unix_timestamp(),
-    )
 }

@@ -6,10 +6,11 @@ use std::{path::Path, process::Command};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-use super::{Extracted, photo};
+use super::{Extracted, dating, photo};
 
+/// What ffprobe says of a file.
 #[derive(Deserialize)]
-struct Probe {
+pub struct Probe {
     #[serde(default)]
     streams: Vec<Stream>,
     format: Option<Format>,
@@ -29,7 +30,7 @@ struct Format {
     tags: std::collections::HashMap<String, String>,
 }
 
-pub fn extract(path: &Path) -> anyhow::Result<Extracted> {
+pub fn probe(path: &Path) -> anyhow::Result<Probe> {
     let output = Command::new("timeout")
         .args([
             "60",
@@ -47,8 +48,21 @@ pub fn extract(path: &Path) -> anyhow::Result<Extracted> {
     if !output.status.success() {
         bail!("ffprobe could not read the file");
     }
-    let probe: Probe =
-        serde_json::from_slice(&output.stdout).context("reading ffprobe's answer")?;
+    serde_json::from_slice(&output.stdout).context("reading ffprobe's answer")
+}
+
+impl Probe {
+    /// Apple's `creationdate` keeps the local time and its offset; `creation_time` is UTC.
+    pub fn shot(&self) -> Option<dating::Shot> {
+        let tags = &self.format.as_ref()?.tags;
+        ["com.apple.quicktime.creationdate", "creation_time"]
+            .iter()
+            .find_map(|tag| dating::parse(tags.get(*tag)?, None))
+    }
+}
+
+pub fn extract(path: &Path) -> anyhow::Result<Extracted> {
+    let probe = probe(path)?;
     let mut out = Extracted::default();
     if let Some(video) = probe
         .streams
@@ -61,13 +75,10 @@ pub fn extract(path: &Path) -> anyhow::Result<Extracted> {
     if let Some(format) = &probe.format {
         let seconds: Option<f64> = format.duration.as_deref().and_then(|d| d.parse().ok());
         out.duration_ms = seconds.map(|s| (s * 1000.0) as i64);
-        out.taken_at = format
-            .tags
-            .get("creation_time")
-            .and_then(|t| {
-                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-            })
-            .map(|t| t.unix_timestamp());
+    }
+    if let Some(shot) = probe.shot() {
+        out.taken_at = Some(shot.taken_at);
+        out.utc_offset = shot.utc_offset;
     }
     let at = out
         .duration_ms

@@ -33,20 +33,23 @@ impl Server {
             .spawn()
             .unwrap();
         // Owned by `Server` at once, so its `Drop` stops the process on every path.
-        let server = Self {
+        let mut server = Self {
             child,
             base: format!("http://127.0.0.1:{port}"),
         };
-        for _ in 0..100 {
+        // Up, or exited: however long a busy machine takes to start it.
+        loop {
             if reqwest::get(format!("{}/api/health", server.base))
                 .await
                 .is_ok_and(|r| r.status().is_success())
             {
                 return server;
             }
+            if let Some(status) = server.child.try_wait().unwrap() {
+                panic!("hako serve exited: {status}");
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("hako serve did not start");
     }
 
     fn signal(&self, signal: &str) {

@@ -295,3 +295,102 @@ async fn t4_dng_photos_get_a_thumbnail_too() {
     let (status, ..) = media_of(&app, &sha256_hex(&broken)).await;
     assert_eq!(status, "failed");
 }
+
+/// A JPEG whose only date is in its XMP packet, as Lightroom and many apps export it.
+fn jpeg_with_xmp_date(date: &str) -> Vec<u8> {
+    let xmp = format!(
+        r#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreateDate="{date}"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>"#
+    );
+    let mut segment = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
+    segment.extend(xmp.as_bytes());
+    let plain = jpeg(64, 48);
+    let mut out = plain[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(u16::try_from(segment.len() + 2).unwrap().to_be_bytes());
+    out.extend(segment);
+    out.extend(&plain[2..]);
+    out
+}
+
+#[tokio::test]
+async fn t3_items_are_under_their_shooting_day_before_any_media_job_runs() {
+    // No media worker on this server: what the timeline shows comes from the upload alone.
+    let app = spawn_app_with(|config| config.media_worker = false).await;
+    let phone = app.registered_phone("first-sight@example.jp").await;
+    let dir = tempfile::tempdir().unwrap();
+    let exif = with_exif(
+        &jpeg(64, 48),
+        "Hako",
+        "Test",
+        "2019:07:07 23:30:00",
+        "+09:00",
+    );
+    let xmp = jpeg_with_xmp_date("2020-02-29T08:15:00-05:00");
+    // Phones record the index (`moov`) last, after the frames.
+    let video = made_with(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=duration=1:size=160x120:rate=10",
+            "-metadata",
+            "creation_time=2018-03-03T02:00:00Z",
+            "-pix_fmt",
+            "yuv420p",
+        ],
+        "VID.mp4",
+        dir.path(),
+    );
+    let undated = jpeg(32, 32);
+    for (name, bytes) in [
+        ("exif.jpg", &exif),
+        ("xmp.jpg", &xmp),
+        ("VID.mp4", &video),
+        ("plain.jpg", &undated),
+    ] {
+        assert_eq!(
+            phone.upload(name, bytes).await.status(),
+            StatusCode::NO_CONTENT
+        );
+    }
+    let months: hako_protocol::Timeline = phone
+        .get("/api/v1/rooms/1/timeline")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let days: Vec<String> = months
+        .months
+        .iter()
+        .flat_map(|m| {
+            m.days
+                .iter()
+                .map(move |d| format!("{}-{:02}", m.month, d.day))
+        })
+        .collect();
+    // Japan time where the file has no offset; the XMP date keeps its own (-05:00); the plain
+    // photo is under the phone's file time (1700000000: 2023-11-15 in Japan).
+    assert_eq!(
+        days,
+        ["2023-11-15", "2020-02-29", "2019-07-07", "2018-03-03"]
+    );
+    let Flag(all_pending) =
+        sqlx::query_scalar("SELECT COUNT(*) = 4 FROM media WHERE status = 'pending'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert!(all_pending, "no media job may have run yet");
+
+    // The job, when it runs, agrees.
+    process_all(&app).await;
+    let after: hako_protocol::Timeline = phone
+        .get("/api/v1/rooms/1/timeline")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after.months, months.months);
+}

@@ -2,7 +2,7 @@
 
 use hako_protocol::ErrorCode;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -64,6 +64,149 @@ async fn the_openapi_document_lists_every_endpoint() {
         );
     }
     assert!(doc["components"]["schemas"]["ErrorCode"].is_object());
+}
+
+/// Every `$ref` in `value` (anywhere below it), with where it was found.
+fn refs<'a>(value: &'a Value, at: String, out: &mut Vec<(String, &'a str)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    ("$ref", Value::String(target)) => out.push((at.clone(), target)),
+                    _ => {
+                        let key = key.replace('~', "~0").replace('/', "~1");
+                        refs(inner, format!("{at}/{key}"), out);
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                refs(inner, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What a JSON pointer (`#/components/schemas/X`) names in the document, if anything.
+fn resolve<'a>(doc: &'a Value, target: &str) -> Option<&'a Value> {
+    doc.pointer(target.strip_prefix('#')?)
+}
+
+#[tokio::test]
+async fn every_ref_in_the_openapi_document_resolves() {
+    let app = spawn_app().await;
+    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut found = Vec::new();
+    refs(&doc, "#".to_owned(), &mut found);
+    assert!(
+        found
+            .iter()
+            .any(|(_, target)| *target == "#/components/schemas/TimelineFilter"),
+        "the timeline's filter is described once, in components"
+    );
+    let dangling: Vec<String> = found
+        .iter()
+        .filter(|(_, target)| resolve(&doc, target).is_none())
+        .map(|(at, target)| format!("{at} -> {target}"))
+        .collect();
+    assert!(
+        dangling.is_empty(),
+        "unresolved $refs:\n{}",
+        dangling.join("\n")
+    );
+}
+
+/// The answers clients can trust: every refusal is an `ErrorBody`, and every operation that
+/// needs credentials says it answers 401, and every one that reads JSON says 400, 413 and 415.
+#[tokio::test]
+async fn the_openapi_document_describes_every_refusal() {
+    let app = spawn_app().await;
+    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let error_body = json!({"$ref": "#/components/schemas/ErrorBody"});
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let what = format!("{} {path}", method.to_uppercase());
+            let responses = operation["responses"].as_object().unwrap();
+            let response = |status: &str| {
+                let answer = responses.get(status)?;
+                match answer["$ref"].as_str() {
+                    Some(target) => resolve(&doc, target),
+                    None => Some(answer),
+                }
+            };
+            for (status, _) in responses {
+                let code: u16 = status.parse().unwrap();
+                // Ranges and conditional requests for stored files answer without a body.
+                if code < 400 || code == 416 || (code == 412 && !path.contains("/uploads")) {
+                    continue;
+                }
+                let answer = response(status).unwrap();
+                assert_eq!(
+                    answer["content"]["application/json"]["schema"], error_body,
+                    "{what} answers {status} with an ErrorBody"
+                );
+            }
+            let guarded = operation["security"].as_array().is_some_and(|schemes| {
+                schemes
+                    .iter()
+                    .any(|s| s.as_object().is_some_and(|s| !s.is_empty()))
+            });
+            if guarded {
+                assert!(response("401").is_some(), "{what} documents 401");
+            }
+            if operation["requestBody"]["content"]["application/json"].is_object() {
+                for status in ["400", "413", "415"] {
+                    assert!(response(status).is_some(), "{what} documents {status}");
+                }
+            }
+            if !matches!(method.as_str(), "get" | "head" | "options") && !path.contains("/oidc/") {
+                assert!(
+                    response("403").is_some(),
+                    "{what} documents the cross-site 403"
+                );
+            }
+        }
+    }
+}
+
+/// A path or query the route cannot read is refused in the API's shape, like a bad body.
+#[tokio::test]
+async fn bad_paths_and_queries_get_clear_errors() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("paths@example.jp").await;
+    for path in [
+        "/api/v1/rooms/first/music",
+        "/api/v1/rooms/300/timeline",
+        "/api/v1/items/not-a-number",
+        "/api/v1/rooms/1/items?cursor=soon",
+        "/api/v1/rooms/1/timeline?filter=everything",
+        "/api/v1/rooms/1/timeline/2024-08?limit=-1",
+    ] {
+        let response = phone.get(path).await;
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{path}"
+        );
+        let body = expect_error(response, StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery).await;
+        assert!(
+            body.message.contains('('),
+            "{path}: axum's explanation: {}",
+            body.message
+        );
+    }
 }
 
 #[tokio::test]
