@@ -54,7 +54,12 @@ CONF
 stop() {
   local dir=${1:?usage: s3.sh stop DIR}
   if [ -f "$dir/weed.pid" ]; then
-    kill "$(cat "$dir/weed.pid")" 2>/dev/null || true
+    local pid
+    pid=$(cat "$dir/weed.pid")
+    kill "$pid" 2>/dev/null || true
+    # SeaweedFS may take its time over a TERM: a throwaway store is then killed.
+    for _ in $(seq 1 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
     rm -f "$dir/weed.pid"
   fi
 }
