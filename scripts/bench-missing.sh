@@ -166,7 +166,7 @@ time_case() {
   done
   local stats
   stats=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ t[NR] = $1 } END { printf "%.3f %.3f", t[int((NR + 1) / 2)], t[1] }')
-  printf '   %-44s median %s s  best %s s\n' "$name" "${stats% *}" "${stats#* }"
+  printf '   %-50s median %s s  best %s s\n' "$name" "${stats% *}" "${stats#* }"
   medians[$name]=${stats% *}
 }
 
@@ -211,7 +211,7 @@ for stack in $stacks; do
   for name in "$stack check, empty ROOM (100,000 missing)" "$stack check, ROOM of $items (50,000 missing)"; do
     med=${medians[$name]}
     awk -v n="${name#"$stack "}" -v m="$med" -v r="$ref" 'BEGIN {
-      printf "   %-44s check - reference %.3f s, check / reference %.1f\n", n, m - r, m / r }'
+      printf "   %-50s check - reference %.3f s, check / reference %.1f\n", n, m - r, m / r }'
     if [[ -n ${MAX_SECS:-} ]] && awk -v m="$med" -v x="$MAX_SECS" 'BEGIN { exit !(m > x) }'; then
       echo "   over MAX_SECS=$MAX_SECS s: $name"
       over=1
