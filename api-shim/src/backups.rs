@@ -206,7 +206,7 @@ fn event_time(property: &ical::property::Property) -> Option<(String, bool)> {
         t = t.checked_add(time::Duration::hours(9))?;
     }
     Some((
-        crate::timeline::local_time_text(t.assume_utc().unix_timestamp()),
+        crate::clock::local_iso(t.assume_utc().unix_timestamp()),
         false,
     ))
 }

@@ -31,7 +31,7 @@ const ROWS_PER_INSERT: usize = 1_000;
 const PHOTOS: usize = 8;
 /// About one item in 30 is a video.
 const VIDEO_SHARE: f64 = 1.0 / 30.0;
-const JAPAN: i64 = 9 * 3600;
+const JAPAN: i64 = crate::clock::JAPAN_OFFSET_SECS as i64;
 const ROOM: i64 = 1;
 
 #[derive(Debug)]
@@ -277,8 +277,6 @@ async fn insert(
         let mut items = sqlx::query(&sql);
         for (i, item) in chunk.iter().enumerate() {
             let sample = &samples[item.sample];
-            let local = time::OffsetDateTime::from_unix_timestamp(item.taken + JAPAN)
-                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
             let prefix = if sample.kind == ItemKind::Video {
                 "VID"
             } else {
@@ -292,13 +290,8 @@ async fn insert(
                 .bind(&item.sha256)
                 .bind(sample.original.len() as i64)
                 .bind(format!(
-                    "{prefix}_{:04}{:02}{:02}_{:02}{:02}{:02}.{}",
-                    local.year(),
-                    u8::from(local.month()),
-                    local.day(),
-                    local.hour(),
-                    local.minute(),
-                    local.second(),
+                    "{prefix}_{}.{}",
+                    crate::clock::local_stamp(item.taken + JAPAN).replace('-', "_"),
                     sample.ext
                 ))
                 .bind(item.taken)

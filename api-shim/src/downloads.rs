@@ -106,16 +106,9 @@ fn plan(items: &[Item]) -> Plan {
 
 /// `hako-YYYYMMDD-HHMMSS.zip`, in Japan time like the rest of the viewer.
 fn archive_name(now: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(now + 9 * 3600)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
-        "hako-{:04}{:02}{:02}-{:02}{:02}{:02}.zip",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
+        "hako-{}.zip",
+        crate::clock::local_stamp(crate::clock::japan_local(now))
     )
 }
 

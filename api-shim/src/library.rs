@@ -19,7 +19,6 @@ use crate::{
     db::Flag,
     error::{ApiError, ApiJson, ApiPath, ApiResult},
     items::{FileAnswers, Shown, serve_blob},
-    timeline::local_time_text,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -80,7 +79,7 @@ async fn item_info(
         kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Document),
         name,
         size: u64::try_from(size).unwrap_or(0),
-        taken: local_time_text(local),
+        taken: crate::clock::local_iso(local),
         width: non_negative(width),
         height: non_negative(height),
         camera,
@@ -251,7 +250,7 @@ async fn documents(
                     .first_or_octet_stream()
                     .to_string(),
                 size: u64::try_from(size).unwrap_or(0),
-                created: local_time_text(local),
+                created: crate::clock::local_iso(local),
                 view_url: viewable_type(&name).map(|_| format!("/api/v1/items/{id}/view")),
                 name,
             })

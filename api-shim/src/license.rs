@@ -12,7 +12,6 @@ use hmac::{Hmac, KeyInit, Mac};
 use rand::Rng;
 use sha2::Sha256;
 use sqlx::AnyConnection;
-use time::{Date, OffsetDateTime, UtcOffset, macros::offset};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -24,8 +23,6 @@ use crate::{
     error::{ApiError, ApiJson, ApiResult},
 };
 
-/// Months end in the users' time zone: the contract site's "end of the month" is Japan's.
-const JAPAN: UtcOffset = offset!(+9);
 /// Data outlives its license by this long (SPEC A4: kept 30 days, deleted from day 31).
 pub const GRACE_SECS: i64 = 30 * 86_400;
 
@@ -239,19 +236,6 @@ pub async fn redeem_in(
     Ok(())
 }
 
-/// The first instant after the Japanese calendar month that `now` falls in.
-pub fn end_of_month_in_japan(now: i64) -> anyhow::Result<i64> {
-    let local = OffsetDateTime::from_unix_timestamp(now)?.to_offset(JAPAN);
-    let (year, month) = match local.month() {
-        time::Month::December => (local.year() + 1, time::Month::January),
-        month => (local.year(), month.next()),
-    };
-    Ok(Date::from_calendar_date(year, month, 1)?
-        .midnight()
-        .assume_offset(JAPAN)
-        .unix_timestamp())
-}
-
 /// Makes `count` new keys. All or none are stored; each is shown only here.
 pub async fn issue(state: &AppState, count: usize) -> anyhow::Result<Vec<LicenseKey>> {
     let now = state.clock.now();
@@ -285,7 +269,8 @@ pub async fn issue(state: &AppState, count: usize) -> anyhow::Result<Vec<License
 /// Cancels a key: it stays valid to the end of this month in Japan (SPEC A4). Returns that end.
 pub async fn cancel(state: &AppState, key: &LicenseKey) -> anyhow::Result<i64> {
     let now = state.clock.now();
-    let until = end_of_month_in_japan(now)?;
+    // Months end in the users' time zone: the contract site's "end of the month" is Japan's.
+    let until = crate::clock::end_of_month_in_japan(now)?;
     let cancelled: Option<i64> = sqlx::query_scalar(
         "UPDATE license_keys SET state = 'cancelled', cancelled_at = $1, valid_until = $2
          WHERE key_hash = $3 AND state IN ('issued', 'redeemed') RETURNING valid_until",
@@ -324,23 +309,6 @@ pub async fn list(state: &AppState) -> sqlx::Result<Vec<Listed>> {
     )
     .fetch_all(&state.db)
     .await
-}
-
-/// A time as the operator reads it: Japan time, to the minute.
-pub fn japan_time(unix_secs: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix_secs)
-        .map(|t| {
-            let t = t.to_offset(JAPAN);
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02} JST",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
-        })
-        .unwrap_or_else(|_| unix_secs.to_string())
 }
 
 /// The life cycle step the janitor runs (SPEC A4): cancelled keys past their month expire and
@@ -468,25 +436,6 @@ mod tests {
         assert_eq!(
             decide(&row("expired", None, Some(now - 1)), Some(7), now),
             Decision::Refuse
-        );
-    }
-
-    #[test]
-    fn the_month_ends_in_japan_time() {
-        // 2026-01-31 15:30 UTC is already 2026-02-01 00:30 in Japan: valid to the end of February.
-        let feb_1_jst = 1_769_873_400;
-        assert_eq!(japan_time(feb_1_jst), "2026-02-01 00:30 JST");
-        let mar_1_jst = end_of_month_in_japan(feb_1_jst).unwrap();
-        assert_eq!(japan_time(mar_1_jst), "2026-03-01 00:00 JST");
-        assert_eq!(
-            japan_time(end_of_month_in_japan(mar_1_jst - 1).unwrap()),
-            "2026-03-01 00:00 JST"
-        );
-        // December rolls over into the next year.
-        let dec = 1_797_292_800;
-        assert_eq!(
-            japan_time(end_of_month_in_japan(dec).unwrap()),
-            "2027-01-01 00:00 JST"
         );
     }
 }

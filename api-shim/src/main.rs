@@ -198,24 +198,7 @@ fn shooting_date(file: &std::path::Path) -> String {
     let Some(shot) = hako_api_shim::media::dating::read(kind, file) else {
         return "-".to_owned();
     };
-    let local = time::OffsetDateTime::from_unix_timestamp(shot.local_time())
-        .map(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute]:[second]"
-            ))
-        })
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    match shot.utc_offset {
-        Some(offset) => format!(
-            "{local}{}{:02}:{:02}",
-            if offset < 0 { '-' } else { '+' },
-            offset.abs() / 3600,
-            offset.abs() % 3600 / 60
-        ),
-        None => local,
-    }
+    hako_api_shim::clock::with_offset(shot.taken_at, shot.utc_offset)
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -301,11 +284,13 @@ async fn license(config: Config, command: LicenseCommand) -> anyhow::Result<()> 
             println!(
                 "cancelled {}: valid until {}",
                 masked_license_key(key.last4()),
-                license::japan_time(until)
+                hako_api_shim::clock::japan_minutes(until)
             );
         }
         LicenseCommand::List => {
-            let time = |t: Option<i64>| t.map_or_else(|| "-".to_owned(), license::japan_time);
+            let time = |t: Option<i64>| {
+                t.map_or_else(|| "-".to_owned(), hako_api_shim::clock::japan_minutes)
+            };
             println!("key\tstate\taccount\tissued\tredeemed\tcancelled\tvalid until");
             for key in license::list(&state).await? {
                 println!(
@@ -313,7 +298,7 @@ async fn license(config: Config, command: LicenseCommand) -> anyhow::Result<()> 
                     masked_license_key(&key.last4),
                     key.state,
                     key.email.as_deref().unwrap_or("-"),
-                    license::japan_time(key.issued_at),
+                    hako_api_shim::clock::japan_minutes(key.issued_at),
                     time(key.redeemed_at),
                     time(key.cancelled_at),
                     time(key.valid_until),

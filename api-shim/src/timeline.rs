@@ -174,23 +174,6 @@ fn month_bounds(month: &str) -> Option<(i64, i64)> {
     Some((unix(start), unix(next)))
 }
 
-/// Local wall-clock seconds as `YYYY-MM-DDTHH:MM:SS`, the way the viewer shows times.
-pub fn local_time_text(local: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(local)
-        .map(|t| {
-            format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second()
-            )
-        })
-        .unwrap_or_default()
-}
-
 type PageRow = (
     i64,
     String,
@@ -268,7 +251,7 @@ async fn month_items(
                 TimelineItem {
                     id,
                     kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Photo),
-                    taken: local_time_text(local),
+                    taken: crate::clock::local_iso(local),
                     width: width.and_then(|w| u32::try_from(w).ok()),
                     height: height.and_then(|h| u32::try_from(h).ok()),
                     duration_ms: duration.and_then(|d| u64::try_from(d).ok()),

@@ -36,7 +36,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     blobs::{PART_BYTES, S3Blobs},
-    clock::JAPAN_OFFSET_SECS,
     db::Flag,
     devices::token::CurrentDevice,
     error::{ApiError, ApiResult},
@@ -170,10 +169,9 @@ fn expiry_after(state: &AppState, now: i64) -> i64 {
     now + i64::try_from(state.config.limits.upload_expiry_hours * 3600).unwrap_or(i64::MAX / 2)
 }
 
+/// The calendar month an upload counts in for the monthly limit (SPEC L2).
 fn month_of(unix: i64) -> String {
-    let t =
-        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!("{:04}-{:02}", t.year(), u8::from(t.month()))
+    crate::clock::utc_month(unix)
 }
 
 fn expires_header(expires_at: i64) -> String {
@@ -712,10 +710,9 @@ async fn finish(
             .map_err(io_error)?,
     }
     let shot = shooting_time(state, &upload).await;
-    let local_time = shot.map_or(
-        upload.file_created_at + i64::from(JAPAN_OFFSET_SECS),
-        |shot| shot.local_time(),
-    );
+    let local_time = shot.map_or(crate::clock::japan_local(upload.file_created_at), |shot| {
+        shot.local_time()
+    });
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
     sqlx::query(

@@ -307,7 +307,7 @@ async fn a4_a_cancelled_key_registered_again_within_30_days_keeps_everything() {
     let email = "loyal@example.jp";
     let hashes = licensed_with_data(&app, email, &key).await;
     let until = cancel_and_reach_month_end(&app, email, &key).await;
-    assert!(license::japan_time(until).ends_with("-01 00:00 JST"));
+    assert!(hako_api_shim::clock::japan_minutes(until).ends_with("-01 00:00 JST"));
 
     app.clock.advance(29 * DAY);
     license::run_lifecycle(&app.state).await.unwrap();

@@ -111,3 +111,51 @@ async fn x3_sessions_and_sign_in_throttles_hold_across_instances() {
     )
     .await;
 }
+
+/// The two schemas (`migrations/sqlite`, `migrations/postgres`) hold the same tables with the
+/// same columns, so code written against one runs on the other. Needs the PostgreSQL pass.
+#[tokio::test]
+async fn x3_sqlite_and_postgresql_schemas_have_the_same_tables_and_columns() {
+    let Some(postgres) = fresh_postgres_database().await else {
+        return; // the SQLite pass: scripts/test.sh runs this again on PostgreSQL
+    };
+    let sqlite_dir = tempfile::tempdir().unwrap();
+    let sqlite = hako_api_shim::db::open(sqlite_dir.path(), None)
+        .await
+        .unwrap();
+    let postgres = hako_api_shim::db::open(sqlite_dir.path(), Some(&postgres))
+        .await
+        .unwrap();
+    let columns = |rows: Vec<(String, String)>| -> Vec<String> {
+        let mut all: Vec<String> = rows
+            .into_iter()
+            .filter(|(table, _)| !table.starts_with("_sqlx") && !table.starts_with("sqlite_"))
+            .map(|(table, column)| format!("{table}.{column}"))
+            .collect();
+        all.sort();
+        all
+    };
+    let in_sqlite = columns(
+        sqlx::query_as(
+            "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+             WHERE m.type = 'table'",
+        )
+        .fetch_all(&sqlite)
+        .await
+        .unwrap(),
+    );
+    let in_postgres = columns(
+        sqlx::query_as(
+            "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT)
+             FROM information_schema.columns c
+             WHERE table_schema = 'public'
+               AND EXISTS (SELECT 1 FROM information_schema.tables t WHERE t.table_schema = 'public'
+                           AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE')",
+        )
+        .fetch_all(&postgres)
+        .await
+        .unwrap(),
+    );
+    assert!(in_sqlite.len() > 50, "{in_sqlite:?}");
+    assert_eq!(in_sqlite, in_postgres);
+}
