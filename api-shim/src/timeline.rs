@@ -99,7 +99,7 @@ async fn months(
             .bind(b)
             .fetch_all(&state.db)
             .await?;
-            Badge::ALL
+            Badge::GROUP_ORDER
                 .into_iter()
                 .flat_map(|status| {
                     let days = rows

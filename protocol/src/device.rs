@@ -101,9 +101,24 @@ pub struct MissingResponse {
 }
 
 /// Kinds of backed-up files (SPEC T2).
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ItemKind {
     Photo,
     Video,
@@ -112,8 +127,6 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 4] = [Self::Photo, Self::Video, Self::Music, Self::Document];
-
     /// The kind a file name's extension says, if SPEC T2 accepts it.
     pub fn from_file_name(name: &str) -> Option<Self> {
         let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
@@ -130,16 +143,12 @@ impl ItemKind {
 
     /// The inverse of [`ItemKind::as_str`].
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        s.parse().ok()
     }
 
+    /// The name serde writes, as the database keeps it too.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Photo => "photo",
-            Self::Video => "video",
-            Self::Music => "music",
-            Self::Document => "document",
-        }
+        self.into()
     }
 
     /// iPhones back up only photos and videos among files (SPEC D8).
@@ -224,9 +233,21 @@ mod tests {
 }
 
 /// Data a phone backs up as a whole, one version per backup run (SPEC D3, T5).
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum BackupKind {
     /// vCard 3.0 / 4.0.
     Contacts,
@@ -237,11 +258,9 @@ pub enum BackupKind {
 }
 
 impl BackupKind {
-    pub const ALL: [BackupKind; 3] = [Self::Contacts, Self::Calendar, Self::CallHistory];
-
     /// The inverse of [`BackupKind::as_str`].
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        s.parse().ok()
     }
 
     /// The file a restore writes it to.
@@ -253,12 +272,9 @@ impl BackupKind {
         }
     }
 
+    /// The name serde writes, as the database keeps it too.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Contacts => "contacts",
-            Self::Calendar => "calendar",
-            Self::CallHistory => "call_history",
-        }
+        self.into()
     }
 
     /// iPhones back up contacts and calendar, not call history (SPEC D8).
@@ -479,9 +495,21 @@ pub struct DeviceReport {
 }
 
 /// Which items the timeline shows (SPEC V6).
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum TimelineFilter {
     #[default]
     All,
@@ -492,18 +520,26 @@ pub enum TimelineFilter {
 impl TimelineFilter {
     /// The query value, as serde writes it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::All => "all",
-            Self::Photos => "photos",
-            Self::Videos => "videos",
-        }
+        self.into()
     }
 }
 
 /// How the timeline is ordered (SPEC V6): by date, or grouped by save status (each group by date).
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum TimelineSort {
     #[default]
     Date,
@@ -513,10 +549,7 @@ pub enum TimelineSort {
 impl TimelineSort {
     /// The query value, as serde writes it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Date => "date",
-            Self::Status => "status",
-        }
+        self.into()
     }
 }
 
@@ -551,9 +584,22 @@ pub struct Timeline {
 
 /// Where an item lives, from the phone's last report (SPEC V7). Items only on the phone are
 /// not on the server, so they do not appear here.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Badge {
     PhoneAndCloud,
     CloudOnly,
@@ -561,19 +607,15 @@ pub enum Badge {
 }
 
 impl Badge {
-    /// The order of the groups when sorting by save status.
-    pub const ALL: [Badge; 3] = [Self::CloudOnly, Self::PhoneAndCloud, Self::Excluded];
+    /// The order of the groups when sorting by save status (a test holds it to every variant).
+    pub const GROUP_ORDER: [Badge; 3] = [Self::CloudOnly, Self::PhoneAndCloud, Self::Excluded];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PhoneAndCloud => "phone_and_cloud",
-            Self::CloudOnly => "cloud_only",
-            Self::Excluded => "excluded",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|b| b.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -597,4 +639,53 @@ pub struct TimelineItem {
 pub struct TimelinePage {
     pub items: Vec<TimelineItem>,
     pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod names {
+    use super::*;
+    use strum::VariantArray;
+
+    /// `as_str` and `parse` say each variant as serde does, for every variant there is.
+    fn same_as_serde<T>(as_str: impl Fn(T) -> &'static str, parse: impl Fn(&str) -> Option<T>)
+    where
+        T: VariantArray + Serialize + PartialEq + std::fmt::Debug + Copy,
+    {
+        for &variant in T::VARIANTS {
+            let name = as_str(variant);
+            assert_eq!(
+                serde_json::to_string(&variant).unwrap(),
+                format!("\"{name}\"")
+            );
+            assert_eq!(parse(name), Some(variant));
+        }
+    }
+
+    #[test]
+    fn enum_names_match_the_wire_and_parse_back() {
+        same_as_serde(ItemKind::as_str, ItemKind::parse);
+        same_as_serde(BackupKind::as_str, BackupKind::parse);
+        same_as_serde(Badge::as_str, Badge::parse);
+        same_as_serde(TimelineFilter::as_str, |s| {
+            TimelineFilter::VARIANTS
+                .iter()
+                .copied()
+                .find(|f| f.as_str() == s)
+        });
+        same_as_serde(TimelineSort::as_str, |s| {
+            TimelineSort::VARIANTS
+                .iter()
+                .copied()
+                .find(|f| f.as_str() == s)
+        });
+        assert_eq!(ItemKind::parse("Photo"), None);
+    }
+
+    #[test]
+    fn the_status_groups_hold_every_badge_once() {
+        assert_eq!(Badge::GROUP_ORDER.len(), Badge::VARIANTS.len());
+        for badge in Badge::VARIANTS {
+            assert_eq!(Badge::GROUP_ORDER.iter().filter(|g| *g == badge).count(), 1);
+        }
+    }
 }

@@ -14,6 +14,8 @@ pub use library::*;
 
 pub use error::{ErrorBody, ErrorCode, Lang};
 pub use license::{LICENSE_KEY_DIGITS, LicenseKey, RegisterLicense, masked_license_key};
+/// `Enum::VARIANTS`: every variant, in declaration order.
+pub use strum::VariantArray;
 pub use validate::{
     CODE_LEN, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, normalize_code, normalize_email,
     validate_password,
@@ -82,22 +84,29 @@ pub enum MemberType {
 
 /// An OpenID provider the server can sign in with (SPEC V1, V2, A1). Its spelling is the
 /// `{provider}` of `/api/v1/auth/oidc/{provider}/start`.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AuthProvider {
     Google,
     Apple,
 }
 
 impl AuthProvider {
-    pub const ALL: [AuthProvider; 2] = [Self::Google, Self::Apple];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Google => "google",
-            Self::Apple => "apple",
-        }
+        self.into()
     }
 }
 

@@ -12,7 +12,7 @@ use std::{collections::HashMap, time::Duration};
 
 use anyhow::{Context, anyhow};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use hako_protocol::{AuthProvider, ErrorCode, normalize_email};
+use hako_protocol::{AuthProvider, ErrorCode, VariantArray, normalize_email};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, jwk::JwkSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -120,16 +120,18 @@ impl Providers {
 
     /// The configured providers, in a fixed order.
     pub fn configured(&self) -> Vec<AuthProvider> {
-        AuthProvider::ALL
-            .into_iter()
+        AuthProvider::VARIANTS
+            .iter()
+            .copied()
             .filter(|name| self.providers.contains_key(name))
             .collect()
     }
 
     /// A provider named in a path; one that is not configured does not exist.
     fn get(&self, name: &str) -> Result<(AuthProvider, &Provider), ApiError> {
-        AuthProvider::ALL
-            .into_iter()
+        AuthProvider::VARIANTS
+            .iter()
+            .copied()
             .find(|provider| provider.as_str() == name)
             .and_then(|provider| Some((provider, self.providers.get(&provider)?)))
             .ok_or_else(|| ErrorCode::NotFound.into())

@@ -4,7 +4,7 @@
 use axum::{extract::State, http::StatusCode};
 use hako_protocol::{
     BackupKind, DataType, ErrorBody, ErrorCode, ItemKind, KindTotal, PHONE_NAME_MAX_CHARS,
-    RenamePhone, RoomSummary,
+    RenamePhone, RoomSummary, VariantArray,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -81,8 +81,9 @@ async fn summary(
     .fetch_all(&state.db)
     .await?;
     let as_u64 = |v: i64| u64::try_from(v).unwrap_or(0);
-    let mut kinds: Vec<KindTotal> = ItemKind::ALL
-        .into_iter()
+    let mut kinds: Vec<KindTotal> = ItemKind::VARIANTS
+        .iter()
+        .copied()
         .map(|kind| {
             let (count, bytes) = files
                 .iter()
@@ -95,7 +96,7 @@ async fn summary(
             }
         })
         .collect();
-    kinds.extend(BackupKind::ALL.into_iter().map(|kind| {
+    kinds.extend(BackupKind::VARIANTS.iter().copied().map(|kind| {
         let (count, bytes) = backups
             .iter()
             .find(|(k, ..)| k == kind.as_str())
