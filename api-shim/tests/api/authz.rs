@@ -401,12 +401,7 @@ fn cases(a: &Owned) -> Vec<Case> {
 /// The endpoints the OpenAPI document lists, as "METHOD /path", with the credentials each
 /// accepts (`session_cookie`, `device_token`).
 async fn documented(app: &TestApp) -> Vec<(String, Vec<String>)> {
-    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     let mut out = Vec::new();
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {

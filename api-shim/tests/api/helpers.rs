@@ -90,6 +90,16 @@ pub fn fresh_bucket_prefix() -> Option<hako_api_shim::config::S3Config> {
 }
 
 impl TestApp {
+    /// The server's OpenAPI document.
+    pub async fn openapi(&self) -> Value {
+        reqwest::get(self.url("/api/openapi.json"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// A stored file's bytes, wherever files are kept; `None` when it is not there.
     pub async fn stored(&self, sha256: &str) -> Option<Vec<u8>> {
         match self.state.blobs.read(sha256).await {

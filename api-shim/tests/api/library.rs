@@ -7,22 +7,10 @@ use hako_protocol::{
 };
 use reqwest::StatusCode;
 
-use crate::{helpers::*, media::made_with};
+use crate::{helpers::*, media::generated};
 
 fn song(dir: &std::path::Path, name: &str, tags: &[(&str, &str)]) -> Vec<u8> {
-    let mut args = vec![
-        "-v".to_owned(),
-        "error".to_owned(),
-        "-f".to_owned(),
-        "lavfi".to_owned(),
-        "-i".to_owned(),
-        "sine=frequency=440:duration=2".to_owned(),
-    ];
-    for (key, value) in tags {
-        args.extend(["-metadata".to_owned(), format!("{key}={value}")]);
-    }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    made_with("ffmpeg", &args, name, dir)
+    generated(dir, "sine=frequency=440:duration=2", tags, &[], name)
 }
 
 async fn json<T: serde::de::DeserializeOwned>(

@@ -162,12 +162,7 @@ async fn registering_needs_a_web_session_from_this_site() {
     assert_eq!(me(&app, &browser).await.member_type, MemberType::Free);
     let bad_body = app.post(&browser, LICENSE, json!({ "code": "1" })).await;
     expect_error(bad_body, StatusCode::BAD_REQUEST, ErrorCode::InvalidJson).await;
-    let openapi: Value = reqwest::get(app.url("/api/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let openapi: Value = app.openapi().await;
     assert!(openapi["paths"][LICENSE]["post"].is_object());
 }
 

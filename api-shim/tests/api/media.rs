@@ -55,6 +55,27 @@ pub fn made_with(tool: &str, args: &[&str], out_name: &str, dir: &std::path::Pat
     std::fs::read(out).unwrap()
 }
 
+/// A file ffmpeg makes from one of its generated sources (`testsrc=…`, `sine=…`), with
+/// metadata tags and extra output options. Its MP4 index (`moov`) comes last, after the
+/// frames, as phones record it.
+pub fn generated(
+    dir: &std::path::Path,
+    source: &str,
+    tags: &[(&str, &str)],
+    extra: &[&str],
+    out_name: &str,
+) -> Vec<u8> {
+    let mut args = ["-v", "error", "-f", "lavfi", "-i", source]
+        .map(str::to_owned)
+        .to_vec();
+    for (key, value) in tags {
+        args.extend(["-metadata".to_owned(), format!("{key}={value}")]);
+    }
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    made_with("ffmpeg", &args, out_name, dir)
+}
+
 #[tokio::test]
 async fn t3_t4_photos_videos_heic_and_music_are_processed_after_upload() {
     let app = spawn_app().await;
@@ -75,41 +96,19 @@ async fn t3_t4_photos_videos_heic_and_music_are_processed_after_upload() {
         "IMG_0002.heic",
         dir.path(),
     );
-    let video = made_with(
-        "ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=duration=2:size=320x240:rate=10",
-            "-metadata",
-            "creation_time=2021-05-05T03:00:00Z",
-            "-pix_fmt",
-            "yuv420p",
-        ],
+    let video = generated(
+        dir.path(),
+        "testsrc=duration=2:size=320x240:rate=10",
+        &[("creation_time", "2021-05-05T03:00:00Z")],
+        &["-pix_fmt", "yuv420p"],
         "VID.mp4",
-        dir.path(),
     );
-    let song = made_with(
-        "ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:duration=3",
-            "-metadata",
-            "title=夏の歌",
-            "-metadata",
-            "artist=ハコ",
-            "-metadata",
-            "album=テスト",
-        ],
-        "song.mp3",
+    let song = generated(
         dir.path(),
+        "sine=frequency=440:duration=3",
+        &[("title", "夏の歌"), ("artist", "ハコ"), ("album", "テスト")],
+        &[],
+        "song.mp3",
     );
     let broken = jpeg(100, 100)[..300].to_vec();
 
@@ -326,23 +325,12 @@ async fn t3_items_are_under_their_shooting_day_before_any_media_job_runs() {
         "+09:00",
     );
     let xmp = jpeg_with_xmp_date("2020-02-29T08:15:00-05:00");
-    // Phones record the index (`moov`) last, after the frames.
-    let video = made_with(
-        "ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=duration=1:size=160x120:rate=10",
-            "-metadata",
-            "creation_time=2018-03-03T02:00:00Z",
-            "-pix_fmt",
-            "yuv420p",
-        ],
-        "VID.mp4",
+    let video = generated(
         dir.path(),
+        "testsrc=duration=1:size=160x120:rate=10",
+        &[("creation_time", "2018-03-03T02:00:00Z")],
+        &["-pix_fmt", "yuv420p"],
+        "VID.mp4",
     );
     let undated = jpeg(32, 32);
     for (name, bytes) in [

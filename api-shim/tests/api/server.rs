@@ -25,12 +25,7 @@ async fn health_answers_when_the_database_does() {
 #[tokio::test]
 async fn the_openapi_document_lists_every_endpoint() {
     let app = spawn_app().await;
-    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     assert!(
         doc["openapi"].as_str().unwrap().starts_with("3.1"),
         "{}",
@@ -97,12 +92,7 @@ fn resolve<'a>(doc: &'a Value, target: &str) -> Option<&'a Value> {
 #[tokio::test]
 async fn every_ref_in_the_openapi_document_resolves() {
     let app = spawn_app().await;
-    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     let mut found = Vec::new();
     refs(&doc, "#".to_owned(), &mut found);
     assert!(
@@ -128,12 +118,7 @@ async fn every_ref_in_the_openapi_document_resolves() {
 #[tokio::test]
 async fn the_openapi_document_describes_every_refusal() {
     let app = spawn_app().await;
-    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     let error_body = json!({"$ref": "#/components/schemas/ErrorBody"});
     for (path, operations) in doc["paths"].as_object().unwrap() {
         for (method, operation) in operations.as_object().unwrap() {
@@ -351,12 +336,7 @@ fn without_tags(mut doc: Value) -> Value {
 #[tokio::test]
 async fn the_openapi_document_is_as_recorded() {
     let app = spawn_app().await;
-    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     let record = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/api/openapi.json");
     if std::env::var_os("HAKO_UPDATE_OPENAPI").is_some() {
         std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
