@@ -72,7 +72,7 @@ pub async fn create(
     let started = Instant::now();
     let user_id = account(state, email, password_hash).await?;
     ensure_room(state, user_id).await?;
-    let scratch = state.config.data_dir.join("tmp");
+    let scratch = state.config.scratch_dir();
     let samples = tokio::task::spawn_blocking(move || samples(&scratch)).await??;
     let now = state.clock.now();
     let plan = plan(items, years, now, (user_id as u64) << 32 ^ items as u64);

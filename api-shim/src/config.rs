@@ -221,6 +221,11 @@ impl Config {
         .expect("defaults need no file")
     }
 
+    /// Where files are fetched from a bucket or made on the way (cleared by their owners).
+    pub fn scratch_dir(&self) -> PathBuf {
+        self.data_dir.join("tmp")
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }

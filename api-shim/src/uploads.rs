@@ -774,7 +774,7 @@ async fn finish(
 async fn shooting_time(state: &AppState, upload: &Upload) -> Option<dating::Shot> {
     let kind =
         ItemKind::parse(&upload.kind).filter(|k| matches!(k, ItemKind::Photo | ItemKind::Video))?;
-    let scratch = state.config.data_dir.join("tmp");
+    let scratch = state.config.scratch_dir();
     let file = state
         .blobs
         .local_ends(&upload.sha256, &scratch, dating::HEAD_BYTES)

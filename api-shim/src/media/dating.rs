@@ -37,7 +37,10 @@ const TIFF_CAP_BYTES: u64 = 256 << 20;
 /// hold only the file's first and last bytes (a bucket's object is read by its ends).
 pub fn read(kind: ItemKind, path: &Path) -> Option<Shot> {
     match kind {
-        ItemKind::Photo => photo(&read_head(path).ok()?),
+        ItemKind::Photo => {
+            let head = read_head(path).ok()?;
+            photo(Exif::read(&head).as_ref(), &head)
+        }
         ItemKind::Video => super::video::probe(path).ok()?.shot(),
         ItemKind::Music | ItemKind::Document => None,
     }
@@ -54,15 +57,17 @@ pub fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// A photo's shooting time from its EXIF and XMP.
-pub fn photo(bytes: &[u8]) -> Option<Shot> {
-    let exif = Exif::read(bytes);
-    let xmp = Xmp::find(bytes);
+/// A photo's shooting time from its EXIF (read by the caller, who wants more of it) and XMP.
+pub fn photo(exif: Option<&Exif>, bytes: &[u8]) -> Option<Shot> {
+    let packet = xmp_packet(bytes);
+    let xmp = packet
+        .as_deref()
+        .and_then(|xml| roxmltree::Document::parse(xml).ok());
     let exif_date = |date, offset| {
-        let exif = exif.as_ref()?;
+        let exif = exif?;
         parse(&exif.text(date)?, exif.text(offset).as_deref())
     };
-    let xmp_date = |ns, name| xmp.as_ref().and_then(|x| x.date(ns, name));
+    let xmp_date = |ns, name| xmp.as_ref().and_then(|doc| xmp_date(doc, ns, name));
     use exif::Tag;
     exif_date(Tag::DateTimeOriginal, Tag::OffsetTimeOriginal)
         .or_else(|| xmp_date(NS_EXIF, "DateTimeOriginal"))
@@ -113,35 +118,28 @@ const NS_PHOTOSHOP: &str = "http://ns.adobe.com/photoshop/1.0/";
 
 /// The XMP packet embedded in a file (JPEG APP1, PNG iTXt, WebP, TIFF, HEIC: all keep it as
 /// plain XML between these markers).
-struct Xmp(String);
+fn xmp_packet(bytes: &[u8]) -> Option<String> {
+    let start = find(bytes, b"<x:xmpmeta")?;
+    let end = start + find(&bytes[start..], b"</x:xmpmeta>")? + b"</x:xmpmeta>".len();
+    Some(String::from_utf8_lossy(&bytes[start..end]).into_owned())
+}
 
-impl Xmp {
-    fn find(bytes: &[u8]) -> Option<Self> {
-        let start = find(bytes, b"<x:xmpmeta")?;
-        let end = start + find(&bytes[start..], b"</x:xmpmeta>")? + b"</x:xmpmeta>".len();
-        Some(Self(
-            String::from_utf8_lossy(&bytes[start..end]).into_owned(),
-        ))
-    }
-
-    /// A date property, written as an attribute (`xmp:CreateDate="…"`) or as an element
-    /// (`<xmp:CreateDate>…</xmp:CreateDate>`), with any prefix bound to `namespace`.
-    fn date(&self, namespace: &str, name: &str) -> Option<Shot> {
-        let doc = roxmltree::Document::parse(&self.0).ok()?;
-        doc.descendants().find_map(|node| {
-            let value = node
-                .attribute((namespace, name))
-                .map(str::to_owned)
-                .or_else(|| {
-                    let tag = node.tag_name();
-                    (node.is_element() && tag.namespace() == Some(namespace) && tag.name() == name)
-                        .then(|| node.text())
-                        .flatten()
-                        .map(str::to_owned)
-                })?;
-            parse(&value, None)
-        })
-    }
+/// A date property of an XMP packet, written as an attribute (`xmp:CreateDate="…"`) or as an
+/// element (`<xmp:CreateDate>…</xmp:CreateDate>`), with any prefix bound to `namespace`.
+fn xmp_date(doc: &roxmltree::Document, namespace: &str, name: &str) -> Option<Shot> {
+    doc.descendants().find_map(|node| {
+        let value = node
+            .attribute((namespace, name))
+            .map(str::to_owned)
+            .or_else(|| {
+                let tag = node.tag_name();
+                (node.is_element() && tag.namespace() == Some(namespace) && tag.name() == name)
+                    .then(|| node.text())
+                    .flatten()
+                    .map(str::to_owned)
+            })?;
+        parse(&value, None)
+    })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -278,7 +276,7 @@ mod tests {
             <rdf:Description xmlns:xap="http://ns.adobe.com/xap/1.0/" xap:CreateDate="2021-05-04T10:11:12+02:00"/>
             </rdf:RDF></x:xmpmeta>junk"#;
         assert_eq!(
-            photo(attribute),
+            photo(None, attribute),
             Some(Shot {
                 taken_at: 1_620_115_872,
                 utc_offset: Some(7200)
@@ -290,7 +288,10 @@ mod tests {
             <exif:DateTimeOriginal>2019-03-04T05:06:07</exif:DateTimeOriginal>
             </rdf:Description></rdf:RDF></x:xmpmeta>"#;
         // exif:DateTimeOriginal wins over photoshop:DateCreated; no offset: Japan time.
-        assert_eq!(photo(element).map(|s| s.local_time()), Some(1_551_675_967));
+        assert_eq!(
+            photo(None, element).map(|s| s.local_time()),
+            Some(1_551_675_967)
+        );
     }
 
     #[test]

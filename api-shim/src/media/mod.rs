@@ -18,8 +18,7 @@ use crate::{AppState, db::is_postgres};
 /// What processing learned about one file.
 #[derive(Debug, Default)]
 pub struct Extracted {
-    pub taken_at: Option<i64>,
-    pub utc_offset: Option<i32>,
+    pub shot: Option<dating::Shot>,
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub camera: Option<String>,
@@ -160,7 +159,7 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
         return Ok(false);
     };
     let _renewal = Renewal::start(state, item_id);
-    let scratch = state.config.data_dir.join("tmp");
+    let scratch = state.config.scratch_dir();
     tokio::fs::create_dir_all(&scratch).await?;
     let file = state.blobs.local_copy(&sha256, &scratch).await?;
     let kind = ItemKind::parse(&kind).unwrap_or(ItemKind::Document);
@@ -183,8 +182,8 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
                     has_thumb = $10, has_preview = $11, error = NULL
                  WHERE item_id = $12",
             )
-            .bind(found.taken_at)
-            .bind(found.utc_offset)
+            .bind(found.shot.map(|shot| shot.taken_at))
+            .bind(found.shot.and_then(|shot| shot.utc_offset))
             .bind(found.width.map(i64::from))
             .bind(found.height.map(i64::from))
             .bind(&found.camera)
@@ -197,11 +196,7 @@ pub async fn process_next(state: &AppState) -> anyhow::Result<bool> {
             .bind(item_id)
             .execute(&state.db)
             .await?;
-            if let Some(taken_at) = found.taken_at {
-                let shot = dating::Shot {
-                    taken_at,
-                    utc_offset: found.utc_offset,
-                };
+            if let Some(shot) = found.shot {
                 // Usually what the upload's finish found already; a bucket's file was dated
                 // by its head only, so the whole file may know better.
                 sqlx::query("UPDATE items SET local_time = $1 WHERE id = $2 AND local_time <> $1")
@@ -257,8 +252,8 @@ mod tests {
         std::fs::write(&path, jpeg).unwrap();
         let found = extract(ItemKind::Photo, "IMG.jpg", &path, dir.path()).unwrap();
         // 2023-08-15 19:30:05 +09:00 is 10:30:05 UTC.
-        assert_eq!(found.taken_at, Some(1_692_095_405));
-        assert_eq!(found.utc_offset, Some(9 * 3600));
+        assert_eq!(found.shot.map(|s| s.taken_at), Some(1_692_095_405));
+        assert_eq!(found.shot.and_then(|s| s.utc_offset), Some(9 * 3600));
         assert_eq!(found.camera.as_deref(), Some("Canon EOS R6"));
         assert_eq!((found.width, found.height), (Some(2000), Some(1500)));
         let thumb = photo::decode_bytes(&found.thumb.unwrap()).unwrap();

@@ -103,11 +103,9 @@ fn decode(name: &str, path: &Path, scratch: &Path) -> anyhow::Result<DynamicImag
 /// Fills time and camera; returns how the picture must be turned to stand upright.
 fn read_exif(path: &Path, out: &mut Extracted) -> Option<Orientation> {
     let head = dating::read_head(path).ok()?;
-    if let Some(shot) = dating::photo(&head) {
-        out.taken_at = Some(shot.taken_at);
-        out.utc_offset = shot.utc_offset;
-    }
-    let exif = dating::Exif::read(&head)?;
+    let exif = dating::Exif::read(&head);
+    out.shot = dating::photo(exif.as_ref(), &head);
+    let exif = exif?;
     let camera = [exif.text(exif::Tag::Make), exif.text(exif::Tag::Model)]
         .into_iter()
         .flatten()

@@ -76,10 +76,7 @@ pub fn extract(path: &Path) -> anyhow::Result<Extracted> {
         let seconds: Option<f64> = format.duration.as_deref().and_then(|d| d.parse().ok());
         out.duration_ms = seconds.map(|s| (s * 1000.0) as i64);
     }
-    if let Some(shot) = probe.shot() {
-        out.taken_at = Some(shot.taken_at);
-        out.utc_offset = shot.utc_offset;
-    }
+    out.shot = probe.shot();
     let at = out
         .duration_ms
         .map_or(0.0, |ms| (ms as f64 / 1000.0 / 2.0).min(1.0));
