@@ -57,9 +57,10 @@ if ! command -v ffprobe >/dev/null || ! command -v heif-convert >/dev/null || ! 
 fi
 
 if [ "$what" = test ]; then
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing Debian's Chromium"
-    apt_install chromium
+  # With a Japanese font: without one, every Japanese text of a screenshot is a box.
+  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then
+    say "installing Debian's Chromium and a Japanese font"
+    apt_install chromium fonts-noto-cjk
   fi
   if [ ! -d e2e/node_modules/@playwright/test ] || [ ! -d e2e/node_modules/tus-js-client ]; then
     say "installing the e2e packages"
