@@ -5,6 +5,7 @@
 #   scripts/ensure-tools.sh test    — the above plus Chromium and the e2e npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/env.sh   # what it installs is found where env.sh points, also when run alone
 what=${1:-build}
 
 TRUNK_VERSION=0.21.14
