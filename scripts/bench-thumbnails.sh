@@ -13,7 +13,7 @@ work=$(mktemp -d "$PWD/target/bench-thumbs.XXXX")
 trap 'rm -rf "$work"' EXIT
 echo "making $count photos of 4000x3000 (12 MP)..."
 ffmpeg -v error -f lavfi -i "testsrc2=size=4000x3000:rate=1" -frames:v "$count" -q:v 3 "$work/IMG_%04d.jpg"
-cargo build --release -q -p hako-api-shim --example bench_thumbnails
+cargo build --release -q -p hako-media --example bench_thumbnails
 
 mkdir "$work/vips"
 t0=$(date +%s.%N)

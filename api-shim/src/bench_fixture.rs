@@ -22,7 +22,7 @@ use anyhow::Context;
 use hako_protocol::ItemKind;
 use rand::{Rng, SeedableRng, distr::weighted::WeightedIndex, prelude::Distribution, rngs::StdRng};
 
-use crate::{AppState, auth::accounts, blobs::LocalBlobs, db::Flag, media};
+use crate::{AppState, auth::accounts, blobs::LocalBlobs, db::Flag};
 
 /// Items per transaction.
 const BATCH: usize = 10_000;
@@ -192,7 +192,7 @@ fn sample(dir: &Path, i: usize) -> anyhow::Result<Sample> {
             &path,
         )?;
     }
-    let found = media::extract(kind, &format!("sample.{ext}"), &path, dir)?;
+    let found = hako_media::extract(kind, &format!("sample.{ext}"), &path, dir)?;
     Ok(Sample {
         kind,
         ext,

@@ -8,7 +8,7 @@ use std::{path::Path, process::Command};
 use anyhow::Context;
 use image::{Rgb, RgbImage};
 
-use crate::media::exif_writer::with_exif;
+use hako_media::exif_writer::with_exif;
 
 pub const PHOTOS: u32 = 300;
 
@@ -250,7 +250,7 @@ pub fn calls() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backups::count_entries;
+    use hako_media::records::count_entries;
     use hako_protocol::BackupKind;
 
     #[test]
@@ -267,14 +267,14 @@ mod tests {
             count_entries(BackupKind::CallHistory, calls().as_bytes()),
             Ok(30)
         );
-        let people = crate::backups::read_contacts(contacts().as_bytes()).unwrap();
+        let people = hako_media::records::read_contacts(contacts().as_bytes()).unwrap();
         assert_eq!(people[0].name, "伊藤 さくら");
         assert_eq!(people[0].reading.as_deref(), Some("イトウ サクラ"));
         assert_eq!(people[0].phones.len(), 1);
-        let events = crate::backups::read_events(calendar().as_bytes()).unwrap();
+        let events = hako_media::records::read_events(calendar().as_bytes()).unwrap();
         assert_eq!(events[0].start, "2024-01-01T10:00:00");
         assert!(minimal_pdf("x").starts_with(b"%PDF-1.4"));
         let photo = picture(7);
-        assert!(crate::media::photo::decode_bytes(&photo).is_ok());
+        assert!(hako_media::photo::decode_bytes(&photo).is_ok());
     }
 }

@@ -1,7 +1,7 @@
 //! Downloads from the web viewer (SPEC V9, L3). The viewer asks for a ticket naming 1 to 50 of
 //! the account's files, then hands the ticket's URL to the browser as a plain download. One
 //! file comes back as itself; several as one ZIP streamed from the stored files with its exact
-//! length and Range support (see [`crate::stored_zip`]), so the browser shows progress and can
+//! length and Range support (see [`hako_media::stored_zip`]), so the browser shows progress and can
 //! resume, and the server holds no more than a chunk of it in memory.
 //!
 //! Authority: the URL's token (256 random bits, stored only as a hash, valid 10 minutes) names
@@ -25,6 +25,8 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use hako_media::stored_zip::{Entry, Part, Plan, safe_unique_names};
+
 use crate::{
     AppState,
     access::Caller,
@@ -32,7 +34,6 @@ use crate::{
     db::Db,
     error::{ApiJson, ApiPath, ApiResult},
     items::{FileAnswers, Shown, StoredBytes, disposition, serve_blob},
-    stored_zip::{Entry, Part, Plan, safe_unique_names},
 };
 
 /// Long enough to start the download and resume a dropped one; short enough that a URL seen

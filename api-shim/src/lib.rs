@@ -20,7 +20,6 @@ pub mod license;
 pub mod mail;
 pub mod media;
 pub mod migrate_storage;
-pub mod stored_zip;
 pub mod timeline;
 pub mod uploads;
 mod web;

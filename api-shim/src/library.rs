@@ -15,7 +15,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     access::{Caller, room_number},
-    backups,
     db::Flag,
     error::{ApiError, ApiJson, ApiPath, ApiResult},
     items::{FileAnswers, Shown, serve_blob},
@@ -310,7 +309,7 @@ async fn contacts(
         &caller,
         room,
         BackupKind::Contacts,
-        backups::read_contacts,
+        hako_media::records::read_contacts,
     )
     .await?;
     Ok(ApiJson(ContactList { version, contacts }))
@@ -330,7 +329,7 @@ async fn calendar(
         &caller,
         room,
         BackupKind::Calendar,
-        backups::read_events,
+        hako_media::records::read_events,
     )
     .await?;
     Ok(ApiJson(EventList { version, events }))
@@ -350,7 +349,7 @@ async fn calls(
         &caller,
         room,
         BackupKind::CallHistory,
-        backups::read_calls,
+        hako_media::records::read_calls,
     )
     .await?;
     Ok(ApiJson(CallList { version, calls }))

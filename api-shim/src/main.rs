@@ -195,7 +195,7 @@ fn shooting_date(file: &std::path::Path) -> String {
     else {
         return "-".to_owned();
     };
-    let Some(shot) = hako_api_shim::media::dating::read(kind, file) else {
+    let Some(shot) = hako_media::dating::read(kind, file) else {
         return "-".to_owned();
     };
     hako_api_shim::clock::with_offset(shot.taken_at, shot.utc_offset)

@@ -33,13 +33,14 @@ use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use hako_media::dating;
+
 use crate::{
     AppState,
     blobs::{PART_BYTES, S3Blobs},
     db::Flag,
     devices::token::CurrentDevice,
     error::{ApiError, ApiResult},
-    media::dating,
 };
 
 pub const TUS_VERSION: &str = "1.0.0";

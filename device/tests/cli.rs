@@ -457,7 +457,7 @@ async fn t3_a_folder_of_photos_is_under_its_shooting_dates_the_moment_the_backup
         let name = format!("IMG_{i:04}.jpg");
         std::fs::write(
             camera.join(&name),
-            hako_api_shim::media::exif_writer::with_exif(&jpeg, "Hako", "Test", &taken, "+09:00"),
+            hako_media::exif_writer::with_exif(&jpeg, "Hako", "Test", &taken, "+09:00"),
         )
         .unwrap();
         expected.push((name, format!("{year}-{month:02}-10")));

@@ -2,7 +2,8 @@
 
 use std::process::Command;
 
-use hako_api_shim::{clock::Clock, db::Flag, media::exif_writer::with_exif};
+use hako_api_shim::{clock::Clock, db::Flag};
+use hako_media::exif_writer::with_exif;
 use reqwest::StatusCode;
 
 use crate::helpers::*;

@@ -1,6 +1,6 @@
 //! The timeline API (SPEC V4–V7): months with per-day counts, month pages with a cursor.
 
-use hako_api_shim::media::exif_writer::with_exif;
+use hako_media::exif_writer::with_exif;
 use hako_protocol::{Badge, ErrorCode, Timeline, TimelinePage};
 use reqwest::StatusCode;
 use serde_json::json;

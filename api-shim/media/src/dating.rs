@@ -12,7 +12,7 @@ use std::path::Path;
 
 use hako_protocol::ItemKind;
 
-use crate::clock::JAPAN_OFFSET_SECS;
+use crate::time::JAPAN_OFFSET_SECS;
 
 /// A shooting time: Unix seconds and, when the file says it, the offset it was taken at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub fn read(kind: ItemKind, path: &Path) -> Option<Shot> {
             let head = read_head(path).ok()?;
             photo(Exif::read(&head).as_ref(), &head)
         }
-        ItemKind::Video => super::video::probe(path).ok()?.shot(),
+        ItemKind::Video => crate::video::probe(path).ok()?.shot(),
         ItemKind::Music | ItemKind::Document => None,
     }
 }

@@ -8,7 +8,7 @@ use lofty::{
     tag::Accessor,
 };
 
-use super::Extracted;
+use crate::Extracted;
 
 /// Stored files have no extension, so the type comes from the name the phone sent.
 pub fn extract(name: &str, path: &Path) -> anyhow::Result<Extracted> {

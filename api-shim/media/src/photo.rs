@@ -7,7 +7,7 @@ use std::{path::Path, process::Command};
 use anyhow::{Context, bail};
 use image::{DynamicImage, ImageReader, metadata::Orientation};
 
-use super::{Extracted, dating};
+use crate::{Extracted, dating};
 
 /// Grid thumbnails fit this box; previews for the photo view fit the larger one.
 pub const THUMB_PX: u32 = 256;

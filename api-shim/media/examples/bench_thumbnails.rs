@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use hako_api_shim::media;
+use hako_media as media;
 use hako_protocol::ItemKind;
 
 fn main() -> anyhow::Result<()> {

@@ -6,7 +6,7 @@ use std::{path::Path, process::Command};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-use super::{Extracted, dating, photo};
+use crate::{Extracted, dating, photo};
 
 /// What ffprobe says of a file.
 #[derive(Deserialize)]
