@@ -14,7 +14,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     devices::token::CurrentDevice,
-    error::{ApiError, ApiJson, ApiPath, ApiResult},
+    http::error::{ApiError, ApiJson, ApiPath, ApiResult},
 };
 
 /// A phone's whole address book or calendar stays well under this.

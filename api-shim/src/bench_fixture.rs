@@ -22,7 +22,7 @@ use anyhow::Context;
 use hako_protocol::ItemKind;
 use rand::{Rng, SeedableRng, distr::weighted::WeightedIndex, prelude::Distribution, rngs::StdRng};
 
-use crate::{AppState, auth::accounts, blobs::LocalBlobs, db::Flag};
+use crate::{AppState, auth::accounts, store::blobs::LocalBlobs, store::db::Flag};
 
 /// Items per transaction.
 const BATCH: usize = 10_000;
@@ -127,7 +127,7 @@ async fn account(state: &AppState, email: &str, password_hash: &str) -> anyhow::
 /// A phone registered in ROOM 1, unless one is there already.
 async fn ensure_room(state: &AppState, user_id: i64) -> anyhow::Result<()> {
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     let Flag(taken) =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM rooms WHERE user_id = $1 AND room = $2)")
             .bind(user_id)
@@ -264,7 +264,7 @@ async fn insert(
     samples: &[Sample],
     now: i64,
 ) -> anyhow::Result<()> {
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM items")
         .fetch_one(&mut *tx)
         .await?;
@@ -272,7 +272,7 @@ async fn insert(
         let base = first + (chunk_no * ROWS_PER_INSERT) as i64;
         let sql = format!(
             "INSERT INTO items (id, user_id, room, kind, sha256, size, name, created_at, uploaded_at, local_time) VALUES {}",
-            crate::db::rows(chunk.len(), 10)
+            crate::store::db::rows(chunk.len(), 10)
         );
         let mut items = sqlx::query(&sql);
         for (i, item) in chunk.iter().enumerate() {
@@ -301,7 +301,7 @@ async fn insert(
         items.execute(&mut *tx).await?;
         let sql = format!(
             "INSERT INTO media (item_id, status, taken_at, utc_offset, width, height, camera, duration_ms, has_thumb, has_preview) VALUES {}",
-            crate::db::rows(chunk.len(), 10)
+            crate::store::db::rows(chunk.len(), 10)
         );
         let mut media = sqlx::query(&sql);
         for (i, item) in chunk.iter().enumerate() {

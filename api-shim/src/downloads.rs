@@ -29,11 +29,11 @@ use hako_media::stored_zip::{Entry, Part, Plan, safe_unique_names};
 
 use crate::{
     AppState,
-    access::Caller,
     auth::tokens::{new_token, token_hash},
-    db::Db,
-    error::{ApiJson, ApiPath, ApiResult},
+    http::caller::Caller,
+    http::error::{ApiJson, ApiPath, ApiResult},
     items::{FileAnswers, Shown, StoredBytes, disposition, serve_blob},
+    store::db::Db,
 };
 
 /// Long enough to start the download and resume a dropped one; short enough that a URL seen
@@ -72,7 +72,7 @@ fn check_request(ids: &[i64]) -> Result<(), ErrorCode> {
 async fn owned_items(db: &Db, user_id: i64, ids: &[i64]) -> ApiResult<Vec<Item>> {
     let sql = format!(
         "SELECT id, name, size, sha256, local_time, crc32 FROM items WHERE user_id = $1 AND id IN ({})",
-        crate::db::params(2, ids.len())
+        crate::store::db::params(2, ids.len())
     );
     let query = ids
         .iter()

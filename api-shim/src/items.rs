@@ -16,9 +16,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    access::{Caller, room_number},
-    db::Flag,
-    error::{ApiJson, ApiPath, ApiQuery, ApiResult},
+    http::caller::{Caller, room_number},
+    http::error::{ApiJson, ApiPath, ApiQuery, ApiResult},
+    store::db::Flag,
 };
 
 const PAGE: i64 = 1000;

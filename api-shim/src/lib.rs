@@ -2,27 +2,23 @@
 //!
 //! The route table is [`router`]; each area is a module with its own `router()`.
 
-pub mod access;
 pub mod auth;
 pub mod backups;
 pub mod bench_fixture;
-pub mod blobs;
 pub mod clock;
 pub mod config;
-pub mod db;
 pub mod demo;
 pub mod devices;
 pub mod downloads;
-pub mod error;
+pub mod http;
 pub mod items;
 pub mod library;
 pub mod license;
 pub mod mail;
 pub mod media;
-pub mod migrate_storage;
+pub mod store;
 pub mod timeline;
 pub mod uploads;
-mod web;
 
 use std::{
     future::Future,
@@ -63,9 +59,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     clock::Clock,
     config::Config,
-    db::Db,
-    error::{ApiError, ApiJson, ApiResult},
+    http::error::{ApiError, ApiJson, ApiResult},
     mail::{Mail, Mailer},
+    store::db::Db,
 };
 
 /// JSON bodies are small; anything bigger is refused before it is read.
@@ -82,7 +78,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Key of the HMAC that emailed codes and license keys are stored under.
     pub code_key: Arc<[u8]>,
-    pub blobs: blobs::BlobStore,
+    pub blobs: store::blobs::BlobStore,
     pub uploads_busy: uploads::Busy,
     pub media: media::Queue,
     /// Google and Apple sign-in (SPEC V1, V2).
@@ -92,10 +88,12 @@ pub struct AppState {
 impl AppState {
     /// Opens (and on first start creates) the data folder, database and outbox.
     pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let db = db::open(&config.data_dir, config.database_url.as_deref()).await?;
+        let db = store::db::open(&config.data_dir, config.database_url.as_deref()).await?;
         let mailer = Mailer::new(config.smtp.as_ref(), &config.data_dir)?;
-        let blobs = blobs::BlobStore::open(&config.data_dir, config.s3.as_ref())?;
-        let code_key = db::server_secret(&db, "email_code_hmac").await?.into();
+        let blobs = store::blobs::BlobStore::open(&config.data_dir, config.s3.as_ref())?;
+        let code_key = store::db::server_secret(&db, "email_code_hmac")
+            .await?
+            .into();
         let oidc = Arc::new(auth::oidc::Providers::new(&config.oidc)?);
         Ok(Self {
             db,
@@ -355,7 +353,7 @@ pub fn router(state: AppState) -> Router {
         .with_insecure_bypass(|method, uri| csrf_exempt(method, uri.path()))
         .with_rejection_response(|_| ApiError::new(ErrorCode::CrossSiteRequest).into_response());
     api.with_state(state.clone())
-        .merge(web::router(&state.config.dist_dir))
+        .merge(http::web::router(&state.config.dist_dir))
         .layer(csrf)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

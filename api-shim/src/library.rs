@@ -14,10 +14,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    access::{Caller, room_number},
-    db::Flag,
-    error::{ApiError, ApiJson, ApiPath, ApiResult},
+    http::caller::{Caller, room_number},
+    http::error::{ApiError, ApiJson, ApiPath, ApiResult},
     items::{FileAnswers, Shown, serve_blob},
+    store::db::Flag,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {

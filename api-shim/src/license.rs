@@ -17,10 +17,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     auth::{ClientIp, accounts, session::CurrentUser, throttle::LICENSE_KEYS},
-    db::Db,
-    db::Flag,
     devices::wipe_room,
-    error::{ApiError, ApiJson, ApiResult},
+    http::error::{ApiError, ApiJson, ApiResult},
+    store::db::Db,
+    store::db::Flag,
 };
 
 /// Data outlives its license by this long (SPEC A4: kept 30 days, deleted from day 31).
@@ -117,7 +117,7 @@ pub async fn register_key(
     client_ip: &str,
 ) -> Result<(), ApiError> {
     guarded(state, raw, &user_id.to_string(), client_ip, async |hash| {
-        let mut tx = crate::db::begin_write(&state.db).await?;
+        let mut tx = crate::store::db::begin_write(&state.db).await?;
         redeem_in(&mut tx, &hash, user_id, state.clock.now()).await?;
         tx.commit().await?;
         Ok(())
@@ -239,7 +239,7 @@ pub async fn redeem_in(
 /// Makes `count` new keys. All or none are stored; each is shown only here.
 pub async fn issue(state: &AppState, count: usize) -> anyhow::Result<Vec<LicenseKey>> {
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     let mut keys = Vec::with_capacity(count);
     while keys.len() < count {
         let body = format!(
@@ -316,7 +316,7 @@ pub async fn list(state: &AppState) -> sqlx::Result<Vec<Listed>> {
 /// register a key again is deleted. Tests call it directly after moving the clock.
 pub async fn run_lifecycle(state: &AppState) -> anyhow::Result<()> {
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     let lapsed: Vec<Option<i64>> = sqlx::query_scalar(
         "UPDATE license_keys SET state = 'expired'
          WHERE state = 'cancelled' AND valid_until <= $1 RETURNING user_id",
@@ -356,7 +356,7 @@ pub async fn run_lifecycle(state: &AppState) -> anyhow::Result<()> {
 
 /// Deletes the account's files, backups and phone state, unless it holds a working key again.
 async fn purge_data(state: &AppState, user_id: i64, now: i64) -> anyhow::Result<()> {
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     let Flag(relicensed) = sqlx::query_scalar(&format!("SELECT {}", holds_live_key("$1")))
         .bind(user_id)
         .bind(now)

@@ -351,7 +351,7 @@ async fn migrate_storage(
     let to_s3 = target
         .s3
         .with_context(|| format!("{} has no [s3] table", to_config.display()))?;
-    let summary = hako_api_shim::migrate_storage::run(hako_api_shim::migrate_storage::Options {
+    let summary = hako_api_shim::store::migrate::run(hako_api_shim::store::migrate::Options {
         data_dir: source.data_dir,
         to_database_url,
         to_s3,

@@ -7,7 +7,10 @@ use std::{sync::Arc, time::Duration};
 use hako_protocol::ItemKind;
 use tokio::sync::Notify;
 
-use crate::{AppState, db::is_postgres};
+use crate::{
+    AppState,
+    store::db::{single_server, skip_locked},
+};
 
 /// Wakes the worker when new files arrive.
 #[derive(Clone, Default)]
@@ -76,11 +79,7 @@ impl Drop for Renewal {
 /// at once (SPEC X3): the claim is one UPDATE that only one of them can win, and PostgreSQL
 /// skips rows another instance is claiming instead of waiting for them.
 async fn claim_next(state: &AppState) -> anyhow::Result<Option<(i64, String, String, String)>> {
-    let skip_locked = if is_postgres(&state.db) {
-        "FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    let skip_locked = skip_locked(&state.db);
     let now = state.clock.now();
     let claimed: Option<i64> = sqlx::query_scalar(&format!(
         "UPDATE media SET claimed_until = $2
@@ -109,7 +108,7 @@ async fn claim_next(state: &AppState) -> anyhow::Result<Option<(i64, String, Str
 /// for them to run out would hold new files back for minutes after a restart. (Instances
 /// sharing PostgreSQL cannot tell a dead claim from a busy one, so there the lease decides.)
 async fn release_own_claims(state: &AppState) -> anyhow::Result<()> {
-    if !is_postgres(&state.db) {
+    if single_server(&state.db) {
         sqlx::query("UPDATE media SET claimed_until = NULL WHERE status = 'pending'")
             .execute(&state.db)
             .await?;

@@ -12,9 +12,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    access::{Caller, room_number},
-    db::{Flag, is_postgres},
-    error::{ApiJson, ApiPath, ApiQuery, ApiResult},
+    http::caller::{Caller, room_number},
+    http::error::{ApiJson, ApiPath, ApiQuery, ApiResult},
+    store::db::{Flag, local_day},
 };
 
 const PAGE: i64 = 500;
@@ -82,11 +82,7 @@ async fn months(
         }
         // The status comes from the phone's last report, so these counts are made on demand.
         TimelineSort::Status => {
-            let day = if is_postgres(&state.db) {
-                "to_char(to_timestamp(i.local_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-            } else {
-                "strftime('%Y-%m-%d', i.local_time, 'unixepoch')"
-            };
+            let day = local_day(&state.db, "i.local_time");
             let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
                 "SELECT status, day, COUNT(*) FROM (
                      SELECT {STATUS_SQL} AS status, {day} AS day

@@ -37,10 +37,10 @@ use hako_media::dating;
 
 use crate::{
     AppState,
-    blobs::{PART_BYTES, S3Blobs},
-    db::Flag,
     devices::token::CurrentDevice,
-    error::{ApiError, ApiResult},
+    http::error::{ApiError, ApiResult},
+    store::blobs::{PART_BYTES, S3Blobs},
+    store::db::Flag,
 };
 
 pub const TUS_VERSION: &str = "1.0.0";
@@ -595,7 +595,7 @@ async fn append(
         };
         finish(state, upload, hasher, received).await?;
     } else {
-        let mut tx = crate::db::begin_write(&state.db).await?;
+        let mut tx = crate::store::db::begin_write(&state.db).await?;
         let recorded = sqlx::query(
             "UPDATE uploads SET \"offset\" = $1, hash_state = $2, expires_at = $3, tail = $4
              WHERE id = $5 AND \"offset\" = $6",
@@ -715,7 +715,7 @@ async fn finish(
         shot.local_time()
     });
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO items (user_id, room, kind, sha256, size, name, created_at, uploaded_at, local_time)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, room, sha256) DO NOTHING",

@@ -11,7 +11,7 @@ use super::{
     session::{self, CurrentUser},
     throttle,
 };
-use crate::{AppState, error::ApiError, license, mail::Mail};
+use crate::{AppState, http::error::ApiError, license, mail::Mail};
 
 async fn account_by_email(
     state: &AppState,
@@ -68,7 +68,7 @@ pub async fn verify_signup(
         // A code stored for an existing address carries no password and was never mailed.
         .ok_or(ErrorCode::CodeInvalid)?;
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     let id = create_account(&mut *tx, &email, &password_hash, now)
         .await?
         .ok_or(ErrorCode::CodeInvalid)?;
@@ -190,7 +190,7 @@ pub async fn change_password(
     validate_password(&request.new_password)?;
     confirm_password(state, user, request.current_password, client_ip).await?;
     let hash = password::hash(request.new_password).await?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(user.id)

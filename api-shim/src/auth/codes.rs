@@ -11,7 +11,7 @@ use sha2::Sha256;
 use sqlx::AnyConnection;
 use subtle::ConstantTimeEq;
 
-use crate::{AppState, error::ApiError};
+use crate::{AppState, http::error::ApiError};
 
 pub const CODE_TTL_SECS: i64 = 10 * 60;
 pub const RESEND_INTERVAL_SECS: i64 = 60;
@@ -90,7 +90,7 @@ pub async fn issue(
 
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
     debug_assert_eq!(code.len(), CODE_LEN);
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     // Only the latest works also per account: a change to another address drops the earlier code.
     sqlx::query("DELETE FROM email_codes WHERE purpose = $1 AND user_id = $2")
         .bind(purpose.as_str())
@@ -157,7 +157,7 @@ pub async fn consume_then<T>(
     submitted: &str,
     then: impl AsyncFnOnce(&mut AnyConnection, Option<String>) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     match use_up(state, &mut tx, email, purpose, submitted).await {
         Ok(stored) => {
             let done = then(&mut tx, stored).await?;
@@ -235,7 +235,7 @@ async fn forget(conn: &mut AnyConnection, email: &str, purpose: Purpose) -> sqlx
 }
 
 /// Drops sends older than any limit looks at and codes past their time.
-pub async fn prune(db: &crate::db::Db, now: i64) -> sqlx::Result<()> {
+pub async fn prune(db: &crate::store::db::Db, now: i64) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM code_sends WHERE sent_at <= $1")
         .bind(now - HOUR_SECS)
         .execute(db)

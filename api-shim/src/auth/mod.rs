@@ -33,7 +33,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    error::{ApiError, ApiJson, ApiPath, ApiResult},
+    http::error::{ApiError, ApiJson, ApiPath, ApiResult},
 };
 use session::CurrentUser;
 

@@ -25,7 +25,7 @@ use super::{
 use crate::{
     AppState,
     config::{OidcConfig, OidcProviderConfig},
-    error::ApiError,
+    http::error::ApiError,
 };
 
 /// Time a person has at the provider's sign-in page.
@@ -503,7 +503,7 @@ async fn account_for(
     // password reset to the (verified) address. Hashed before the write lock is taken.
     let password_hash = password::hash(new_token().0).await?;
     let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     // Two callbacks for the same new identity: the second finds what the first made.
     if let Some(user_id) = known_identity(&mut *tx, provider, &claims.sub).await? {
         return Ok(SignedIn {

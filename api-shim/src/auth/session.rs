@@ -2,7 +2,7 @@
 //! its SHA-256, with idle and absolute timeouts.
 
 use super::tokens::{new_token, token_hash};
-use crate::{AppState, error::ApiError};
+use crate::{AppState, http::error::ApiError};
 use axum::{
     extract::FromRequestParts,
     http::{HeaderMap, header, request::Parts},

@@ -4,7 +4,7 @@
 
 use hako_protocol::ErrorCode;
 
-use crate::{db::Db, error::ApiError};
+use crate::{http::error::ApiError, store::db::Db};
 
 const WINDOW_SECS: i64 = 15 * 60;
 const MAX_FAILURES_PER_SUBJECT: i64 = 5;

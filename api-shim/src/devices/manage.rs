@@ -11,10 +11,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{rooms_of, wipe_room};
 use crate::{
     AppState,
-    access::room_number,
     auth::session::CurrentUser,
     clock::rfc3339,
-    error::{ApiJson, ApiPath, ApiResult},
+    http::caller::room_number,
+    http::error::{ApiJson, ApiPath, ApiResult},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -164,7 +164,7 @@ async fn reset(
     ApiPath(room): ApiPath<u8>,
 ) -> ApiResult<StatusCode> {
     let room = room_number(room)?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     let wiped = wipe_room(&mut tx, user.id, room).await?;
     sqlx::query("DELETE FROM rooms WHERE user_id = $1 AND room = $2")
         .bind(user.id)

@@ -18,7 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     auth::{ClientIp, accounts},
-    error::{ApiError, ApiJson, ApiResult},
+    http::error::{ApiError, ApiJson, ApiResult},
 };
 use token::{CurrentDevice, parse_os};
 
@@ -106,7 +106,7 @@ async fn rooms(State(state): State<AppState>, device: CurrentDevice) -> ApiResul
     responses((status = 200, body = Rooms)))]
 async fn account_rooms(
     State(state): State<AppState>,
-    caller: crate::access::Caller,
+    caller: crate::http::caller::Caller,
 ) -> ApiResult<ApiJson<Rooms>> {
     let device_id = caller.device.as_ref().map(|d| d.id);
     Ok(ApiJson(rooms_of(&state, caller.user_id, device_id).await?))
@@ -185,7 +185,7 @@ async fn register(
             rooms_of(&state, device.user_id, Some(device.id)).await?,
         ));
     }
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     let occupant: Option<i64> =
         sqlx::query_scalar("SELECT device_id FROM rooms WHERE user_id = $1 AND room = $2")
             .bind(device.user_id)
@@ -281,9 +281,8 @@ fn check_hashes(hashes: &[String]) -> Result<(), ApiError> {
 /// characters each, in no particular order.
 ///
 /// One statement for the whole batch. The hashes are bound as one text value that the
-/// database splits (SQLite: `json_each` of a JSON array; PostgreSQL: `string_to_array`), and
-/// each is looked up in the `(user_id, room, sha256)` index, so the cost follows the batch,
-/// not the ROOM's size. They go in sorted, so SQLite's look-ups walk the index in order, and
+/// database splits ([`crate::store::db::hex_list`]), and each is looked up in the
+/// `(user_id, room, sha256)` index, so the cost follows the batch, not the ROOM's size. They go in sorted, so SQLite's look-ups walk the index in order, and
 /// the answer comes back as a single aggregated value, not one row per hash (each row costs a
 /// hand-over between sqlx's SQLite thread and the server's).
 ///
@@ -291,7 +290,7 @@ fn check_hashes(hashes: &[String]) -> Result<(), ApiError> {
 /// parameter and, while preparing, looks each name up in the list of those before it, so a
 /// statement of n of them costs n²/2 comparisons (0.7–1.8 s for 100,000 hashes).
 async fn held_in_room(
-    db: &crate::db::Db,
+    db: &crate::store::db::Db,
     user_id: i64,
     room: i64,
     hashes: &[String],
@@ -299,28 +298,22 @@ async fn held_in_room(
     let mut sorted: Vec<&str> = hashes.iter().map(String::as_str).collect();
     sorted.sort_unstable();
     sorted.dedup();
-    let (sql, list) = if crate::db::is_postgres(db) {
-        (
-            "SELECT string_agg(h, '') FROM unnest(string_to_array($3, ',')) AS h
-             WHERE EXISTS (SELECT 1 FROM items WHERE user_id = $1 AND room = $2 AND sha256 = h)",
-            sorted.join(","),
-        )
-    } else {
-        // Hex needs no escaping in JSON.
-        (
-            "SELECT group_concat(j.value, '') FROM json_each($3) AS j
-             WHERE EXISTS (SELECT 1 FROM items WHERE user_id = $1 AND room = $2 AND sha256 = j.value)",
-            format!("[\"{}\"]", sorted.join("\",\"")),
-        )
-    };
+    let list = crate::store::db::hex_list(db, 3, &sorted);
+    let sql = format!(
+        "SELECT {joined}({column}, '') FROM {rows}
+         WHERE EXISTS (SELECT 1 FROM items WHERE user_id = $1 AND room = $2 AND sha256 = {column})",
+        joined = list.joined,
+        column = list.column,
+        rows = list.rows,
+    );
     // Not a cached prepared statement: PostgreSQL would soon plan it once for any batch,
     // guessing 10 hashes, and probe the index once per hash (100 ms for 100,000 in an empty
     // ROOM, 10 ms with the batch's own plan).
-    let held: Option<String> = sqlx::query_scalar(sql)
+    let held: Option<String> = sqlx::query_scalar(&sql)
         .persistent(false)
         .bind(user_id)
         .bind(room)
-        .bind(list)
+        .bind(list.bound)
         .fetch_one(db)
         .await?;
     Ok(held.unwrap_or_default())

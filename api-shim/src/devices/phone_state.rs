@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{check_hashes, token::CurrentDevice};
 use crate::{
     AppState,
-    error::{ApiJson, ApiResult},
+    http::error::{ApiJson, ApiResult},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -49,7 +49,7 @@ async fn change_exclusions(
 ) -> ApiResult<ApiJson<Exclusions>> {
     let room = device.registered_room()?;
     check_hashes(&change.sha256)?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     for sha in &change.sha256 {
         let sql = if change.excluded {
             "INSERT INTO exclusions (user_id, room, sha256) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
@@ -127,7 +127,7 @@ async fn report(
 ) -> ApiResult<StatusCode> {
     let room = device.registered_room()?;
     check_hashes(&report.inventory)?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_write(&state.db).await?;
     sqlx::query(
         "UPDATE devices SET name = $1, model = $2, free_bytes = $3, total_bytes = $4, reported_at = $5 WHERE id = $6",
     )

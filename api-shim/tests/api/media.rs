@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use hako_api_shim::{clock::Clock, db::Flag};
+use hako_api_shim::{clock::Clock, store::db::Flag};
 use hako_media::exif_writer::with_exif;
 use reqwest::StatusCode;
 

@@ -2,7 +2,7 @@
 //! to PostgreSQL + a bucket, checked through the API of a server started on the target.
 //! Runs only with HAKO_TEST_POSTGRES and HAKO_TEST_S3_* set.
 
-use hako_api_shim::{config::S3Config, migrate_storage};
+use hako_api_shim::{config::S3Config, store::migrate as migrate_storage};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -239,7 +239,7 @@ async fn x3_an_interrupted_migration_finishes_on_the_next_run() {
             .await
             .unwrap();
     let scratch = tempfile::tempdir().unwrap();
-    hako_api_shim::blobs::BlobStore::open(scratch.path(), Some(&s3))
+    hako_api_shim::store::blobs::BlobStore::open(scratch.path(), Some(&s3))
         .unwrap()
         .put_bytes(&sha, &vec![0; size as usize])
         .await

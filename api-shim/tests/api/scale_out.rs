@@ -120,10 +120,10 @@ async fn x3_sqlite_and_postgresql_schemas_have_the_same_tables_and_columns() {
         return; // the SQLite pass: scripts/test.sh runs this again on PostgreSQL
     };
     let sqlite_dir = tempfile::tempdir().unwrap();
-    let sqlite = hako_api_shim::db::open(sqlite_dir.path(), None)
+    let sqlite = hako_api_shim::store::db::open(sqlite_dir.path(), None)
         .await
         .unwrap();
-    let postgres = hako_api_shim::db::open(sqlite_dir.path(), Some(&postgres))
+    let postgres = hako_api_shim::store::db::open(sqlite_dir.path(), Some(&postgres))
         .await
         .unwrap();
     let columns = |rows: Vec<(String, String)>| -> Vec<String> {

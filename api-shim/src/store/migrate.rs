@@ -32,7 +32,10 @@ use sqlx::{
 };
 use tokio::io::AsyncReadExt;
 
-use crate::{blobs::BlobStore, config::S3Config, db};
+use crate::{
+    config::S3Config,
+    store::{blobs::BlobStore, db},
+};
 
 /// Tables the PostgreSQL triggers on `items` fill (day_counts_*, room_totals_*).
 ///

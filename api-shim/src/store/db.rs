@@ -2,7 +2,7 @@
 //! database URL, a PostgreSQL database shared by several `hako serve` instances (SPEC X3).
 //! The code speaks to both through sqlx's `Any` driver with `$N` parameters, which both
 //! engines accept; each engine has its own migrations, and the few places where their SQL
-//! differs ask [`is_postgres`].
+//! differs are the functions below: no caller outside `store/` asks which engine it is.
 
 use std::{path::Path, time::Duration};
 
@@ -15,11 +15,66 @@ use sqlx::{
 pub type Db = AnyPool;
 
 /// Whether the store is PostgreSQL (otherwise SQLite).
-pub fn is_postgres(db: &Db) -> bool {
+fn is_postgres(db: &Db) -> bool {
     db.connect_options()
         .database_url
         .scheme()
         .starts_with("postgres")
+}
+
+/// Whether one server is all there is (SQLite): then leases taken by an earlier run of it
+/// are void at start. Instances sharing PostgreSQL cannot tell a dead claim from a busy one.
+pub fn single_server(db: &Db) -> bool {
+    !is_postgres(db)
+}
+
+/// Appended to a `SELECT … LIMIT 1` that picks a row to claim: PostgreSQL skips rows another
+/// instance is claiming instead of waiting for them; SQLite has one writer anyway.
+pub fn skip_locked(db: &Db) -> &'static str {
+    if is_postgres(db) {
+        "FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    }
+}
+
+/// SQL for the calendar day (`YYYY-MM-DD`) of a column of local seconds.
+pub fn local_day(db: &Db, column: &str) -> String {
+    if is_postgres(db) {
+        format!("to_char(to_timestamp({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
+    } else {
+        format!("strftime('%Y-%m-%d', {column}, 'unixepoch')")
+    }
+}
+
+/// A list of hex strings bound as one text value that the database splits: the SQL that
+/// selects them as rows of one column, that column's name, the value to bind as `$param`,
+/// and the aggregate that joins a column back into one text. (One value, not `$3, …, $5002`:
+/// SQLite looks each named parameter up among those before it, n²/2 comparisons.)
+pub struct HexList {
+    pub rows: String,
+    pub column: &'static str,
+    pub bound: String,
+    pub joined: &'static str,
+}
+
+pub fn hex_list(db: &Db, param: usize, hex: &[&str]) -> HexList {
+    if is_postgres(db) {
+        HexList {
+            rows: format!("unnest(string_to_array(${param}, ',')) AS h"),
+            column: "h",
+            bound: hex.join(","),
+            joined: "string_agg",
+        }
+    } else {
+        // Hex needs no escaping in JSON.
+        HexList {
+            rows: format!("json_each(${param}) AS j"),
+            column: "j.value",
+            bound: format!("[\"{}\"]", hex.join("\",\"")),
+            joined: "group_concat",
+        }
+    }
 }
 
 /// A transaction in which writers take turns. SQLite: a deferred transaction that reads

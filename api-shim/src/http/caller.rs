@@ -7,7 +7,9 @@ use axum::{
 };
 use hako_protocol::{ErrorCode, ROOMS};
 
-use crate::{AppState, auth::session::CurrentUser, devices::token::CurrentDevice, error::ApiError};
+use crate::{
+    AppState, auth::session::CurrentUser, devices::token::CurrentDevice, http::error::ApiError,
+};
 
 #[derive(Clone, Debug)]
 pub struct Caller {

@@ -25,7 +25,7 @@ use tokio::io::AsyncReadExt;
 
 use crate::{
     config::S3Config,
-    db::{Db, Flag},
+    store::db::{Db, Flag},
 };
 
 /// Bytes of a stored file, as they are read.
