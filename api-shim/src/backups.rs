@@ -64,7 +64,7 @@ async fn store(
         .blobs
         .put_bytes(&sha256, &body)
         .await
-        .map_err(crate::uploads::io_error)?;
+        .map_err(crate::http::error::io_error)?;
     let size = i64::try_from(body.len()).unwrap_or(i64::MAX);
     let version: i64 = sqlx::query_scalar(
         "INSERT INTO backups (user_id, room, kind, version, sha256, size, entries, created_at)

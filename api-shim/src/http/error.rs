@@ -189,3 +189,12 @@ impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
         Json(self.0).into_response()
     }
 }
+
+/// A full disk is the user's to hear about (507); other I/O failures are internal.
+pub fn io_error(error: std::io::Error) -> ApiError {
+    if error.kind() == std::io::ErrorKind::StorageFull {
+        ErrorCode::StorageFull.into()
+    } else {
+        anyhow::Error::from(error).into()
+    }
+}
