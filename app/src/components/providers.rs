@@ -1,7 +1,7 @@
 //! "Sign in with Google / Apple" (SPEC V1, V2): shown only for providers the operator
 //! configured; each is a plain link, since the provider's page takes over the browser.
 
-use hako_protocol::{AuthProvider, ErrorBody, ErrorCode};
+use hako_protocol::{AuthProvider, ErrorBody, ErrorCode, paths};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -10,7 +10,7 @@ use crate::{api, i18n::use_i18n};
 #[component]
 pub fn ProviderButtons() -> impl IntoView {
     let i18n = use_i18n();
-    let providers = LocalResource::new(api::providers);
+    let providers = LocalResource::new(api::accounts::providers);
     move || {
         providers.get().and_then(Result::ok).filter(|p| !p.providers.is_empty()).map(|p| view! {
             <div class="providers">
@@ -21,7 +21,7 @@ pub fn ProviderButtons() -> impl IntoView {
                     };
                     view! {
                         <a class="btn provider" rel="external" data-testid=format!("signin-{}", provider.as_str())
-                            href=format!("/api/v1/auth/oidc/{}/start", provider.as_str())>{label}</a>
+                            href=paths::oidc_start(provider)>{label}</a>
                     }
                 }).collect_view()}
                 <p class="or"><span>{move || i18n.t().or}</span></p>

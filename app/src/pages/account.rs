@@ -67,7 +67,7 @@ fn RegisterKey() -> impl IntoView {
     let done = RwSignal::new(false);
     let register = Action::new_local(move |key: &String| {
         let key = key.clone();
-        async move { api::register_license(key).await }
+        async move { api::accounts::register_license(key).await }
     });
     follow(register, error, move |me| {
         auth.signed_in(me);
@@ -107,12 +107,12 @@ fn ChangeUserId() -> impl IntoView {
     let done = RwSignal::new(false);
     let request = Action::new_local(move |body: &ChangeEmail| {
         let body = body.clone();
-        async move { api::change_email(&body).await }
+        async move { api::accounts::change_email(&body).await }
     });
     follow(request, error, move |_| code_sent.set(true));
     let verify = Action::new_local(move |body: &ChangeEmailVerify| {
         let body = body.clone();
-        async move { api::verify_email_change(&body).await }
+        async move { api::accounts::verify_email_change(&body).await }
     });
     follow(verify, error, move |me| {
         auth.signed_in(me);
@@ -173,7 +173,7 @@ fn ChangeOwnPassword() -> impl IntoView {
     let done = RwSignal::new(false);
     let change = Action::new_local(move |body: &ChangePassword| {
         let body = body.clone();
-        async move { api::change_password(&body).await }
+        async move { api::accounts::change_password(&body).await }
     });
     follow(change, error, move |()| {
         current.set(String::new());

@@ -39,7 +39,7 @@ pub fn Phones() -> impl IntoView {
         async move {
             let mut out = Vec::new();
             for room in hako_protocol::ROOMS {
-                out.push(api::room_summary(room).await?);
+                out.push(api::phones::room_summary(room).await?);
             }
             Ok::<_, ClientError>(out)
         }
@@ -72,7 +72,7 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         spawn_local(async move {
-            match api::rename_phone(number, draft.get_untracked()).await {
+            match api::phones::rename_phone(number, draft.get_untracked()).await {
                 Ok(()) => {
                     editing.set(false);
                     version.update(|v| *v += 1);
@@ -85,7 +85,7 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
     let reset = move |_| {
         busy.set(true);
         spawn_local(async move {
-            match api::reset_room(number).await {
+            match api::phones::reset_room(number).await {
                 Ok(()) => version.update(|v| *v += 1),
                 Err(e) => error.set(Some(e)),
             }

@@ -31,7 +31,7 @@ pub fn PasswordReset() -> impl IntoView {
 
     let request = Action::new_local(move |_: &()| {
         let email = email.get_untracked();
-        async move { api::request_password_reset(&PasswordResetRequest { email }).await }
+        async move { api::accounts::request_password_reset(&PasswordResetRequest { email }).await }
     });
     Effect::new(move |_| match request.value().get() {
         Some(Ok(_)) => {
@@ -44,7 +44,7 @@ pub fn PasswordReset() -> impl IntoView {
     });
     let reset = Action::new_local(move |body: &PasswordResetVerify| {
         let body = body.clone();
-        async move { api::reset_password(&body).await }
+        async move { api::accounts::reset_password(&body).await }
     });
     follow(reset, error, move |me| {
         auth.signed_in(me);

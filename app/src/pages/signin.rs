@@ -33,7 +33,7 @@ pub fn SignIn() -> impl IntoView {
 
     let submit = Action::new_local(move |credentials: &Credentials| {
         let credentials = credentials.clone();
-        async move { api::signin(&credentials).await }
+        async move { api::accounts::signin(&credentials).await }
     });
     follow(submit, error, move |me| {
         error.set(None);

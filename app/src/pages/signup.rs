@@ -45,7 +45,11 @@ pub fn SignUp() -> impl IntoView {
 
     let submit = Action::new_local(move |credentials: &Credentials| {
         let credentials = credentials.clone();
-        async move { api::signup(&credentials).await.map(|_| credentials) }
+        async move {
+            api::accounts::signup(&credentials)
+                .await
+                .map(|_| credentials)
+        }
     });
     follow(submit, error, move |credentials| {
         let mut query = format!("email={}", js_sys::encode_uri_component(&credentials.email));
@@ -140,7 +144,7 @@ pub fn SignupVerify() -> impl IntoView {
 
     let verify = Action::new_local(move |request: &VerifyCode| {
         let request = request.clone();
-        async move { api::verify_signup(&request).await }
+        async move { api::accounts::verify_signup(&request).await }
     });
     follow(verify, error, move |me| {
         draft.set(None);
@@ -151,7 +155,7 @@ pub fn SignupVerify() -> impl IntoView {
         let credentials = draft.get_untracked();
         async move {
             match credentials {
-                Some(credentials) => api::signup(&credentials).await,
+                Some(credentials) => api::accounts::signup(&credentials).await,
                 None => Err(local_error(ErrorCode::CodeExpired)),
             }
         }

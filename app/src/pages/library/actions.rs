@@ -45,7 +45,7 @@ pub fn SelectionBar() -> impl IntoView {
         let ids: Vec<i64> = ctx.selection.with(|s| s.iter().copied().collect());
         preparing.set(true);
         spawn_local(async move {
-            match api::download(ids).await {
+            match api::library::download(ids).await {
                 Ok(ticket) => start_browser_download(&ticket.url),
                 Err(e) => error.set(Some(e)),
             }
@@ -98,7 +98,7 @@ pub fn ConfirmDelete(ids: Vec<i64>, on_close: Callback<bool>) -> impl IntoView {
         spawn_local(async move {
             let mut deleted = Vec::new();
             for id in ids.get_value() {
-                match api::delete_item(id).await {
+                match api::library::delete_item(id).await {
                     Ok(()) => deleted.push(id),
                     Err(e) => {
                         error.set(Some(e));

@@ -241,7 +241,7 @@ fn LibraryView() -> impl IntoView {
     provide_context(ctx);
     provide_context(Player(RwSignal::new(None)));
 
-    let rooms = LocalResource::new(api::rooms);
+    let rooms = LocalResource::new(api::phones::rooms);
     let param = move |key: &str| query.with(|q| q.get(key));
     let room = Memo::new(move |_| {
         let asked = param("room").and_then(|r| r.parse::<u8>().ok());
@@ -277,10 +277,12 @@ fn LibraryView() -> impl IntoView {
         };
         ctx.version.track();
         spawn_local(async move {
-            let timeline = api::timeline(room, filter, sort).await.unwrap_or(Timeline {
-                total: 0,
-                months: Vec::new(),
-            });
+            let timeline = api::library::timeline(room, filter, sort)
+                .await
+                .unwrap_or(Timeline {
+                    total: 0,
+                    months: Vec::new(),
+                });
             store.set(Some(TimelineStore::new(room, filter, timeline)));
         });
     });

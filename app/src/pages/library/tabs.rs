@@ -1,7 +1,7 @@
 //! The library's other tabs (SPEC V3, V12–V14): music with a player that keeps playing while
 //! browsing, documents, contacts with search, calendar events by date, and call history.
 
-use hako_protocol::{CallDirection, Contact, Track};
+use hako_protocol::{CallDirection, Contact, Track, paths};
 use leptos::{ev, html, prelude::*};
 
 use super::format_duration;
@@ -59,7 +59,7 @@ fn list_state<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
 pub fn MusicTab(room: u8) -> impl IntoView {
     let i18n = use_i18n();
     let Player(playing) = expect_context::<Player>();
-    let tracks = LocalResource::new(move || api::music(room));
+    let tracks = LocalResource::new(move || api::library::music(room));
     list_state(tracks, Vec::is_empty, move |tracks: Vec<Track>| {
         view! {
             <ul class="list" data-testid="music-list">
@@ -92,7 +92,7 @@ pub fn MusicTab(room: u8) -> impl IntoView {
 #[component]
 pub fn DocumentsTab(room: u8) -> impl IntoView {
     let i18n = use_i18n();
-    let documents = LocalResource::new(move || api::documents(room));
+    let documents = LocalResource::new(move || api::library::documents(room));
     list_state(
         documents,
         Vec::is_empty,
@@ -112,7 +112,7 @@ pub fn DocumentsTab(room: u8) -> impl IntoView {
                                         }}
                                         <small>{format!("{} · {}", doc.created.replace('T', " "), format_size(doc.size))}</small>
                                     </span>
-                                    <a class="icon-btn" data-testid="document-download" href=format!("/api/v1/items/{}/original", doc.id)
+                                    <a class="icon-btn" data-testid="document-download" href=paths::item_original(doc.id)
                                         download=doc.name.clone() aria-label=move || i18n.t().download><DownloadIcon/></a>
                                 </div>
                             </li>
@@ -136,7 +136,7 @@ fn matches_search(contact: &Contact, needle: &str) -> bool {
 #[component]
 pub fn ContactsTab(room: u8) -> impl IntoView {
     let i18n = use_i18n();
-    let contacts = LocalResource::new(move || api::contacts(room));
+    let contacts = LocalResource::new(move || api::library::contacts(room));
     let search = RwSignal::new(String::new());
     let input = NodeRef::<html::Input>::new();
     // `/` jumps to the search box (UI.md).
@@ -192,7 +192,7 @@ fn date_parts(s: &str) -> Option<(i32, u8, u8)> {
 #[component]
 pub fn CalendarTab(room: u8) -> impl IntoView {
     let i18n = use_i18n();
-    let events = LocalResource::new(move || api::calendar(room));
+    let events = LocalResource::new(move || api::library::calendar(room));
     list_state(
         events,
         |e| e.events.is_empty(),
@@ -234,7 +234,7 @@ pub fn CalendarTab(room: u8) -> impl IntoView {
 #[component]
 pub fn CallsTab(room: u8) -> impl IntoView {
     let i18n = use_i18n();
-    let calls = LocalResource::new(move || api::calls(room));
+    let calls = LocalResource::new(move || api::library::calls(room));
     list_state(
         calls,
         |c| c.calls.is_empty(),

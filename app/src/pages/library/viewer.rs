@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use hako_protocol::{ItemInfo, ItemKind};
+use hako_protocol::{ItemInfo, ItemKind, paths};
 use leptos::{ev, prelude::*};
 
 use super::{LibraryCtx, actions::ConfirmDelete, format_duration, store::TimelineStore};
@@ -30,7 +30,7 @@ fn shows_natively(name: &str) -> bool {
 pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = expect_context::<LibraryCtx>();
-    let info = LocalResource::new(move || api::item(id.get()));
+    let info = LocalResource::new(move || api::library::item(id.get()));
     let previous = Memo::new(move |_| store.neighbour(id.get(), false).map(|i| i.id));
     let next = Memo::new(move |_| store.neighbour(id.get(), true).map(|i| i.id));
     let show_info = RwSignal::new(false);
@@ -134,7 +134,7 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
         info.get().map(|answer| match answer {
             Ok(item) if item.kind == ItemKind::Video => view! {
                 <video class="viewer-video" data-testid="viewer-video" controls autoplay playsinline preload="metadata"
-                    src=format!("/api/v1/items/{}/stream", item.id) poster=item.preview_url.clone()></video>
+                    src=paths::item_stream(item.id) poster=item.preview_url.clone()></video>
             }.into_any(),
             Ok(item) => {
                 let src = move || if original.get() { Some(item.original_url.clone()) } else { item.preview_url.clone() };
