@@ -5,26 +5,29 @@ use hako_protocol::{AuthProvider, ErrorBody, ErrorCode, paths};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::{api, i18n::use_i18n};
+use crate::{
+    api,
+    i18n::{AUTH, use_texts},
+};
 
 #[component]
 pub fn ProviderButtons() -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts(&AUTH);
     let providers = LocalResource::new(api::accounts::providers);
     move || {
         providers.get().and_then(Result::ok).filter(|p| !p.providers.is_empty()).map(|p| view! {
             <div class="providers">
                 {p.providers.into_iter().map(|provider| {
                     let label = move || match provider {
-                        AuthProvider::Google => i18n.t().continue_with_google,
-                        AuthProvider::Apple => i18n.t().continue_with_apple,
+                        AuthProvider::Google => texts().continue_with_google,
+                        AuthProvider::Apple => texts().continue_with_apple,
                     };
                     view! {
                         <a class="btn provider" rel="external" data-testid=format!("signin-{}", provider.as_str())
                             href=paths::oidc_start(provider)>{label}</a>
                     }
                 }).collect_view()}
-                <p class="or"><span>{move || i18n.t().or}</span></p>
+                <p class="or"><span>{move || texts().or}</span></p>
             </div>
         })
     }

@@ -12,7 +12,7 @@ mod viewer;
 
 use std::collections::HashSet;
 
-use hako_protocol::{Badge, Rooms, Timeline, TimelineFilter, TimelineSort};
+use hako_protocol::{Badge, Lang, Rooms, Timeline, TimelineFilter, TimelineSort};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     NavigateOptions,
@@ -23,7 +23,7 @@ use crate::{
     api,
     auth::use_auth,
     components::{icons::*, shell::TopBar},
-    i18n::{Texts, use_i18n},
+    i18n::{COMMON, LIBRARY, LibraryTexts, use_i18n, use_texts},
 };
 use actions::SelectionBar;
 use grid::PhotoGrid;
@@ -62,14 +62,15 @@ impl Tab {
         }
     }
 
-    fn label(self, t: &Texts) -> &'static str {
+    fn label(self, lang: Lang) -> &'static str {
+        let kinds = COMMON.get(lang);
         match self {
-            Self::Photos => t.tab_photos,
-            Self::Music => t.tab_music,
-            Self::Documents => t.tab_documents,
-            Self::Contacts => t.tab_contacts,
-            Self::Calendar => t.tab_calendar,
-            Self::Calls => t.tab_calls,
+            Self::Photos => LIBRARY.get(lang).tab_photos,
+            Self::Music => kinds.kind_music,
+            Self::Documents => kinds.kind_documents,
+            Self::Contacts => kinds.kind_contacts,
+            Self::Calendar => kinds.kind_calendar,
+            Self::Calls => kinds.kind_calls,
         }
     }
 
@@ -95,7 +96,7 @@ pub fn format_duration(ms: u64) -> String {
     }
 }
 
-pub fn badge_text(t: &Texts, badge: Badge) -> &'static str {
+pub fn badge_text(t: &LibraryTexts, badge: Badge) -> &'static str {
     match badge {
         Badge::PhoneAndCloud => t.badge_phone_and_cloud,
         Badge::CloudOnly => t.badge_cloud_only,
@@ -169,7 +170,7 @@ impl LibraryCtx {
 
 #[component]
 pub fn Library() -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
     let auth = use_auth();
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -179,7 +180,7 @@ pub fn Library() -> impl IntoView {
     });
     view! {
         <Show when=move || auth.me.with(Option::is_some)
-            fallback=move || view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }>
+            fallback=move || view! { <p class="loading" role="status">{move || common().loading}</p> }>
             <LibraryView/>
         </Show>
     }
@@ -202,6 +203,8 @@ fn chosen_room(rooms: &Rooms, asked: Option<u8>) -> u8 {
 #[component]
 fn LibraryView() -> impl IntoView {
     let i18n = use_i18n();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&LIBRARY);
     let query = use_query_map();
     let navigate = use_navigate();
     let set_param = Callback::new(
@@ -314,10 +317,10 @@ fn LibraryView() -> impl IntoView {
             let current = room.get();
             view! {
                 <label class="picker">
-                    <span class="visually-hidden">{move || i18n.t().room_label}</span>
+                    <span class="visually-hidden">{move || texts().room_label}</span>
                     <select data-testid="room-switch" on:change=switch_room>
                         {r.rooms.into_iter().map(|slot| {
-                            let name = slot.phone.map(|p| p.name).unwrap_or_else(|| i18n.t().room_empty.to_owned());
+                            let name = slot.phone.map(|p| p.name).unwrap_or_else(|| common().room_empty.to_owned());
                             view! { <option value=slot.room.to_string() selected=current == Some(slot.room)>{format!("ROOM {} · {name}", slot.room)}</option> }
                         }).collect_view()}
                     </select>
@@ -330,11 +333,11 @@ fn LibraryView() -> impl IntoView {
             let current = filter.get();
             view! {
                 <label class="picker">
-                    <span class="visually-hidden">{move || i18n.t().filter_label}</span>
+                    <span class="visually-hidden">{move || texts().filter_label}</span>
                     <select data-testid="filter-switch" on:change=switch_filter>
                         {[TimelineFilter::All, TimelineFilter::Photos, TimelineFilter::Videos].into_iter().map(|f| {
                             let label = move || {
-                                let t = i18n.t();
+                                let t = texts();
                                 match f {
                                     TimelineFilter::All => t.filter_all,
                                     TimelineFilter::Photos => t.filter_photos,
@@ -346,10 +349,10 @@ fn LibraryView() -> impl IntoView {
                     </select>
                 </label>
                 <label class="picker">
-                    <span class="visually-hidden">{move || i18n.t().sort_label}</span>
+                    <span class="visually-hidden">{move || texts().sort_label}</span>
                     <select data-testid="sort-switch" on:change=switch_sort>
-                        <option value="date" selected=sort.get() == TimelineSort::Date>{move || i18n.t().sort_date}</option>
-                        <option value="status" selected=sort.get() == TimelineSort::Status>{move || i18n.t().sort_status}</option>
+                        <option value="date" selected=sort.get() == TimelineSort::Date>{move || texts().sort_date}</option>
+                        <option value="status" selected=sort.get() == TimelineSort::Status>{move || texts().sort_status}</option>
                     </select>
                 </label>
             }
@@ -357,18 +360,18 @@ fn LibraryView() -> impl IntoView {
     };
     let content = move || {
         let Some(room) = room.get() else {
-            return view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }
+            return view! { <p class="loading" role="status">{move || common().loading}</p> }
                 .into_any();
         };
         match tab.get() {
             Tab::Photos => (move || match store.get() {
-                None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }
+                None => view! { <p class="loading" role="status">{move || common().loading}</p> }
                     .into_any(),
                 Some(store) if store.timeline.with_value(|t| t.total == 0) => view! {
                     <div class="empty" data-testid="library-empty">
                         <PhotosIcon/>
-                        <h2>{move || i18n.t().library_empty_title}</h2>
-                        <p>{move || i18n.t().library_empty_body}</p>
+                        <h2>{move || texts().library_empty_title}</h2>
+                        <p>{move || texts().library_empty_body}</p>
                     </div>
                 }
                 .into_any(),
@@ -396,14 +399,14 @@ fn LibraryView() -> impl IntoView {
     };
     view! {
         <div class="library" data-testid="library-page">
-            <TopBar title=|t| t.library_title/>
-            <nav class="tabs" aria-label=move || i18n.t().tabs_label>
+            <TopBar title=move || texts().library_title/>
+            <nav class="tabs" aria-label=move || texts().tabs_label>
                 {Tab::ALL.into_iter().map(|t| view! {
                     <button type="button" class="tab" data-testid=format!("tab-{}", t.as_str())
                         aria-current=move || (tab.get() == t).then_some("page")
                         on:click=move |_| ctx.set_param.run(("tab", Some(t.as_str().to_owned()), false))>
                         {t.icon()}
-                        <span>{move || t.label(i18n.t())}</span>
+                        <span>{move || t.label(i18n.lang.get())}</span>
                     </button>
                 }).collect_view()}
             </nav>
