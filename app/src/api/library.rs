@@ -8,7 +8,8 @@ use hako_protocol::{
 };
 use serde::Serialize;
 
-use super::{ApiResult, get, post, read, send, with_query};
+use super::{ApiResult, get, post, read, send};
+use crate::query::with_query;
 
 #[derive(Serialize)]
 struct TimelineQuery {

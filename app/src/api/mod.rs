@@ -54,11 +54,3 @@ async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
     read(send_json(Request::post(path), body).await?).await
 }
-
-/// `path?query`, the query URL-encoded from a struct (fields that are `None` left out).
-fn with_query(path: String, query: &impl Serialize) -> String {
-    match serde_urlencoded::to_string(query) {
-        Ok(query) if !query.is_empty() => format!("{path}?{query}"),
-        _ => path,
-    }
-}

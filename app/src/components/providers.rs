@@ -3,11 +3,13 @@
 
 use hako_protocol::{AuthProvider, ErrorBody, ErrorCode, paths};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::use_query;
+use serde::Deserialize;
 
 use crate::{
-    api,
+    api::{self, ClientError},
     i18n::{AUTH, use_texts},
+    query::{lenient, query_params},
 };
 
 #[component]
@@ -33,9 +35,17 @@ pub fn ProviderButtons() -> impl IntoView {
     }
 }
 
-/// The error a provider sign-in came back with (`/signin?error=oidc_failed`), if any.
-pub fn provider_error() -> Option<crate::api::ClientError> {
-    let code = use_query_map().with_untracked(|q| q.get("error"))?;
-    let code: ErrorCode = serde_json::from_value(serde_json::Value::String(code)).ok()?;
-    Some(crate::api::ClientError::Api(ErrorBody::new(code)))
+/// `/signin?error=oidc_failed`: how a provider sign-in came back.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+struct SigninQuery {
+    #[serde(default, deserialize_with = "lenient")]
+    error: Option<ErrorCode>,
+}
+
+query_params!(SigninQuery);
+
+/// The error a provider sign-in came back with, if any.
+pub fn provider_error() -> Option<ClientError> {
+    let code = use_query::<SigninQuery>().with_untracked(|q| q.as_ref().ok()?.error)?;
+    Some(ClientError::Api(ErrorBody::new(code)))
 }

@@ -20,12 +20,6 @@ pub fn Account() -> impl IntoView {
     let common = use_texts(&COMMON);
     let texts = use_texts(&ACCOUNT);
     let auth = use_auth();
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        if auth.checked.get() && auth.me.with(Option::is_none) {
-            navigate("/signin", Default::default());
-        }
-    });
     let member = move || {
         auth.me.with(|me| match me.as_ref().map(|m| m.member_type) {
             Some(MemberType::Unlimited) => texts().member_unlimited,

@@ -28,6 +28,12 @@ fn local_error(code: ErrorCode) -> ClientError {
 }
 
 #[component]
+pub fn Loading() -> impl IntoView {
+    let common = use_texts(&COMMON);
+    view! { <p class="loading" role="status">{move || common().loading}</p> }
+}
+
+#[component]
 pub fn NotFound() -> impl IntoView {
     let common = use_texts(&COMMON);
     view! {

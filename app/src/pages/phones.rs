@@ -6,7 +6,6 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{self, ClientError},
-    auth::use_auth,
     components::{form::ErrorMessage, shell::TopBar},
     i18n::{COMMON, PHONES, format_size, local_time, use_texts},
 };
@@ -15,13 +14,6 @@ use crate::{
 pub fn Phones() -> impl IntoView {
     let common = use_texts(&COMMON);
     let texts = use_texts(&PHONES);
-    let auth = use_auth();
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        if auth.checked.get() && auth.me.with(Option::is_none) {
-            navigate("/signin", Default::default());
-        }
-    });
     let version = RwSignal::new(0u32);
     let rooms = LocalResource::new(move || {
         version.track();

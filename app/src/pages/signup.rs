@@ -4,7 +4,8 @@ use hako_protocol::{
     Credentials, ErrorCode, MemberType, VerifyCode, normalize_email, validate_password,
 };
 use leptos::{ev::SubmitEvent, prelude::*};
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query};
+use serde::{Deserialize, Serialize};
 
 use super::local_error;
 use crate::{
@@ -18,12 +19,22 @@ use crate::{
         shell::AuthCard,
     },
     i18n::{AUTH, COMMON, use_texts},
+    query::{query_params, with_query},
 };
 
 /// The address and password between the steps, kept only in memory: a new code needs
 /// both, and the password must never be written anywhere in the browser.
 #[derive(Clone, Copy)]
 pub struct SignupDraft(pub RwSignal<Option<Credentials>>);
+
+/// `/signup?key=…` from the contract site, and `/signup/verify?email=…&key=…`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct SignupQuery {
+    email: Option<String>,
+    key: Option<String>,
+}
+
+query_params!(SignupQuery);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -38,7 +49,7 @@ pub fn SignUp() -> impl IntoView {
     let navigate = use_navigate();
     let draft = expect_context::<SignupDraft>().0;
     // A sign-up link from the contract site carries the license key (SPEC V2).
-    let key = use_query_map().with_untracked(|q| q.get("key"));
+    let key = use_query::<SignupQuery>().with_untracked(|q| q.as_ref().ok()?.key.clone());
     let step = RwSignal::new(Step::Email);
     let email = RwSignal::new(draft.get_untracked().map(|d| d.email).unwrap_or_default());
     let password = RwSignal::new(String::new());
@@ -53,12 +64,15 @@ pub fn SignUp() -> impl IntoView {
         }
     });
     follow(submit, error, move |credentials| {
-        let mut query = format!("email={}", js_sys::encode_uri_component(&credentials.email));
-        if let Some(key) = &key {
-            query.push_str(&format!("&key={}", js_sys::encode_uri_component(key)));
-        }
+        let query = SignupQuery {
+            email: Some(credentials.email.clone()),
+            key: key.clone(),
+        };
         draft.set(Some(credentials));
-        navigate(&format!("/signup/verify?{query}"), Default::default());
+        navigate(
+            &with_query("/signup/verify".to_owned(), &query),
+            Default::default(),
+        );
     });
 
     let on_email = move |ev: SubmitEvent| {
@@ -139,8 +153,15 @@ pub fn SignupVerify() -> impl IntoView {
     let auth = use_auth();
     let navigate = use_navigate();
     let draft = expect_context::<SignupDraft>().0;
-    let query = use_query_map();
-    let email = Memo::new(move |_| query.with(|q| q.get("email").unwrap_or_default()));
+    let query = use_query::<SignupQuery>();
+    let email = Memo::new(move |_| {
+        query.with(|q| {
+            q.as_ref()
+                .ok()
+                .and_then(|q| q.email.clone())
+                .unwrap_or_default()
+        })
+    });
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None);
 
@@ -169,7 +190,7 @@ pub fn SignupVerify() -> impl IntoView {
         verify.dispatch(VerifyCode {
             email: email.get_untracked(),
             code: code.get_untracked(),
-            license_key: query.with_untracked(|q| q.get("key")),
+            license_key: query.with_untracked(|q| q.as_ref().ok()?.key.clone()),
         });
     };
 

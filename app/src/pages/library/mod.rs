@@ -16,14 +16,15 @@ use hako_protocol::{Badge, Lang, Rooms, Timeline, TimelineFilter, TimelineSort};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     NavigateOptions,
-    hooks::{use_navigate, use_query_map},
+    hooks::{use_navigate, use_query},
 };
+use serde::{Deserialize, Serialize};
 
 use crate::{
     api,
-    auth::use_auth,
     components::{icons::*, shell::TopBar},
     i18n::{COMMON, LIBRARY, LibraryTexts, use_i18n, use_texts},
+    query::{from_name, lenient, query_params, with_query},
 };
 use actions::SelectionBar;
 use grid::PhotoGrid;
@@ -31,7 +32,8 @@ use store::TimelineStore;
 use tabs::{CalendarTab, CallsTab, ContactsTab, DocumentsTab, MusicTab, Player, PlayerBar};
 use viewer::PhotoViewer;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 enum Tab {
     Photos,
     Music,
@@ -104,6 +106,23 @@ pub fn badge_text(t: &LibraryTexts, badge: Badge) -> &'static str {
     }
 }
 
+/// The library's URL: `/?room=2&tab=photos&filter=videos&sort=status&item=41`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct LibraryQuery {
+    #[serde(default, deserialize_with = "lenient")]
+    room: Option<u8>,
+    #[serde(default, deserialize_with = "lenient")]
+    tab: Option<Tab>,
+    #[serde(default, deserialize_with = "lenient")]
+    filter: Option<TimelineFilter>,
+    #[serde(default, deserialize_with = "lenient")]
+    sort: Option<TimelineSort>,
+    #[serde(default, deserialize_with = "lenient")]
+    item: Option<i64>,
+}
+
+query_params!(LibraryQuery);
+
 /// What the library's parts share: the selection, the open item and the URL.
 #[derive(Clone, Copy)]
 pub struct LibraryCtx {
@@ -114,8 +133,9 @@ pub struct LibraryCtx {
     version: RwSignal<u32>,
     /// Where the grid stood, so a refreshed timeline opens at the same place.
     pub saved_top: StoredValue<f64>,
-    /// Sets one query parameter (`None` removes it); `true` replaces the history entry.
-    set_param: Callback<(&'static str, Option<String>, bool)>,
+    query: Memo<LibraryQuery>,
+    /// Goes to the library with this query; `true` replaces the history entry.
+    go: Callback<(LibraryQuery, bool)>,
     /// The viewer was opened by a click here, so closing it is a step back in history.
     opened_here: StoredValue<bool>,
 }
@@ -138,14 +158,21 @@ impl LibraryCtx {
         self.anchor.set(Some(id));
     }
 
+    /// Changes the URL's query; `replace` keeps the history entry.
+    fn change(&self, replace: bool, change: impl FnOnce(&mut LibraryQuery)) {
+        let mut query = self.query.get_untracked();
+        change(&mut query);
+        self.go.run((query, replace));
+    }
+
     pub fn open_item(&self, id: i64) {
         self.opened_here.set_value(true);
-        self.set_param.run(("item", Some(id.to_string()), false));
+        self.change(false, |q| q.item = Some(id));
     }
 
     /// Another item in the open viewer (previous/next): no new history entry.
     pub fn show_item(&self, id: i64) {
-        self.set_param.run(("item", Some(id.to_string()), true));
+        self.change(true, |q| q.item = Some(id));
     }
 
     pub fn close_item(&self) {
@@ -153,7 +180,7 @@ impl LibraryCtx {
             self.opened_here.set_value(false);
             let _ = window().history().and_then(|h| h.back());
         } else {
-            self.set_param.run(("item", None, true));
+            self.change(true, |q| q.item = None);
         }
     }
 
@@ -165,24 +192,6 @@ impl LibraryCtx {
             }
         });
         self.version.update(|v| *v += 1);
-    }
-}
-
-#[component]
-pub fn Library() -> impl IntoView {
-    let common = use_texts(&COMMON);
-    let auth = use_auth();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if auth.checked.get() && auth.me.with(Option::is_none) {
-            navigate("/signin", Default::default());
-        }
-    });
-    view! {
-        <Show when=move || auth.me.with(Option::is_some)
-            fallback=move || view! { <p class="loading" role="status">{move || common().loading}</p> }>
-            <LibraryView/>
-        </Show>
     }
 }
 
@@ -201,75 +210,47 @@ fn chosen_room(rooms: &Rooms, asked: Option<u8>) -> u8 {
 }
 
 #[component]
-fn LibraryView() -> impl IntoView {
+pub fn Library() -> impl IntoView {
     let i18n = use_i18n();
     let common = use_texts(&COMMON);
     let texts = use_texts(&LIBRARY);
-    let query = use_query_map();
+    let asked = use_query::<LibraryQuery>();
+    let query = Memo::new(move |_| asked.get().unwrap_or_default());
     let navigate = use_navigate();
-    let set_param = Callback::new(
-        move |(key, value, replace): (&'static str, Option<String>, bool)| {
-            let mut params: Vec<(String, String)> = query.with_untracked(|q| {
-                q.into_iter()
-                    .filter(|(k, _)| *k != key)
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect()
-            });
-            if let Some(value) = value {
-                params.push((key.to_owned(), value));
-            }
-            let search = params
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("&");
-            navigate(
-                &format!("/?{search}"),
-                NavigateOptions {
-                    replace,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
-        },
-    );
+    let go = Callback::new(move |(query, replace): (LibraryQuery, bool)| {
+        navigate(
+            &with_query("/".to_owned(), &query),
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
     let ctx = LibraryCtx {
         selection: RwSignal::new(HashSet::new()),
         anchor: RwSignal::new(None),
         version: RwSignal::new(0),
         saved_top: StoredValue::new(0.0),
-        set_param,
+        query,
+        go,
         opened_here: StoredValue::new(false),
     };
     provide_context(ctx);
     provide_context(Player(RwSignal::new(None)));
 
     let rooms = LocalResource::new(api::phones::rooms);
-    let param = move |key: &str| query.with(|q| q.get(key));
     let room = Memo::new(move |_| {
-        let asked = param("room").and_then(|r| r.parse::<u8>().ok());
+        let asked = query.with(|q| q.room);
         rooms
             .get()
             .and_then(Result::ok)
             .map(|r| chosen_room(&r, asked))
     });
-    let tab = Memo::new(move |_| {
-        let asked = param("tab");
-        Tab::ALL
-            .into_iter()
-            .find(|t| Some(t.as_str()) == asked.as_deref())
-            .unwrap_or(Tab::Photos)
-    });
-    let filter = Memo::new(move |_| match param("filter").as_deref() {
-        Some("photos") => TimelineFilter::Photos,
-        Some("videos") => TimelineFilter::Videos,
-        _ => TimelineFilter::All,
-    });
-    let sort = Memo::new(move |_| match param("sort").as_deref() {
-        Some("status") => TimelineSort::Status,
-        _ => TimelineSort::Date,
-    });
-    let open_item = Memo::new(move |_| param("item").and_then(|i| i.parse::<i64>().ok()));
+    let tab = Memo::new(move |_| query.with(|q| q.tab).unwrap_or(Tab::Photos));
+    let filter = Memo::new(move |_| query.with(|q| q.filter).unwrap_or_default());
+    let sort = Memo::new(move |_| query.with(|q| q.sort).unwrap_or_default());
+    let open_item = Memo::new(move |_| query.with(|q| q.item));
 
     // The timeline of the ROOM and filter; fetched again after deletions. The store (and
     // its month cache) is replaced only when an answer arrives, so nothing flashes meanwhile.
@@ -301,16 +282,16 @@ fn LibraryView() -> impl IntoView {
     );
 
     let switch_room = move |ev: leptos::ev::Event| {
-        ctx.set_param
-            .run(("room", Some(event_target_value(&ev)), false));
+        let room = event_target_value(&ev).parse().ok();
+        ctx.change(false, |q| q.room = room);
     };
     let switch_filter = move |ev: leptos::ev::Event| {
-        ctx.set_param
-            .run(("filter", Some(event_target_value(&ev)), false));
+        let filter = from_name(&event_target_value(&ev));
+        ctx.change(false, |q| q.filter = filter);
     };
     let switch_sort = move |ev: leptos::ev::Event| {
-        ctx.set_param
-            .run(("sort", Some(event_target_value(&ev)), false));
+        let sort = from_name(&event_target_value(&ev));
+        ctx.change(false, |q| q.sort = sort);
     };
     let room_picker = move || {
         rooms.get().and_then(Result::ok).filter(|r| r.rooms.iter().filter(|s| s.phone.is_some() || s.item_count > 0).count() > 1).map(|r| {
@@ -404,7 +385,7 @@ fn LibraryView() -> impl IntoView {
                 {Tab::ALL.into_iter().map(|t| view! {
                     <button type="button" class="tab" data-testid=format!("tab-{}", t.as_str())
                         aria-current=move || (tab.get() == t).then_some("page")
-                        on:click=move |_| ctx.set_param.run(("tab", Some(t.as_str().to_owned()), false))>
+                        on:click=move |_| ctx.change(false, |q| q.tab = Some(t))>
                         {t.icon()}
                         <span>{move || t.label(i18n.lang.get())}</span>
                     </button>
