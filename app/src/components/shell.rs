@@ -1,9 +1,12 @@
 //! Page frames: the centred card of the sign-in pages and the bar above the library.
 
-use leptos::{ev, prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::icons::{GlobeIcon, Logo, PersonIcon};
+use super::{
+    dialog::Dialog,
+    icons::{GlobeIcon, Logo, PersonIcon},
+};
 use crate::{
     auth::use_auth,
     i18n::{COMMON, use_i18n, use_texts},
@@ -51,24 +54,16 @@ pub fn AccountMenu() -> impl IntoView {
     let auth = use_auth();
     let navigate = use_navigate();
     let open = RwSignal::new(false);
-    let signing_out = RwSignal::new(false);
-    let sign_out = move |_| {
+    let sign_out = Action::new_local(move |()| {
         let navigate = navigate.clone();
-        signing_out.set(true);
-        spawn_local(async move {
+        async move {
             auth.sign_out().await;
             open.set(false);
-            signing_out.set(false);
             navigate("/signin", Default::default());
-        });
-    };
-    let _escape = window_event_listener(ev::keydown, move |ev| {
-        if ev.key() == "Escape" {
-            open.set(false);
         }
     });
     view! {
-        <div class="account">
+        <div class="account-menu">
             <button type="button" class="icon-btn" data-testid="account-menu-button"
                 aria-label=move || common().account_menu
                 aria-haspopup="menu"
@@ -77,8 +72,8 @@ pub fn AccountMenu() -> impl IntoView {
                 <PersonIcon/>
             </button>
             <Show when=move || open.get()>
-                <div class="menu-backdrop" on:click=move |_| open.set(false)></div>
-                <div class="menu" role="menu" data-testid="account-menu">
+                <Dialog on_close=Callback::new(move |()| open.set(false)) class="menu" backdrop="menu-backdrop"
+                    role="menu" testid="account-menu">
                     <p class="menu-email" data-testid="account-menu-email">
                         {move || auth.me.get().map(|me| me.email).unwrap_or_default()}
                     </p>
@@ -86,11 +81,11 @@ pub fn AccountMenu() -> impl IntoView {
                     <a role="menuitem" class="menu-item" href="/phones" data-testid="phones-link">{move || common().phones_menu}</a>
                     <a role="menuitem" class="menu-item" href="/guide" data-testid="guide-link">{move || common().guide_menu}</a>
                     <button type="button" role="menuitem" class="menu-item" data-testid="signout-button"
-                        disabled=move || signing_out.get()
-                        on:click=sign_out.clone()>
+                        disabled=move || sign_out.pending().get()
+                        on:click=move |_| { sign_out.dispatch(()); }>
                         {move || common().sign_out}
                     </button>
-                </div>
+                </Dialog>
             </Show>
         </div>
     }

@@ -32,9 +32,9 @@ pub fn Account() -> impl IntoView {
             .unwrap_or_else(|| texts().license_none.to_owned())
     };
     view! {
-        <div class="library" data-testid="account-page">
+        <div class="app-frame" data-testid="account-page">
             <TopBar title=move || common().account_title/>
-            <main class="tab-page account">
+            <main class="tab-page page-account">
                 <section class="card account-card">
                     <dl class="room-facts">
                         <dt>{move || texts().user_id}</dt>

@@ -165,9 +165,9 @@ pub fn Guide() -> impl IntoView {
     let texts = use_texts(&GUIDE);
     let lang = move || i18n.lang.get();
     view! {
-        <div class="library" data-testid="guide-page">
+        <div class="app-frame" data-testid="guide-page">
             <TopBar title=move || texts().guide_title/>
-            <main class="tab-page guide">
+            <main class="tab-page page-guide">
                 <section class="guide-section">
                     <h2>{move || texts().guide_how_to}</h2>
                     <ol class="guide-steps">

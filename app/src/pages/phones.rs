@@ -6,7 +6,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{self, ClientError},
-    components::{form::ErrorMessage, shell::TopBar},
+    components::{dialog::Dialog, form::ErrorMessage, shell::TopBar},
     i18n::{COMMON, PHONES, format_size, local_time, use_texts},
 };
 
@@ -26,9 +26,9 @@ pub fn Phones() -> impl IntoView {
         }
     });
     view! {
-        <div class="library" data-testid="phones-page">
+        <div class="app-frame" data-testid="phones-page">
             <TopBar title=move || texts().phones_title/>
-            <main class="tab-page phones">
+            <main class="tab-page page-phones">
                 {move || match rooms.get() {
                     None => view! { <p class="list-note" role="status">{move || common().loading}</p> }.into_any(),
                     Some(Err(_)) => view! { <p class="list-note" role="alert">{move || common().network_error}</p> }.into_any(),
@@ -75,6 +75,11 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
             confirming.set(false);
         });
     };
+    let dismiss = Callback::new(move |()| {
+        if !busy.get_untracked() {
+            confirming.set(false);
+        }
+    });
     let os = room.phone.as_ref().map(|p| {
         let os = match p.os {
             DeviceOs::Android => "Android",
@@ -83,7 +88,7 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
         format!("{os} · {}", p.model)
     });
     let storage = room.phone_free_bytes.zip(room.phone_total_bytes);
-    let phone_name = name.clone().unwrap_or_default();
+    let phone_name = StoredValue::new(name.clone().unwrap_or_default());
     view! {
         <section class="room-card" data-testid="room-card" data-room=number>
             <header class="room-head">
@@ -134,21 +139,19 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
                     on:click=move |_| confirming.set(true)>{move || texts().reset_room}</button>
             })}
             <Show when=move || confirming.get()>
-                <div class="dialog-backdrop">
-                    <div class="dialog" role="alertdialog" aria-modal="true" data-testid="confirm-reset">
-                        <h2>{
-                            let phone_name = phone_name.clone();
-                            move || texts().reset_room_title.replace("{room}", &number.to_string()).replace("{name}", &phone_name)
-                        }</h2>
-                        <p>{move || texts().reset_body}</p>
-                        <div class="dialog-actions">
-                            <button type="button" class="btn ghost" data-testid="confirm-reset-cancel" disabled=move || busy.get()
-                                on:click=move |_| confirming.set(false)>{move || common().cancel}</button>
-                            <button type="button" class="btn danger-solid" data-testid="confirm-reset-ok" disabled=move || busy.get()
-                                on:click=reset>{move || texts().reset_confirm}</button>
-                        </div>
+                <Dialog on_close=dismiss class="dialog" backdrop="dialog-backdrop" role="alertdialog"
+                    labelledby="reset-title" testid="confirm-reset">
+                    <h2 id="reset-title">{move || phone_name.with_value(|name| {
+                        texts().reset_room_title.replace("{room}", &number.to_string()).replace("{name}", name)
+                    })}</h2>
+                    <p>{move || texts().reset_body}</p>
+                    <div class="dialog-actions">
+                        <button type="button" class="btn ghost" data-testid="confirm-reset-cancel" disabled=move || busy.get()
+                            on:click=move |_| confirming.set(false)>{move || common().cancel}</button>
+                        <button type="button" class="btn danger-solid" data-testid="confirm-reset-ok" disabled=move || busy.get()
+                            on:click=reset>{move || texts().reset_confirm}</button>
                     </div>
-                </div>
+                </Dialog>
             </Show>
         </section>
     }

@@ -9,6 +9,7 @@ use super::LibraryCtx;
 use crate::{
     api::{self, ClientError},
     components::{
+        dialog::Dialog,
         form::ErrorMessage,
         icons::{CloseIcon, DownloadIcon, TrashIcon},
     },
@@ -117,32 +118,28 @@ pub fn ConfirmDelete(ids: Vec<i64>, on_close: Callback<bool>) -> impl IntoView {
             }
         });
     };
-    let cancel_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(button) = cancel_button.get() {
-            let _ = button.focus();
+    let busy = move || done.get().is_some();
+    let dismiss = Callback::new(move |()| {
+        if !busy() {
+            on_close.run(false);
         }
     });
-    let busy = move || done.get().is_some();
     view! {
-        <div class="dialog-backdrop" on:click=move |_| if !busy() { on_close.run(false) }>
-            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-title" data-testid="confirm-delete"
-                on:click=|ev| ev.stop_propagation()
-                on:keydown=move |ev| if ev.key() == "Escape" && !busy() { ev.stop_propagation(); on_close.run(false) }>
-                <h2 id="delete-title">{move || texts().delete_title.replace("{n}", &total.to_string())}</h2>
-                <p>{move || texts().delete_body}</p>
-                {move || done.get().map(|n| view! {
-                    <progress data-testid="delete-progress" max=total.to_string() value=n.to_string()></progress>
-                })}
-                <ErrorMessage error=error testid="delete-error"/>
-                <div class="dialog-actions">
-                    <button type="button" class="btn ghost" node_ref=cancel_button data-testid="confirm-delete-cancel"
-                        disabled=busy on:click=move |_| on_close.run(false)>{move || common().cancel}</button>
-                    <button type="button" class="btn danger-solid" data-testid="confirm-delete-ok" disabled=busy on:click=confirm>
-                        <TrashIcon/><span>{move || texts().delete_confirm}</span>
-                    </button>
-                </div>
+        <Dialog on_close=dismiss class="dialog" backdrop="dialog-backdrop" role="alertdialog"
+            labelledby="delete-title" testid="confirm-delete">
+            <h2 id="delete-title">{move || texts().delete_title.replace("{n}", &total.to_string())}</h2>
+            <p>{move || texts().delete_body}</p>
+            {move || done.get().map(|n| view! {
+                <progress data-testid="delete-progress" max=total.to_string() value=n.to_string()></progress>
+            })}
+            <ErrorMessage error=error testid="delete-error"/>
+            <div class="dialog-actions">
+                <button type="button" class="btn ghost" autofocus data-testid="confirm-delete-cancel"
+                    disabled=busy on:click=move |_| on_close.run(false)>{move || common().cancel}</button>
+                <button type="button" class="btn danger-solid" data-testid="confirm-delete-ok" disabled=busy on:click=confirm>
+                    <TrashIcon/><span>{move || texts().delete_confirm}</span>
+                </button>
             </div>
-        </div>
+        </Dialog>
     }
 }

@@ -379,7 +379,7 @@ pub fn Library() -> impl IntoView {
         }
     };
     view! {
-        <div class="library" data-testid="library-page">
+        <div class="app-frame" data-testid="library-page">
             <TopBar title=move || texts().library_title/>
             <nav class="tabs" aria-label=move || texts().tabs_label>
                 {Tab::ALL.into_iter().map(|t| view! {

@@ -1,6 +1,6 @@
 //! One photo or video at a time (SPEC V11, V12): the preview picture (the original on demand),
 //! zoom by buttons, wheel and pinch, an info panel, download, delete, previous/next by buttons,
-//! arrow keys and swipe, Esc to close. Videos play from the server with seeking (HTTP Range).
+//! arrow keys and swipe, Esc to close (the dialog's). Videos play from the server with seeking (HTTP Range).
 
 use std::collections::HashMap;
 
@@ -10,7 +10,10 @@ use leptos::{ev, prelude::*};
 use super::{LibraryCtx, actions::ConfirmDelete, format_duration, store::TimelineStore};
 use crate::{
     api,
-    components::icons::{ChevronIcon, CloseIcon, DownloadIcon, InfoIcon, TrashIcon},
+    components::{
+        dialog::Dialog,
+        icons::{ChevronIcon, CloseIcon, DownloadIcon, InfoIcon, TrashIcon},
+    },
     i18n::{LIBRARY, day_heading, format_size, use_i18n, use_texts},
 };
 
@@ -62,7 +65,6 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
             return;
         }
         match ev.key().as_str() {
-            "Escape" => ctx.close_item(),
             "ArrowRight" => go(next.get_untracked()),
             "ArrowLeft" => go(previous.get_untracked()),
             "+" | "=" => set_zoom(zoom.get_untracked() * 1.5),
@@ -162,7 +164,8 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
         }
     };
     view! {
-        <div class="viewer" role="dialog" aria-modal="true" aria-label=move || texts().viewer_label data-testid="photo-viewer">
+        <Dialog on_close=Callback::new(move |()| ctx.close_item()) class="viewer"
+            label=move || texts().viewer_label testid="photo-viewer">
             <div class="viewer-bar">
                 <button type="button" class="icon-btn" data-testid="photo-viewer-close" aria-label=move || texts().close
                     on:click=move |_| ctx.close_item()><CloseIcon/></button>
@@ -207,7 +210,7 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
                     }
                 })/>
             </Show>
-        </div>
+        </Dialog>
     }
 }
 
