@@ -19,7 +19,7 @@ impl Auth {
             checked: RwSignal::new(false),
         };
         spawn_local(async move {
-            auth.me.set(api::me().await.ok());
+            auth.me.set(api::accounts::me().await.ok());
             auth.checked.set(true);
         });
         auth
@@ -32,7 +32,7 @@ impl Auth {
 
     pub async fn sign_out(&self) {
         // Even if the server cannot be reached, this browser forgets the account.
-        let _ = api::signout().await;
+        let _ = api::accounts::signout().await;
         self.me.set(None);
     }
 }

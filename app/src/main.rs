@@ -5,35 +5,43 @@ mod auth;
 mod components;
 mod i18n;
 mod pages;
+mod query;
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Outlet, ProtectedParentRoute, Route, Router, Routes},
     path,
 };
 
 use pages::{
-    Account, Guide, Library, NotFound, PasswordReset, Phones, SignIn, SignUp, SignupDone,
+    Account, Guide, Library, Loading, NotFound, PasswordReset, Phones, SignIn, SignUp, SignupDone,
     SignupVerify,
 };
 
 #[component]
 fn App() -> impl IntoView {
     provide_context(i18n::I18n::detect());
-    provide_context(auth::Auth::load());
+    let auth = auth::Auth::load();
+    provide_context(auth);
     provide_context(pages::SignupDraft(RwSignal::new(None)));
+    // The one sign-in guard: `None` until the first `/me` answer. A memo, so the pages behind
+    // it are not built again when the account changes (a registered license key).
+    let signed_in = Memo::new(move |_| auth.checked.get().then(|| auth.me.with(Option::is_some)));
     view! {
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=Library/>
+                <ProtectedParentRoute path=path!("") view=Outlet
+                    condition=move || signed_in.get() redirect_path=|| "/signin" fallback=Loading>
+                    <Route path=path!("/") view=Library/>
+                    <Route path=path!("/account") view=Account/>
+                    <Route path=path!("/phones") view=Phones/>
+                </ProtectedParentRoute>
                 <Route path=path!("/signin") view=SignIn/>
                 <Route path=path!("/signup") view=SignUp/>
                 <Route path=path!("/signup/verify") view=SignupVerify/>
                 <Route path=path!("/signup/done") view=SignupDone/>
                 <Route path=path!("/password-reset") view=PasswordReset/>
                 <Route path=path!("/guide") view=Guide/>
-                <Route path=path!("/account") view=Account/>
-                <Route path=path!("/phones") view=Phones/>
             </Routes>
         </Router>
     }

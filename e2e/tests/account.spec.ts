@@ -83,3 +83,38 @@ test('account information: register a key, change the password and the user ID',
   await signOut(page);
   await signIn(page, newAddress, 'a brand new passphrase');
 });
+
+test('the Reset ROOM dialog keeps focus inside, closes on Esc and gives focus back', async ({ page, request, account }) => {
+  await Phone.signIn(request, account, 1, 'Pixel');
+  await signIn(page, account);
+  await page.goto('/phones');
+  const room1 = page.locator('[data-testid="room-card"][data-room="1"]');
+  await room1.getByTestId('reset-room').click();
+  const dialog = page.getByTestId('confirm-reset');
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId('confirm-reset-cancel')).toBeFocused();
+  for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+    await page.keyboard.press(key);
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(room1.getByTestId('reset-room')).toBeFocused();
+  await expect(room1.getByTestId('room-name')).toHaveText('Pixel');
+});
+
+test('the bar is 56 px tall on signed-in pages in both languages', async ({ page, account }, info) => {
+  test.skip(info.project.name !== 'pc', 'the PC layout shows the language switch with its label');
+  await signIn(page, account);
+  for (const path of ['/', '/account', '/phones']) {
+    await page.goto(path);
+    for (let i = 0; i < 2; i++) {
+      const bar = page.locator('header.topbar');
+      await expect(bar).toBeVisible();
+      expect((await bar.boundingBox())?.height).toBe(56);
+      // The switch's label stays on one line (in English it reads 「日本語」).
+      expect((await page.getByTestId('lang-switch').boundingBox())?.height).toBeLessThanOrEqual(48);
+      await page.getByTestId('lang-switch').click();
+    }
+  }
+});

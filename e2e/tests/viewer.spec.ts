@@ -112,6 +112,29 @@ test('the photo view: preview, info, previous/next, Esc, and the URL names the p
   expect(first).toContain('item=');
 });
 
+test('the photo view takes focus, keeps Tab inside and gives focus back to the tile on Esc', async ({ page, request, account }) => {
+  const phone = await Phone.signIn(request, account);
+  await phone.photos(3, MARCH_2021);
+  await signIn(page, account);
+  const tile = page.getByTestId('timeline-item').nth(1).getByTestId('open-item');
+  await tile.click();
+  const viewer = page.getByTestId('photo-viewer');
+  await expect(viewer).toBeVisible();
+  const inside = () => viewer.evaluate((v) => v.contains(document.activeElement));
+  await expect.poll(inside).toBe(true);
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    expect(await inside()).toBe(true);
+  }
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('Shift+Tab');
+    expect(await inside()).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(viewer).toHaveCount(0);
+  await expect(tile).toBeFocused();
+});
+
 test('a deleted photo disappears after a confirmation that names what is kept', async ({ page, request, account }) => {
   const phone = await Phone.signIn(request, account);
   await phone.photos(3, MARCH_2021);

@@ -7,6 +7,7 @@ mod device;
 mod error;
 mod library;
 mod license;
+pub mod paths;
 mod validate;
 
 pub use device::*;

@@ -4,7 +4,7 @@ use leptos::{html, prelude::*};
 
 use crate::{
     api::ClientError,
-    i18n::{Texts, use_i18n},
+    i18n::{COMMON, CommonTexts, I18n, use_i18n, use_texts},
 };
 
 /// Hands a form action's answer on: `ok` gets a success, `error` shows a failure.
@@ -24,17 +24,17 @@ pub fn follow<I: 'static, T: Clone + Send + Sync + 'static>(
 /// people typing long passwords on a phone keyboard need.
 #[component]
 pub fn Field(
-    label: fn(&Texts) -> &'static str,
+    #[prop(into)] label: TextProp,
     value: RwSignal<String>,
     #[prop(into)] id: String,
     #[prop(into)] testid: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
-    #[prop(optional)] hint: Option<fn(&Texts) -> &'static str>,
+    #[prop(optional, into)] hint: Option<TextProp>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] focus: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
     let input = NodeRef::<html::Input>::new();
     if focus {
         Effect::new(move |_| {
@@ -51,7 +51,7 @@ pub fn Field(
     let toggle_testid = format!("{testid}-toggle");
     view! {
         <div class="field">
-            <label for=label_for>{move || label(i18n.t())}</label>
+            <label for=label_for>{move || label.get()}</label>
             <div class="input-row">
                 <input
                     node_ref=input
@@ -61,7 +61,7 @@ pub fn Field(
                     type=move || if is_password && shown.get() { "text" } else { kind }
                     autocomplete=autocomplete
                     inputmode=inputmode
-                    aria-describedby=hint.map(|_| hint_id.clone())
+                    aria-describedby=hint.as_ref().map(|_| hint_id.clone())
                     spellcheck="false"
                     autocapitalize="off"
                     required
@@ -76,11 +76,11 @@ pub fn Field(
                         aria-pressed=move || shown.get().to_string()
                         on:click=move |_| shown.update(|s| *s = !*s)
                     >
-                        {move || if shown.get() { i18n.t().hide_password } else { i18n.t().show_password }}
+                        {move || if shown.get() { common().hide_password } else { common().show_password }}
                     </button>
                 })}
             </div>
-            {hint.map(|hint| view! { <p class="hint" id=hint_id>{move || hint(i18n.t())}</p> })}
+            {hint.map(|hint| view! { <p class="hint" id=hint_id>{move || hint.get()}</p> })}
         </div>
     }
 }
@@ -102,9 +102,9 @@ pub fn ErrorMessage(
     }
 }
 
-fn describe(error: &ClientError, i18n: crate::i18n::I18n) -> impl IntoView + use<> {
-    let t = i18n.t();
+fn describe(error: &ClientError, i18n: I18n) -> impl IntoView + use<> {
     let lang = i18n.lang.get();
+    let t = COMMON.get(lang);
     match error {
         ClientError::Network => view! { <p>{t.network_error}</p> }.into_any(),
         ClientError::Api(body) => {
@@ -130,7 +130,7 @@ fn describe(error: &ClientError, i18n: crate::i18n::I18n) -> impl IntoView + use
 }
 
 /// "5分" / "45秒" — rounded up, so the user never tries a moment too early.
-pub fn duration(secs: u64, t: &Texts) -> String {
+pub fn duration(secs: u64, t: &CommonTexts) -> String {
     if secs >= 60 {
         format!("{} {}", secs.div_ceil(60), t.minutes)
     } else {
@@ -140,18 +140,17 @@ pub fn duration(secs: u64, t: &Texts) -> String {
 
 #[component]
 pub fn SubmitButton(
-    label: fn(&Texts) -> &'static str,
+    #[prop(into)] label: TextProp,
     pending: Signal<bool>,
     #[prop(into)] testid: String,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <button type="submit" class="btn primary" data-testid=testid disabled=move || pending.get()
             aria-busy=move || pending.get().to_string()>
             <Show when=move || pending.get()>
                 <span class="spinner" aria-hidden="true"></span>
             </Show>
-            {move || label(i18n.t())}
+            {move || label.get()}
         </button>
     }
 }

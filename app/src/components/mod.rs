@@ -1,3 +1,4 @@
+pub mod dialog;
 pub mod form;
 pub mod icons;
 pub mod providers;

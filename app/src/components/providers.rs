@@ -1,38 +1,51 @@
 //! "Sign in with Google / Apple" (SPEC V1, V2): shown only for providers the operator
 //! configured; each is a plain link, since the provider's page takes over the browser.
 
-use hako_protocol::{AuthProvider, ErrorBody, ErrorCode};
+use hako_protocol::{AuthProvider, ErrorBody, ErrorCode, paths};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::use_query;
+use serde::Deserialize;
 
-use crate::{api, i18n::use_i18n};
+use crate::{
+    api::{self, ClientError},
+    i18n::{AUTH, use_texts},
+    query::{lenient, query_params},
+};
 
 #[component]
 pub fn ProviderButtons() -> impl IntoView {
-    let i18n = use_i18n();
-    let providers = LocalResource::new(api::providers);
+    let texts = use_texts(&AUTH);
+    let providers = LocalResource::new(api::accounts::providers);
     move || {
         providers.get().and_then(Result::ok).filter(|p| !p.providers.is_empty()).map(|p| view! {
             <div class="providers">
                 {p.providers.into_iter().map(|provider| {
                     let label = move || match provider {
-                        AuthProvider::Google => i18n.t().continue_with_google,
-                        AuthProvider::Apple => i18n.t().continue_with_apple,
+                        AuthProvider::Google => texts().continue_with_google,
+                        AuthProvider::Apple => texts().continue_with_apple,
                     };
                     view! {
                         <a class="btn provider" rel="external" data-testid=format!("signin-{}", provider.as_str())
-                            href=format!("/api/v1/auth/oidc/{}/start", provider.as_str())>{label}</a>
+                            href=paths::oidc_start(provider)>{label}</a>
                     }
                 }).collect_view()}
-                <p class="or"><span>{move || i18n.t().or}</span></p>
+                <p class="or"><span>{move || texts().or}</span></p>
             </div>
         })
     }
 }
 
-/// The error a provider sign-in came back with (`/signin?error=oidc_failed`), if any.
-pub fn provider_error() -> Option<crate::api::ClientError> {
-    let code = use_query_map().with_untracked(|q| q.get("error"))?;
-    let code: ErrorCode = serde_json::from_value(serde_json::Value::String(code)).ok()?;
-    Some(crate::api::ClientError::Api(ErrorBody::new(code)))
+/// `/signin?error=oidc_failed`: how a provider sign-in came back.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+struct SigninQuery {
+    #[serde(default, deserialize_with = "lenient")]
+    error: Option<ErrorCode>,
+}
+
+query_params!(SigninQuery);
+
+/// The error a provider sign-in came back with, if any.
+pub fn provider_error() -> Option<ClientError> {
+    let code = use_query::<SigninQuery>().with_untracked(|q| q.as_ref().ok()?.error)?;
+    Some(ClientError::Api(ErrorBody::new(code)))
 }

@@ -5,7 +5,11 @@ use std::time::Duration;
 use hako_protocol::{CodeSent, ErrorBody};
 use leptos::prelude::*;
 
-use crate::{api::ClientError, components::form::duration, i18n::use_i18n};
+use crate::{
+    api::ClientError,
+    components::form::duration,
+    i18n::{COMMON, use_texts},
+};
 
 /// `resend` mails a new code; its answer restarts the countdown (or sets it to the
 /// server's `retry_after`). `error` receives a refusal so the page shows it in one place.
@@ -15,7 +19,7 @@ pub fn ResendCode(
     error: RwSignal<Option<ClientError>>,
     #[prop(default = 60)] wait_secs: u64,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
     let remaining = RwSignal::new(wait_secs);
     let resent = RwSignal::new(false);
     if let Ok(handle) = set_interval_with_handle(
@@ -48,15 +52,15 @@ pub fn ResendCode(
             <button type="button" class="btn link" data-testid="code-resend"
                 disabled=move || { remaining.get() > 0 || resend.pending().get() }
                 on:click=move |_| { resend.dispatch(()); }>
-                {move || i18n.t().resend_code}
+                {move || common().resend_code}
                 <Show when=move || { remaining.get() > 0 }>
                     <span class="countdown">
-                        {move || format!("（{} {}）", i18n.t().resend_in, duration(remaining.get(), i18n.t()))}
+                        {move || format!("（{} {}）", common().resend_in, duration(remaining.get(), common()))}
                     </span>
                 </Show>
             </button>
             <Show when=move || resent.get()>
-                <p class="notice" role="status" data-testid="code-resent">{move || i18n.t().code_resent}</p>
+                <p class="notice" role="status" data-testid="code-resent">{move || common().code_resent}</p>
             </Show>
         </div>
     }

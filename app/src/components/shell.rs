@@ -1,31 +1,35 @@
 //! Page frames: the centred card of the sign-in pages and the bar above the library.
 
-use leptos::{ev, prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::icons::{GlobeIcon, Logo, PersonIcon};
-use crate::{auth::use_auth, i18n::use_i18n};
+use super::{
+    dialog::Dialog,
+    icons::{GlobeIcon, Logo, PersonIcon},
+};
+use crate::{
+    auth::use_auth,
+    i18n::{COMMON, use_i18n, use_texts},
+};
 
 #[component]
 pub fn LangSwitch() -> impl IntoView {
     let i18n = use_i18n();
+    let common = use_texts(&COMMON);
     view! {
         <button type="button" class="btn ghost lang-switch" data-testid="lang-switch"
-            aria-label=move || i18n.t().lang_switch_label
+            aria-label=move || common().lang_switch_label
             on:click=move |_| i18n.toggle()>
             <GlobeIcon/>
-            <span>{move || i18n.t().lang_switch}</span>
+            <span>{move || common().lang_switch}</span>
         </button>
     }
 }
 
 /// The frame of sign-in, sign-up and reset pages: brand, one card, the language switch.
 #[component]
-pub fn AuthCard(
-    title: fn(&crate::i18n::Texts) -> &'static str,
-    children: Children,
-) -> impl IntoView {
-    let i18n = use_i18n();
+pub fn AuthCard(#[prop(into)] title: TextProp, children: Children) -> impl IntoView {
+    let common = use_texts(&COMMON);
     view! {
         <div class="auth-page">
             <header class="auth-header">
@@ -34,10 +38,10 @@ pub fn AuthCard(
             </header>
             <main class="auth-main">
                 <section class="card" aria-labelledby="page-title">
-                    <h1 id="page-title">{move || title(i18n.t())}</h1>
+                    <h1 id="page-title">{move || title.get()}</h1>
                     {children()}
                 </section>
-                <p class="tagline">{move || i18n.t().tagline}</p>
+                <p class="tagline">{move || common().tagline}</p>
             </main>
         </div>
     }
@@ -46,62 +50,53 @@ pub fn AuthCard(
 /// The account menu behind the person icon (SPEC V16): account information, phones, the guide and sign-out.
 #[component]
 pub fn AccountMenu() -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
     let auth = use_auth();
     let navigate = use_navigate();
     let open = RwSignal::new(false);
-    let signing_out = RwSignal::new(false);
-    let sign_out = move |_| {
+    let sign_out = Action::new_local(move |()| {
         let navigate = navigate.clone();
-        signing_out.set(true);
-        spawn_local(async move {
+        async move {
             auth.sign_out().await;
             open.set(false);
-            signing_out.set(false);
             navigate("/signin", Default::default());
-        });
-    };
-    let _escape = window_event_listener(ev::keydown, move |ev| {
-        if ev.key() == "Escape" {
-            open.set(false);
         }
     });
     view! {
-        <div class="account">
+        <div class="account-menu">
             <button type="button" class="icon-btn" data-testid="account-menu-button"
-                aria-label=move || i18n.t().account_menu
+                aria-label=move || common().account_menu
                 aria-haspopup="menu"
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>
                 <PersonIcon/>
             </button>
             <Show when=move || open.get()>
-                <div class="menu-backdrop" on:click=move |_| open.set(false)></div>
-                <div class="menu" role="menu" data-testid="account-menu">
+                <Dialog on_close=Callback::new(move |()| open.set(false)) class="menu" backdrop="menu-backdrop"
+                    role="menu" testid="account-menu">
                     <p class="menu-email" data-testid="account-menu-email">
                         {move || auth.me.get().map(|me| me.email).unwrap_or_default()}
                     </p>
-                    <a role="menuitem" class="menu-item" href="/account" data-testid="account-link">{move || i18n.t().account_title}</a>
-                    <a role="menuitem" class="menu-item" href="/phones" data-testid="phones-link">{move || i18n.t().phones_menu}</a>
-                    <a role="menuitem" class="menu-item" href="/guide" data-testid="guide-link">{move || i18n.t().guide_menu}</a>
+                    <a role="menuitem" class="menu-item" href="/account" data-testid="account-link">{move || common().account_title}</a>
+                    <a role="menuitem" class="menu-item" href="/phones" data-testid="phones-link">{move || common().phones_menu}</a>
+                    <a role="menuitem" class="menu-item" href="/guide" data-testid="guide-link">{move || common().guide_menu}</a>
                     <button type="button" role="menuitem" class="menu-item" data-testid="signout-button"
-                        disabled=move || signing_out.get()
-                        on:click=sign_out.clone()>
-                        {move || i18n.t().sign_out}
+                        disabled=move || sign_out.pending().get()
+                        on:click=move |_| { sign_out.dispatch(()); }>
+                        {move || common().sign_out}
                     </button>
-                </div>
+                </Dialog>
             </Show>
         </div>
     }
 }
 
 #[component]
-pub fn TopBar(title: fn(&crate::i18n::Texts) -> &'static str) -> impl IntoView {
-    let i18n = use_i18n();
+pub fn TopBar(#[prop(into)] title: TextProp) -> impl IntoView {
     view! {
         <header class="topbar">
             <a href="/" class="brand"><Logo/><span class="brand-name">"Hako"</span></a>
-            <h1 class="topbar-title">{move || title(i18n.t())}</h1>
+            <h1 class="topbar-title">{move || title.get()}</h1>
             <div class="topbar-actions">
                 <LangSwitch/>
                 <AccountMenu/>

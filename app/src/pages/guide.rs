@@ -4,7 +4,10 @@
 use hako_protocol::Lang;
 use leptos::prelude::*;
 
-use crate::{components::shell::TopBar, i18n::use_i18n};
+use crate::{
+    components::shell::TopBar,
+    i18n::{COMMON, GUIDE, use_i18n, use_texts},
+};
 
 /// Japanese and English side by side, so a missing translation is visible here.
 struct Text {
@@ -158,19 +161,21 @@ const FAQ: [(Text, Text); 10] = [
 #[component]
 pub fn Guide() -> impl IntoView {
     let i18n = use_i18n();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&GUIDE);
     let lang = move || i18n.lang.get();
     view! {
-        <div class="library" data-testid="guide-page">
-            <TopBar title=|t| t.guide_title/>
-            <main class="tab-page guide">
+        <div class="app-frame" data-testid="guide-page">
+            <TopBar title=move || texts().guide_title/>
+            <main class="tab-page page-guide">
                 <section class="guide-section">
-                    <h2>{move || i18n.t().guide_how_to}</h2>
+                    <h2>{move || texts().guide_how_to}</h2>
                     <ol class="guide-steps">
                         {STEPS.iter().map(|step| view! { <li>{move || step.get(lang())}</li> }).collect_view()}
                     </ol>
                 </section>
                 <section class="guide-section">
-                    <h2>{move || i18n.t().guide_faq}</h2>
+                    <h2>{move || texts().guide_faq}</h2>
                     {FAQ.iter().map(|(q, a)| view! {
                         <details class="faq" data-testid="faq-item">
                             <summary>{move || q.get(lang())}</summary>
@@ -178,7 +183,7 @@ pub fn Guide() -> impl IntoView {
                         </details>
                     }).collect_view()}
                 </section>
-                <p class="guide-back"><a href="/">{move || i18n.t().go_to_library}</a></p>
+                <p class="guide-back"><a href="/">{move || common().go_to_library}</a></p>
             </main>
         </div>
     }

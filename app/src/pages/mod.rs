@@ -17,7 +17,10 @@ pub use signup::{SignUp, SignupDone, SignupDraft, SignupVerify};
 use hako_protocol::{ErrorBody, ErrorCode};
 use leptos::prelude::*;
 
-use crate::{api::ClientError, i18n::use_i18n};
+use crate::{
+    api::ClientError,
+    i18n::{COMMON, use_texts},
+};
 
 /// A rule the page checked itself, shown like the server's answer would be.
 fn local_error(code: ErrorCode) -> ClientError {
@@ -25,13 +28,19 @@ fn local_error(code: ErrorCode) -> ClientError {
 }
 
 #[component]
+pub fn Loading() -> impl IntoView {
+    let common = use_texts(&COMMON);
+    view! { <p class="loading" role="status">{move || common().loading}</p> }
+}
+
+#[component]
 pub fn NotFound() -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
     view! {
         <main class="auth-main">
             <section class="card" data-testid="not-found">
-                <h1>{move || i18n.t().not_found}</h1>
-                <a class="btn primary" href="/">{move || i18n.t().go_home}</a>
+                <h1>{move || common().not_found}</h1>
+                <a class="btn primary" href="/">{move || common().go_home}</a>
             </section>
         </main>
     }

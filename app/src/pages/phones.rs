@@ -1,56 +1,37 @@
 //! `/phones`: the account's ROOMs and their phones (SPEC V18): name (rename), OS and model,
 //! the phone's storage, last backup, counts and sizes per kind, and Reset ROOM.
 
-use hako_protocol::{DataType, DeviceOs, RoomSummary};
+use hako_protocol::{DeviceOs, RoomSummary};
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{self, ClientError},
-    auth::use_auth,
-    components::{form::ErrorMessage, shell::TopBar},
-    i18n::{Texts, format_size, local_time, use_i18n},
+    components::{dialog::Dialog, form::ErrorMessage, shell::TopBar},
+    i18n::{COMMON, PHONES, format_size, local_time, use_texts},
 };
-
-fn kind_label(t: &Texts, kind: DataType) -> &'static str {
-    match kind {
-        DataType::Photo => t.kind_photos,
-        DataType::Video => t.kind_videos,
-        DataType::Music => t.tab_music,
-        DataType::Document => t.tab_documents,
-        DataType::Contacts => t.tab_contacts,
-        DataType::Calendar => t.tab_calendar,
-        DataType::CallHistory => t.tab_calls,
-    }
-}
 
 #[component]
 pub fn Phones() -> impl IntoView {
-    let i18n = use_i18n();
-    let auth = use_auth();
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        if auth.checked.get() && auth.me.with(Option::is_none) {
-            navigate("/signin", Default::default());
-        }
-    });
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&PHONES);
     let version = RwSignal::new(0u32);
     let rooms = LocalResource::new(move || {
         version.track();
         async move {
             let mut out = Vec::new();
             for room in hako_protocol::ROOMS {
-                out.push(api::room_summary(room).await?);
+                out.push(api::phones::room_summary(room).await?);
             }
             Ok::<_, ClientError>(out)
         }
     });
     view! {
-        <div class="library" data-testid="phones-page">
-            <TopBar title=|t| t.phones_title/>
-            <main class="tab-page phones">
+        <div class="app-frame" data-testid="phones-page">
+            <TopBar title=move || texts().phones_title/>
+            <main class="tab-page page-phones">
                 {move || match rooms.get() {
-                    None => view! { <p class="list-note" role="status">{move || i18n.t().loading}</p> }.into_any(),
-                    Some(Err(_)) => view! { <p class="list-note" role="alert">{move || i18n.t().network_error}</p> }.into_any(),
+                    None => view! { <p class="list-note" role="status">{move || common().loading}</p> }.into_any(),
+                    Some(Err(_)) => view! { <p class="list-note" role="alert">{move || common().network_error}</p> }.into_any(),
                     Some(Ok(rooms)) => rooms.into_iter().map(|room| view! { <RoomCard room=room version=version/> }).collect_view().into_any(),
                 }}
             </main>
@@ -60,7 +41,8 @@ pub fn Phones() -> impl IntoView {
 
 #[component]
 fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&PHONES);
     let number = room.room;
     let name = room.phone.as_ref().map(|p| p.name.clone());
     let editing = RwSignal::new(false);
@@ -72,7 +54,7 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         spawn_local(async move {
-            match api::rename_phone(number, draft.get_untracked()).await {
+            match api::phones::rename_phone(number, draft.get_untracked()).await {
                 Ok(()) => {
                     editing.set(false);
                     version.update(|v| *v += 1);
@@ -85,7 +67,7 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
     let reset = move |_| {
         busy.set(true);
         spawn_local(async move {
-            match api::reset_room(number).await {
+            match api::phones::reset_room(number).await {
                 Ok(()) => version.update(|v| *v += 1),
                 Err(e) => error.set(Some(e)),
             }
@@ -93,6 +75,11 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
             confirming.set(false);
         });
     };
+    let dismiss = Callback::new(move |()| {
+        if !busy.get_untracked() {
+            confirming.set(false);
+        }
+    });
     let os = room.phone.as_ref().map(|p| {
         let os = match p.os {
             DeviceOs::Android => "Android",
@@ -101,24 +88,24 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
         format!("{os} · {}", p.model)
     });
     let storage = room.phone_free_bytes.zip(room.phone_total_bytes);
-    let phone_name = name.clone().unwrap_or_default();
+    let phone_name = StoredValue::new(name.clone().unwrap_or_default());
     view! {
         <section class="room-card" data-testid="room-card" data-room=number>
             <header class="room-head">
                 <span class="room-number">{format!("ROOM {number}")}</span>
                 {match name.clone() {
-                    None => view! { <h2 class="room-name muted" data-testid="room-name">{move || i18n.t().room_empty}</h2> }.into_any(),
+                    None => view! { <h2 class="room-name muted" data-testid="room-name">{move || common().room_empty}</h2> }.into_any(),
                     Some(n) => view! {
                         <Show when=move || editing.get()
                             fallback=move || view! {
                                 <h2 class="room-name" data-testid="room-name">{n.clone()}</h2>
                                 <button type="button" class="btn link" data-testid="rename-phone"
-                                    on:click=move |_| editing.set(true)>{move || i18n.t().rename}</button>
+                                    on:click=move |_| editing.set(true)>{move || texts().rename}</button>
                             }>
                             <form class="rename" on:submit=save>
-                                <input type="text" maxlength="40" data-testid="rename-input" aria-label=move || i18n.t().phone_name
+                                <input type="text" maxlength="40" data-testid="rename-input" aria-label=move || texts().phone_name
                                     prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))/>
-                                <button type="submit" class="btn ghost" data-testid="rename-save" disabled=move || busy.get()>{move || i18n.t().save}</button>
+                                <button type="submit" class="btn ghost" data-testid="rename-save" disabled=move || busy.get()>{move || texts().save}</button>
                             </form>
                         </Show>
                     }.into_any(),
@@ -128,19 +115,19 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
             {os.map(|os| view! { <p class="room-meta">{os}</p> })}
             <dl class="room-facts">
                 {storage.map(|(free, total)| view! {
-                    <dt>{move || i18n.t().phone_storage}</dt>
-                    <dd>{move || i18n.t().storage_free.replace("{free}", &format_size(free)).replace("{total}", &format_size(total))}</dd>
+                    <dt>{move || texts().phone_storage}</dt>
+                    <dd>{move || texts().storage_free.replace("{free}", &format_size(free)).replace("{total}", &format_size(total))}</dd>
                 })}
-                <dt>{move || i18n.t().last_backup}</dt>
+                <dt>{move || texts().last_backup}</dt>
                 <dd data-testid="last-backup">{room.last_backup.as_deref().map_or_else(|| "—".to_owned(), local_time)}</dd>
-                <dt>{move || i18n.t().stored_total}</dt>
+                <dt>{move || texts().stored_total}</dt>
                 <dd data-testid="stored-total">{format_size(room.stored_bytes)}</dd>
             </dl>
             <table class="kinds">
                 <tbody>
                     {room.kinds.into_iter().map(|k| view! {
                         <tr data-testid="kind-row">
-                            <th scope="row">{move || kind_label(i18n.t(), k.kind)}</th>
+                            <th scope="row">{move || common().kind(k.kind)}</th>
                             <td>{k.count}</td>
                             <td>{format_size(k.bytes)}</td>
                         </tr>
@@ -149,24 +136,22 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
             </table>
             {name.is_some().then(|| view! {
                 <button type="button" class="btn ghost danger" data-testid="reset-room"
-                    on:click=move |_| confirming.set(true)>{move || i18n.t().reset_room}</button>
+                    on:click=move |_| confirming.set(true)>{move || texts().reset_room}</button>
             })}
             <Show when=move || confirming.get()>
-                <div class="dialog-backdrop">
-                    <div class="dialog" role="alertdialog" aria-modal="true" data-testid="confirm-reset">
-                        <h2>{
-                            let phone_name = phone_name.clone();
-                            move || i18n.t().reset_room_title.replace("{room}", &number.to_string()).replace("{name}", &phone_name)
-                        }</h2>
-                        <p>{move || i18n.t().reset_body}</p>
-                        <div class="dialog-actions">
-                            <button type="button" class="btn ghost" data-testid="confirm-reset-cancel" disabled=move || busy.get()
-                                on:click=move |_| confirming.set(false)>{move || i18n.t().cancel}</button>
-                            <button type="button" class="btn danger-solid" data-testid="confirm-reset-ok" disabled=move || busy.get()
-                                on:click=reset>{move || i18n.t().reset_confirm}</button>
-                        </div>
+                <Dialog on_close=dismiss class="dialog" backdrop="dialog-backdrop" role="alertdialog"
+                    labelledby="reset-title" testid="confirm-reset">
+                    <h2 id="reset-title">{move || phone_name.with_value(|name| {
+                        texts().reset_room_title.replace("{room}", &number.to_string()).replace("{name}", name)
+                    })}</h2>
+                    <p>{move || texts().reset_body}</p>
+                    <div class="dialog-actions">
+                        <button type="button" class="btn ghost" data-testid="confirm-reset-cancel" disabled=move || busy.get()
+                            on:click=move |_| confirming.set(false)>{move || common().cancel}</button>
+                        <button type="button" class="btn danger-solid" data-testid="confirm-reset-ok" disabled=move || busy.get()
+                            on:click=reset>{move || texts().reset_confirm}</button>
                     </div>
-                </div>
+                </Dialog>
             </Show>
         </section>
     }

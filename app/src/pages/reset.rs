@@ -15,12 +15,13 @@ use crate::{
         resend::ResendCode,
         shell::AuthCard,
     },
-    i18n::use_i18n,
+    i18n::{AUTH, COMMON, use_texts},
 };
 
 #[component]
 pub fn PasswordReset() -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&AUTH);
     let auth = use_auth();
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());
@@ -31,7 +32,7 @@ pub fn PasswordReset() -> impl IntoView {
 
     let request = Action::new_local(move |_: &()| {
         let email = email.get_untracked();
-        async move { api::request_password_reset(&PasswordResetRequest { email }).await }
+        async move { api::accounts::request_password_reset(&PasswordResetRequest { email }).await }
     });
     Effect::new(move |_| match request.value().get() {
         Some(Ok(_)) => {
@@ -44,7 +45,7 @@ pub fn PasswordReset() -> impl IntoView {
     });
     let reset = Action::new_local(move |body: &PasswordResetVerify| {
         let body = body.clone();
-        async move { api::reset_password(&body).await }
+        async move { api::accounts::reset_password(&body).await }
     });
     follow(reset, error, move |me| {
         auth.signed_in(me);
@@ -76,31 +77,31 @@ pub fn PasswordReset() -> impl IntoView {
     };
 
     view! {
-        <AuthCard title=|t| t.reset_title>
+        <AuthCard title=move || texts().reset_title>
             <Show when=move || !code_sent.get()
                 fallback=move || view! {
                     <form on:submit=on_reset data-testid="reset-code-form" novalidate>
-                        <p class="lead">{move || i18n.t().reset_code_intro}</p>
+                        <p class="lead">{move || texts().reset_code_intro}</p>
                         <p class="chosen-email" data-testid="reset-chosen-email">{move || email.get()}</p>
-                        <Field id="reset-code" testid="reset-code" label=|t| t.code value=code
+                        <Field id="reset-code" testid="reset-code" label=move || common().code value=code
                             autocomplete="one-time-code" inputmode="numeric" focus=true/>
-                        <Field id="reset-new-password" testid="reset-new-password" label=|t| t.new_password
-                            value=new_password kind="password" autocomplete="new-password" hint=|t| t.password_hint/>
+                        <Field id="reset-new-password" testid="reset-new-password" label=move || common().new_password
+                            value=new_password kind="password" autocomplete="new-password" hint=move || common().password_hint/>
                         <ErrorMessage error=error testid="reset-error"/>
-                        <SubmitButton label=|t| t.reset_submit pending=reset.pending().into() testid="reset-submit"/>
+                        <SubmitButton label=move || texts().reset_submit pending=reset.pending().into() testid="reset-submit"/>
                     </form>
                     <ResendCode resend=request error=error/>
                 }>
                 <form on:submit=on_email data-testid="reset-email-form" novalidate>
-                    <p class="lead">{move || i18n.t().reset_intro}</p>
-                    <Field id="reset-email" testid="reset-email" label=|t| t.email value=email
+                    <p class="lead">{move || texts().reset_intro}</p>
+                    <Field id="reset-email" testid="reset-email" label=move || texts().email value=email
                         kind="email" autocomplete="username" inputmode="email" focus=true/>
                     <ErrorMessage error=error testid="reset-error"/>
-                    <SubmitButton label=|t| t.send_code pending=request.pending().into() testid="reset-send"/>
+                    <SubmitButton label=move || common().send_code pending=request.pending().into() testid="reset-send"/>
                 </form>
             </Show>
             <nav class="card-links">
-                <a href="/signin" data-testid="reset-to-signin">{move || i18n.t().back_to_sign_in}</a>
+                <a href="/signin" data-testid="reset-to-signin">{move || texts().back_to_sign_in}</a>
             </nav>
         </AuthCard>
     }

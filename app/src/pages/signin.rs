@@ -12,12 +12,13 @@ use crate::{
         providers::{ProviderButtons, provider_error},
         shell::AuthCard,
     },
-    i18n::use_i18n,
+    i18n::{AUTH, COMMON, use_texts},
 };
 
 #[component]
 pub fn SignIn() -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&AUTH);
     let auth = use_auth();
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());
@@ -33,7 +34,7 @@ pub fn SignIn() -> impl IntoView {
 
     let submit = Action::new_local(move |credentials: &Credentials| {
         let credentials = credentials.clone();
-        async move { api::signin(&credentials).await }
+        async move { api::accounts::signin(&credentials).await }
     });
     follow(submit, error, move |me| {
         error.set(None);
@@ -49,21 +50,21 @@ pub fn SignIn() -> impl IntoView {
     };
 
     view! {
-        <AuthCard title=|t| t.sign_in_title>
+        <AuthCard title=move || texts().sign_in_title>
             <ProviderButtons/>
             <form on:submit=on_submit data-testid="signin-form" novalidate>
-                <Field id="signin-email" testid="signin-email" label=|t| t.email value=email
+                <Field id="signin-email" testid="signin-email" label=move || texts().email value=email
                     kind="email" autocomplete="username" inputmode="email" focus=true/>
-                <Field id="signin-password" testid="signin-password" label=|t| t.password value=password
+                <Field id="signin-password" testid="signin-password" label=move || common().password value=password
                     kind="password" autocomplete="current-password"/>
                 <ErrorMessage error=error testid="signin-error"/>
-                <SubmitButton label=|t| t.sign_in pending=submit.pending().into() testid="signin-submit"/>
+                <SubmitButton label=move || texts().sign_in pending=submit.pending().into() testid="signin-submit"/>
             </form>
             <nav class="card-links">
-                <a href="/password-reset" data-testid="signin-forgot">{move || i18n.t().forgot_password}</a>
+                <a href="/password-reset" data-testid="signin-forgot">{move || texts().forgot_password}</a>
                 <p>
-                    {move || i18n.t().no_account}" "
-                    <a href="/signup" data-testid="signin-to-signup">{move || i18n.t().create_account}</a>
+                    {move || texts().no_account}" "
+                    <a href="/signup" data-testid="signin-to-signup">{move || texts().create_account}</a>
                 </p>
             </nav>
         </AuthCard>

@@ -4,7 +4,8 @@ use hako_protocol::{
     Credentials, ErrorCode, MemberType, VerifyCode, normalize_email, validate_password,
 };
 use leptos::{ev::SubmitEvent, prelude::*};
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query};
+use serde::{Deserialize, Serialize};
 
 use super::local_error;
 use crate::{
@@ -17,13 +18,23 @@ use crate::{
         resend::ResendCode,
         shell::AuthCard,
     },
-    i18n::use_i18n,
+    i18n::{AUTH, COMMON, use_texts},
+    query::{query_params, with_query},
 };
 
 /// The address and password between the steps, kept only in memory: a new code needs
 /// both, and the password must never be written anywhere in the browser.
 #[derive(Clone, Copy)]
 pub struct SignupDraft(pub RwSignal<Option<Credentials>>);
+
+/// `/signup?key=…` from the contract site, and `/signup/verify?email=…&key=…`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct SignupQuery {
+    email: Option<String>,
+    key: Option<String>,
+}
+
+query_params!(SignupQuery);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -33,11 +44,12 @@ enum Step {
 
 #[component]
 pub fn SignUp() -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&AUTH);
     let navigate = use_navigate();
     let draft = expect_context::<SignupDraft>().0;
     // A sign-up link from the contract site carries the license key (SPEC V2).
-    let key = use_query_map().with_untracked(|q| q.get("key"));
+    let key = use_query::<SignupQuery>().with_untracked(|q| q.as_ref().ok()?.key.clone());
     let step = RwSignal::new(Step::Email);
     let email = RwSignal::new(draft.get_untracked().map(|d| d.email).unwrap_or_default());
     let password = RwSignal::new(String::new());
@@ -45,15 +57,22 @@ pub fn SignUp() -> impl IntoView {
 
     let submit = Action::new_local(move |credentials: &Credentials| {
         let credentials = credentials.clone();
-        async move { api::signup(&credentials).await.map(|_| credentials) }
+        async move {
+            api::accounts::signup(&credentials)
+                .await
+                .map(|_| credentials)
+        }
     });
     follow(submit, error, move |credentials| {
-        let mut query = format!("email={}", js_sys::encode_uri_component(&credentials.email));
-        if let Some(key) = &key {
-            query.push_str(&format!("&key={}", js_sys::encode_uri_component(key)));
-        }
+        let query = SignupQuery {
+            email: Some(credentials.email.clone()),
+            key: key.clone(),
+        };
         draft.set(Some(credentials));
-        navigate(&format!("/signup/verify?{query}"), Default::default());
+        navigate(
+            &with_query("/signup/verify".to_owned(), &query),
+            Default::default(),
+        );
     });
 
     let on_email = move |ev: SubmitEvent| {
@@ -82,7 +101,7 @@ pub fn SignUp() -> impl IntoView {
     };
 
     view! {
-        <AuthCard title=|t| t.signup_title>
+        <AuthCard title=move || texts().signup_title>
             <Show when=move || step.get() == Step::Email>
                 <ProviderButtons/>
             </Show>
@@ -93,33 +112,33 @@ pub fn SignUp() -> impl IntoView {
             </ol>
             <Show when=move || step.get() == Step::Email>
                 <form on:submit=on_email data-testid="signup-email-form" novalidate>
-                    <p class="lead">{move || i18n.t().signup_email_step}</p>
-                    <Field id="signup-email" testid="signup-email" label=|t| t.email value=email
+                    <p class="lead">{move || texts().signup_email_step}</p>
+                    <Field id="signup-email" testid="signup-email" label=move || texts().email value=email
                         kind="email" autocomplete="email" inputmode="email" focus=true/>
                     <ErrorMessage error=error testid="signup-error"/>
-                    <SubmitButton label=|t| t.next pending=Signal::from(false) testid="signup-next"/>
+                    <SubmitButton label=move || texts().next pending=Signal::from(false) testid="signup-next"/>
                 </form>
             </Show>
             <Show when=move || step.get() == Step::Password>
                 <form on:submit=on_password data-testid="signup-password-form" novalidate>
-                    <p class="lead">{move || i18n.t().signup_password_step}</p>
+                    <p class="lead">{move || texts().signup_password_step}</p>
                     <p class="chosen-email">
                         <span data-testid="signup-chosen-email">{move || email.get()}</span>
                         <button type="button" class="btn link" data-testid="signup-back"
                             on:click=move |_| { error.set(None); step.set(Step::Email); }>
-                            {move || i18n.t().back}
+                            {move || texts().back}
                         </button>
                     </p>
-                    <Field id="signup-password" testid="signup-password" label=|t| t.password value=password
-                        kind="password" autocomplete="new-password" hint=|t| t.password_hint focus=true/>
+                    <Field id="signup-password" testid="signup-password" label=move || common().password value=password
+                        kind="password" autocomplete="new-password" hint=move || common().password_hint focus=true/>
                     <ErrorMessage error=error testid="signup-error"/>
-                    <SubmitButton label=|t| t.send_code pending=submit.pending().into() testid="signup-submit"/>
+                    <SubmitButton label=move || common().send_code pending=submit.pending().into() testid="signup-submit"/>
                 </form>
             </Show>
             <nav class="card-links">
                 <p>
-                    {move || i18n.t().have_account}" "
-                    <a href="/signin" data-testid="signup-to-signin">{move || i18n.t().sign_in}</a>
+                    {move || texts().have_account}" "
+                    <a href="/signin" data-testid="signup-to-signin">{move || texts().sign_in}</a>
                 </p>
             </nav>
         </AuthCard>
@@ -129,18 +148,26 @@ pub fn SignUp() -> impl IntoView {
 /// `/signup/verify?email=…`: the code from the mail.
 #[component]
 pub fn SignupVerify() -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&AUTH);
     let auth = use_auth();
     let navigate = use_navigate();
     let draft = expect_context::<SignupDraft>().0;
-    let query = use_query_map();
-    let email = Memo::new(move |_| query.with(|q| q.get("email").unwrap_or_default()));
+    let query = use_query::<SignupQuery>();
+    let email = Memo::new(move |_| {
+        query.with(|q| {
+            q.as_ref()
+                .ok()
+                .and_then(|q| q.email.clone())
+                .unwrap_or_default()
+        })
+    });
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None);
 
     let verify = Action::new_local(move |request: &VerifyCode| {
         let request = request.clone();
-        async move { api::verify_signup(&request).await }
+        async move { api::accounts::verify_signup(&request).await }
     });
     follow(verify, error, move |me| {
         draft.set(None);
@@ -151,7 +178,7 @@ pub fn SignupVerify() -> impl IntoView {
         let credentials = draft.get_untracked();
         async move {
             match credentials {
-                Some(credentials) => api::signup(&credentials).await,
+                Some(credentials) => api::accounts::signup(&credentials).await,
                 None => Err(local_error(ErrorCode::CodeExpired)),
             }
         }
@@ -163,25 +190,25 @@ pub fn SignupVerify() -> impl IntoView {
         verify.dispatch(VerifyCode {
             email: email.get_untracked(),
             code: code.get_untracked(),
-            license_key: query.with_untracked(|q| q.get("key")),
+            license_key: query.with_untracked(|q| q.as_ref().ok()?.key.clone()),
         });
     };
 
     view! {
-        <AuthCard title=|t| t.code_title>
+        <AuthCard title=move || texts().code_title>
             <div class="mail-sent"><MailIcon/></div>
-            <p class="lead">{move || i18n.t().code_sent_to}</p>
+            <p class="lead">{move || common().code_sent_to}</p>
             <p class="chosen-email" data-testid="code-email">{move || email.get()}</p>
-            <p class="hint">{move || i18n.t().code_valid_for}</p>
+            <p class="hint">{move || texts().code_valid_for}</p>
             <form on:submit=on_submit data-testid="code-form" novalidate>
-                <Field id="code" testid="code-input" label=|t| t.code value=code
+                <Field id="code" testid="code-input" label=move || common().code value=code
                     kind="text" autocomplete="one-time-code" inputmode="numeric" focus=true/>
                 <ErrorMessage error=error testid="code-error"/>
-                <SubmitButton label=|t| t.confirm pending=verify.pending().into() testid="code-submit"/>
+                <SubmitButton label=move || common().confirm pending=verify.pending().into() testid="code-submit"/>
             </form>
             <Show when=can_resend
                 fallback=move || view! {
-                    <a class="btn link" href="/signup" data-testid="code-start-over">{move || i18n.t().start_over}</a>
+                    <a class="btn link" href="/signup" data-testid="code-start-over">{move || texts().start_over}</a>
                 }>
                 <ResendCode resend=resend error=error/>
             </Show>
@@ -192,7 +219,8 @@ pub fn SignupVerify() -> impl IntoView {
 /// `/signup/done`.
 #[component]
 pub fn SignupDone() -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&AUTH);
     let auth = use_auth();
     let unlimited = move || {
         auth.me.with(|me| {
@@ -201,12 +229,12 @@ pub fn SignupDone() -> impl IntoView {
         })
     };
     view! {
-        <AuthCard title=|t| t.done_title>
+        <AuthCard title=move || texts().done_title>
             <div class="done" data-testid="signup-done">
                 <div class="done-icon"><CheckIcon/></div>
-                <p>{move || i18n.t().done_body}</p>
-                <p class="member-type" data-testid="signup-done-member-type">{move || if unlimited() { i18n.t().done_unlimited_member } else { i18n.t().done_free_member }}</p>
-                <a class="btn primary" href="/" data-testid="signup-done-continue">{move || i18n.t().go_to_library}</a>
+                <p>{move || texts().done_body}</p>
+                <p class="member-type" data-testid="signup-done-member-type">{move || if unlimited() { texts().done_unlimited_member } else { texts().done_free_member }}</p>
+                <a class="btn primary" href="/" data-testid="signup-done-continue">{move || common().go_to_library}</a>
             </div>
         </AuthCard>
     }

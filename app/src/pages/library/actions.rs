@@ -9,10 +9,11 @@ use super::LibraryCtx;
 use crate::{
     api::{self, ClientError},
     components::{
+        dialog::Dialog,
         form::ErrorMessage,
         icons::{CloseIcon, DownloadIcon, TrashIcon},
     },
-    i18n::use_i18n,
+    i18n::{COMMON, LIBRARY, use_texts},
 };
 
 /// Hands a URL to the browser's own downloader: it shows progress and nothing is held in the page.
@@ -30,7 +31,7 @@ fn start_browser_download(url: &str) {
 
 #[component]
 pub fn SelectionBar() -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts(&LIBRARY);
     let ctx = expect_context::<LibraryCtx>();
     let count = move || ctx.selection.with(|s| s.len());
     let error = RwSignal::new(None::<ClientError>);
@@ -45,7 +46,7 @@ pub fn SelectionBar() -> impl IntoView {
         let ids: Vec<i64> = ctx.selection.with(|s| s.iter().copied().collect());
         preparing.set(true);
         spawn_local(async move {
-            match api::download(ids).await {
+            match api::library::download(ids).await {
                 Ok(ticket) => start_browser_download(&ticket.url),
                 Err(e) => error.set(Some(e)),
             }
@@ -53,19 +54,19 @@ pub fn SelectionBar() -> impl IntoView {
         });
     };
     view! {
-        <div class="selection-bar" role="toolbar" data-testid="selection-bar" aria-label=move || i18n.t().selection_label>
-            <button type="button" class="icon-btn" data-testid="selection-clear" aria-label=move || i18n.t().clear_selection
+        <div class="selection-bar" role="toolbar" data-testid="selection-bar" aria-label=move || texts().selection_label>
+            <button type="button" class="icon-btn" data-testid="selection-clear" aria-label=move || texts().clear_selection
                 on:click=move |_| ctx.selection.update(|s| s.clear())><CloseIcon/></button>
-            <span class="selection-count" data-testid="selection-count">{move || i18n.t().selected_count.replace("{n}", &count().to_string())}</span>
+            <span class="selection-count" data-testid="selection-count">{move || texts().selected_count.replace("{n}", &count().to_string())}</span>
             <div class="selection-actions">
                 <button type="button" class="btn ghost" data-testid="selection-download" disabled=move || preparing.get()
-                    on:click=download><DownloadIcon/><span>{move || i18n.t().download}</span></button>
+                    on:click=download><DownloadIcon/><span>{move || texts().download}</span></button>
                 <button type="button" class="btn ghost danger" data-testid="selection-delete"
-                    on:click=move |_| confirming.set(true)><TrashIcon/><span>{move || i18n.t().delete}</span></button>
+                    on:click=move |_| confirming.set(true)><TrashIcon/><span>{move || texts().delete}</span></button>
             </div>
             <Show when=too_many>
                 <p class="selection-note" role="alert" data-testid="download-too-many">
-                    {move || i18n.t().download_too_many.replace("{max}", &MAX_DOWNLOAD_ITEMS.to_string())}
+                    {move || texts().download_too_many.replace("{max}", &MAX_DOWNLOAD_ITEMS.to_string())}
                 </p>
             </Show>
             <div class="selection-note"><ErrorMessage error=error testid="download-error"/></div>
@@ -86,7 +87,8 @@ pub fn SelectionBar() -> impl IntoView {
 /// with progress; the grid and counts follow without a reload.
 #[component]
 pub fn ConfirmDelete(ids: Vec<i64>, on_close: Callback<bool>) -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&LIBRARY);
     let ctx = expect_context::<LibraryCtx>();
     let total = ids.len();
     let ids = StoredValue::new(ids);
@@ -98,7 +100,7 @@ pub fn ConfirmDelete(ids: Vec<i64>, on_close: Callback<bool>) -> impl IntoView {
         spawn_local(async move {
             let mut deleted = Vec::new();
             for id in ids.get_value() {
-                match api::delete_item(id).await {
+                match api::library::delete_item(id).await {
                     Ok(()) => deleted.push(id),
                     Err(e) => {
                         error.set(Some(e));
@@ -116,32 +118,28 @@ pub fn ConfirmDelete(ids: Vec<i64>, on_close: Callback<bool>) -> impl IntoView {
             }
         });
     };
-    let cancel_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(button) = cancel_button.get() {
-            let _ = button.focus();
+    let busy = move || done.get().is_some();
+    let dismiss = Callback::new(move |()| {
+        if !busy() {
+            on_close.run(false);
         }
     });
-    let busy = move || done.get().is_some();
     view! {
-        <div class="dialog-backdrop" on:click=move |_| if !busy() { on_close.run(false) }>
-            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-title" data-testid="confirm-delete"
-                on:click=|ev| ev.stop_propagation()
-                on:keydown=move |ev| if ev.key() == "Escape" && !busy() { ev.stop_propagation(); on_close.run(false) }>
-                <h2 id="delete-title">{move || i18n.t().delete_title.replace("{n}", &total.to_string())}</h2>
-                <p>{move || i18n.t().delete_body}</p>
-                {move || done.get().map(|n| view! {
-                    <progress data-testid="delete-progress" max=total.to_string() value=n.to_string()></progress>
-                })}
-                <ErrorMessage error=error testid="delete-error"/>
-                <div class="dialog-actions">
-                    <button type="button" class="btn ghost" node_ref=cancel_button data-testid="confirm-delete-cancel"
-                        disabled=busy on:click=move |_| on_close.run(false)>{move || i18n.t().cancel}</button>
-                    <button type="button" class="btn danger-solid" data-testid="confirm-delete-ok" disabled=busy on:click=confirm>
-                        <TrashIcon/><span>{move || i18n.t().delete_confirm}</span>
-                    </button>
-                </div>
+        <Dialog on_close=dismiss class="dialog" backdrop="dialog-backdrop" role="alertdialog"
+            labelledby="delete-title" testid="confirm-delete">
+            <h2 id="delete-title">{move || texts().delete_title.replace("{n}", &total.to_string())}</h2>
+            <p>{move || texts().delete_body}</p>
+            {move || done.get().map(|n| view! {
+                <progress data-testid="delete-progress" max=total.to_string() value=n.to_string()></progress>
+            })}
+            <ErrorMessage error=error testid="delete-error"/>
+            <div class="dialog-actions">
+                <button type="button" class="btn ghost" autofocus data-testid="confirm-delete-cancel"
+                    disabled=busy on:click=move |_| on_close.run(false)>{move || common().cancel}</button>
+                <button type="button" class="btn danger-solid" data-testid="confirm-delete-ok" disabled=busy on:click=confirm>
+                    <TrashIcon/><span>{move || texts().delete_confirm}</span>
+                </button>
             </div>
-        </div>
+        </Dialog>
     }
 }

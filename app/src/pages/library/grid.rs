@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     components::icons::{CloudIcon, ExcludedIcon, PhoneIcon, PlayIcon, TickIcon},
-    i18n::{day_heading, use_i18n},
+    i18n::{LIBRARY, day_heading, use_i18n, use_texts},
 };
 
 /// How long the rail stays after scrolling stops, and when the spacer is re-aligned.
@@ -234,7 +234,7 @@ fn GridBlock(
     offset: RwSignal<f64>,
     store: TimelineStore,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts(&LIBRARY);
     let Some(day) =
         layout.with_untracked(|l| l.as_ref().and_then(|l| l.days.get(block.day).cloned()))
     else {
@@ -256,7 +256,7 @@ fn GridBlock(
         None => view! {
             <div class="block day-block" style:top=top style:height=height.clone()>
                 {day.section.map(|status| view! {
-                    <h2 class="status-section" data-testid="status-section">{move || super::badge_text(i18n.t(), status)}</h2>
+                    <h2 class="status-section" data-testid="status-section">{move || super::badge_text(texts(), status)}</h2>
                 })}
                 <DayHeader store=store month=day.month first=day.first count=day.count
                     year=day.year month_number=day.month_number day=day.day/>
@@ -287,6 +287,7 @@ fn DayHeader(
     day: u8,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts(&LIBRARY);
     let ctx = expect_context::<LibraryCtx>();
     let ids = move || -> Vec<i64> {
         (first..first + count)
@@ -315,7 +316,7 @@ fn DayHeader(
             <button type="button" class="day-check" data-testid="select-day"
                 disabled=move || ids().len() < count as usize
                 aria-pressed=move || all_selected().to_string()
-                aria-label=move || format!("{} {}", day_heading(i18n.lang.get(), year, month_number, day), i18n.t().select_day)
+                aria-label=move || format!("{} {}", day_heading(i18n.lang.get(), year, month_number, day), texts().select_day)
                 on:click=toggle_day>
                 <TickIcon/>
             </button>
@@ -337,7 +338,7 @@ fn Tile(store: TimelineStore, month: usize, index: u32) -> impl IntoView {
 
 #[component]
 fn LoadedTile(item: TimelineItem, store: TimelineStore) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts(&LIBRARY);
     let ctx = expect_context::<LibraryCtx>();
     let id = item.id;
     let selected = move || ctx.selection.with(|s| s.contains(&id));
@@ -359,7 +360,7 @@ fn LoadedTile(item: TimelineItem, store: TimelineStore) -> impl IntoView {
     let show_picture =
         Memo::new(move |shown: Option<&bool>| shown.copied().unwrap_or(false) || at_rest.get());
     let label = move || {
-        let t = i18n.t();
+        let t = texts();
         let what = if is_video { t.video_alt } else { t.photo_alt };
         format!("{what} {}", item.taken.replace('T', " "))
     };
@@ -372,16 +373,16 @@ fn LoadedTile(item: TimelineItem, store: TimelineStore) -> impl IntoView {
                             <img src=url.clone() alt="" decoding="async" draggable="false"/>
                         </Show>
                     }.into_any(),
-                    None => view! { <span class="no-thumb">{move || i18n.t().no_thumbnail}</span> }.into_any(),
+                    None => view! { <span class="no-thumb">{move || texts().no_thumbnail}</span> }.into_any(),
                 }}
             </button>
             <button type="button" class="tile-check" data-testid="select-item"
                 aria-pressed=move || selected().to_string()
-                aria-label=move || format!("{} {}", label(), i18n.t().select_item)
+                aria-label=move || format!("{} {}", label(), texts().select_item)
                 on:click=toggle>
                 <TickIcon/>
             </button>
-            <span class="badge" title=move || super::badge_text(i18n.t(), item.badge)>
+            <span class="badge" title=move || super::badge_text(texts(), item.badge)>
                 {match item.badge {
                     Badge::PhoneAndCloud => view! { <PhoneIcon/> }.into_any(),
                     Badge::CloudOnly => view! { <CloudIcon/> }.into_any(),

@@ -12,18 +12,19 @@ mod viewer;
 
 use std::collections::HashSet;
 
-use hako_protocol::{Badge, Rooms, Timeline, TimelineFilter, TimelineSort};
+use hako_protocol::{Badge, Lang, Rooms, Timeline, TimelineFilter, TimelineSort};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     NavigateOptions,
-    hooks::{use_navigate, use_query_map},
+    hooks::{use_navigate, use_query},
 };
+use serde::{Deserialize, Serialize};
 
 use crate::{
     api,
-    auth::use_auth,
     components::{icons::*, shell::TopBar},
-    i18n::{Texts, use_i18n},
+    i18n::{COMMON, LIBRARY, LibraryTexts, use_i18n, use_texts},
+    query::{from_name, lenient, query_params, with_query},
 };
 use actions::SelectionBar;
 use grid::PhotoGrid;
@@ -31,7 +32,8 @@ use store::TimelineStore;
 use tabs::{CalendarTab, CallsTab, ContactsTab, DocumentsTab, MusicTab, Player, PlayerBar};
 use viewer::PhotoViewer;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 enum Tab {
     Photos,
     Music,
@@ -62,14 +64,15 @@ impl Tab {
         }
     }
 
-    fn label(self, t: &Texts) -> &'static str {
+    fn label(self, lang: Lang) -> &'static str {
+        let kinds = COMMON.get(lang);
         match self {
-            Self::Photos => t.tab_photos,
-            Self::Music => t.tab_music,
-            Self::Documents => t.tab_documents,
-            Self::Contacts => t.tab_contacts,
-            Self::Calendar => t.tab_calendar,
-            Self::Calls => t.tab_calls,
+            Self::Photos => LIBRARY.get(lang).tab_photos,
+            Self::Music => kinds.kind_music,
+            Self::Documents => kinds.kind_documents,
+            Self::Contacts => kinds.kind_contacts,
+            Self::Calendar => kinds.kind_calendar,
+            Self::Calls => kinds.kind_calls,
         }
     }
 
@@ -95,13 +98,30 @@ pub fn format_duration(ms: u64) -> String {
     }
 }
 
-pub fn badge_text(t: &Texts, badge: Badge) -> &'static str {
+pub fn badge_text(t: &LibraryTexts, badge: Badge) -> &'static str {
     match badge {
         Badge::PhoneAndCloud => t.badge_phone_and_cloud,
         Badge::CloudOnly => t.badge_cloud_only,
         Badge::Excluded => t.badge_excluded,
     }
 }
+
+/// The library's URL: `/?room=2&tab=photos&filter=videos&sort=status&item=41`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct LibraryQuery {
+    #[serde(default, deserialize_with = "lenient")]
+    room: Option<u8>,
+    #[serde(default, deserialize_with = "lenient")]
+    tab: Option<Tab>,
+    #[serde(default, deserialize_with = "lenient")]
+    filter: Option<TimelineFilter>,
+    #[serde(default, deserialize_with = "lenient")]
+    sort: Option<TimelineSort>,
+    #[serde(default, deserialize_with = "lenient")]
+    item: Option<i64>,
+}
+
+query_params!(LibraryQuery);
 
 /// What the library's parts share: the selection, the open item and the URL.
 #[derive(Clone, Copy)]
@@ -113,8 +133,9 @@ pub struct LibraryCtx {
     version: RwSignal<u32>,
     /// Where the grid stood, so a refreshed timeline opens at the same place.
     pub saved_top: StoredValue<f64>,
-    /// Sets one query parameter (`None` removes it); `true` replaces the history entry.
-    set_param: Callback<(&'static str, Option<String>, bool)>,
+    query: Memo<LibraryQuery>,
+    /// Goes to the library with this query; `true` replaces the history entry.
+    go: Callback<(LibraryQuery, bool)>,
     /// The viewer was opened by a click here, so closing it is a step back in history.
     opened_here: StoredValue<bool>,
 }
@@ -137,14 +158,21 @@ impl LibraryCtx {
         self.anchor.set(Some(id));
     }
 
+    /// Changes the URL's query; `replace` keeps the history entry.
+    fn change(&self, replace: bool, change: impl FnOnce(&mut LibraryQuery)) {
+        let mut query = self.query.get_untracked();
+        change(&mut query);
+        self.go.run((query, replace));
+    }
+
     pub fn open_item(&self, id: i64) {
         self.opened_here.set_value(true);
-        self.set_param.run(("item", Some(id.to_string()), false));
+        self.change(false, |q| q.item = Some(id));
     }
 
     /// Another item in the open viewer (previous/next): no new history entry.
     pub fn show_item(&self, id: i64) {
-        self.set_param.run(("item", Some(id.to_string()), true));
+        self.change(true, |q| q.item = Some(id));
     }
 
     pub fn close_item(&self) {
@@ -152,7 +180,7 @@ impl LibraryCtx {
             self.opened_here.set_value(false);
             let _ = window().history().and_then(|h| h.back());
         } else {
-            self.set_param.run(("item", None, true));
+            self.change(true, |q| q.item = None);
         }
     }
 
@@ -164,24 +192,6 @@ impl LibraryCtx {
             }
         });
         self.version.update(|v| *v += 1);
-    }
-}
-
-#[component]
-pub fn Library() -> impl IntoView {
-    let i18n = use_i18n();
-    let auth = use_auth();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if auth.checked.get() && auth.me.with(Option::is_none) {
-            navigate("/signin", Default::default());
-        }
-    });
-    view! {
-        <Show when=move || auth.me.with(Option::is_some)
-            fallback=move || view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }>
-            <LibraryView/>
-        </Show>
     }
 }
 
@@ -200,73 +210,47 @@ fn chosen_room(rooms: &Rooms, asked: Option<u8>) -> u8 {
 }
 
 #[component]
-fn LibraryView() -> impl IntoView {
+pub fn Library() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&LIBRARY);
+    let asked = use_query::<LibraryQuery>();
+    let query = Memo::new(move |_| asked.get().unwrap_or_default());
     let navigate = use_navigate();
-    let set_param = Callback::new(
-        move |(key, value, replace): (&'static str, Option<String>, bool)| {
-            let mut params: Vec<(String, String)> = query.with_untracked(|q| {
-                q.into_iter()
-                    .filter(|(k, _)| *k != key)
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect()
-            });
-            if let Some(value) = value {
-                params.push((key.to_owned(), value));
-            }
-            let search = params
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("&");
-            navigate(
-                &format!("/?{search}"),
-                NavigateOptions {
-                    replace,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
-        },
-    );
+    let go = Callback::new(move |(query, replace): (LibraryQuery, bool)| {
+        navigate(
+            &with_query("/".to_owned(), &query),
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
     let ctx = LibraryCtx {
         selection: RwSignal::new(HashSet::new()),
         anchor: RwSignal::new(None),
         version: RwSignal::new(0),
         saved_top: StoredValue::new(0.0),
-        set_param,
+        query,
+        go,
         opened_here: StoredValue::new(false),
     };
     provide_context(ctx);
     provide_context(Player(RwSignal::new(None)));
 
-    let rooms = LocalResource::new(api::rooms);
-    let param = move |key: &str| query.with(|q| q.get(key));
+    let rooms = LocalResource::new(api::phones::rooms);
     let room = Memo::new(move |_| {
-        let asked = param("room").and_then(|r| r.parse::<u8>().ok());
+        let asked = query.with(|q| q.room);
         rooms
             .get()
             .and_then(Result::ok)
             .map(|r| chosen_room(&r, asked))
     });
-    let tab = Memo::new(move |_| {
-        let asked = param("tab");
-        Tab::ALL
-            .into_iter()
-            .find(|t| Some(t.as_str()) == asked.as_deref())
-            .unwrap_or(Tab::Photos)
-    });
-    let filter = Memo::new(move |_| match param("filter").as_deref() {
-        Some("photos") => TimelineFilter::Photos,
-        Some("videos") => TimelineFilter::Videos,
-        _ => TimelineFilter::All,
-    });
-    let sort = Memo::new(move |_| match param("sort").as_deref() {
-        Some("status") => TimelineSort::Status,
-        _ => TimelineSort::Date,
-    });
-    let open_item = Memo::new(move |_| param("item").and_then(|i| i.parse::<i64>().ok()));
+    let tab = Memo::new(move |_| query.with(|q| q.tab).unwrap_or(Tab::Photos));
+    let filter = Memo::new(move |_| query.with(|q| q.filter).unwrap_or_default());
+    let sort = Memo::new(move |_| query.with(|q| q.sort).unwrap_or_default());
+    let open_item = Memo::new(move |_| query.with(|q| q.item));
 
     // The timeline of the ROOM and filter; fetched again after deletions. The store (and
     // its month cache) is replaced only when an answer arrives, so nothing flashes meanwhile.
@@ -277,10 +261,12 @@ fn LibraryView() -> impl IntoView {
         };
         ctx.version.track();
         spawn_local(async move {
-            let timeline = api::timeline(room, filter, sort).await.unwrap_or(Timeline {
-                total: 0,
-                months: Vec::new(),
-            });
+            let timeline = api::library::timeline(room, filter, sort)
+                .await
+                .unwrap_or(Timeline {
+                    total: 0,
+                    months: Vec::new(),
+                });
             store.set(Some(TimelineStore::new(room, filter, timeline)));
         });
     });
@@ -296,26 +282,26 @@ fn LibraryView() -> impl IntoView {
     );
 
     let switch_room = move |ev: leptos::ev::Event| {
-        ctx.set_param
-            .run(("room", Some(event_target_value(&ev)), false));
+        let room = event_target_value(&ev).parse().ok();
+        ctx.change(false, |q| q.room = room);
     };
     let switch_filter = move |ev: leptos::ev::Event| {
-        ctx.set_param
-            .run(("filter", Some(event_target_value(&ev)), false));
+        let filter = from_name(&event_target_value(&ev));
+        ctx.change(false, |q| q.filter = filter);
     };
     let switch_sort = move |ev: leptos::ev::Event| {
-        ctx.set_param
-            .run(("sort", Some(event_target_value(&ev)), false));
+        let sort = from_name(&event_target_value(&ev));
+        ctx.change(false, |q| q.sort = sort);
     };
     let room_picker = move || {
         rooms.get().and_then(Result::ok).filter(|r| r.rooms.iter().filter(|s| s.phone.is_some() || s.item_count > 0).count() > 1).map(|r| {
             let current = room.get();
             view! {
                 <label class="picker">
-                    <span class="visually-hidden">{move || i18n.t().room_label}</span>
+                    <span class="visually-hidden">{move || texts().room_label}</span>
                     <select data-testid="room-switch" on:change=switch_room>
                         {r.rooms.into_iter().map(|slot| {
-                            let name = slot.phone.map(|p| p.name).unwrap_or_else(|| i18n.t().room_empty.to_owned());
+                            let name = slot.phone.map(|p| p.name).unwrap_or_else(|| common().room_empty.to_owned());
                             view! { <option value=slot.room.to_string() selected=current == Some(slot.room)>{format!("ROOM {} · {name}", slot.room)}</option> }
                         }).collect_view()}
                     </select>
@@ -328,11 +314,11 @@ fn LibraryView() -> impl IntoView {
             let current = filter.get();
             view! {
                 <label class="picker">
-                    <span class="visually-hidden">{move || i18n.t().filter_label}</span>
+                    <span class="visually-hidden">{move || texts().filter_label}</span>
                     <select data-testid="filter-switch" on:change=switch_filter>
                         {[TimelineFilter::All, TimelineFilter::Photos, TimelineFilter::Videos].into_iter().map(|f| {
                             let label = move || {
-                                let t = i18n.t();
+                                let t = texts();
                                 match f {
                                     TimelineFilter::All => t.filter_all,
                                     TimelineFilter::Photos => t.filter_photos,
@@ -344,10 +330,10 @@ fn LibraryView() -> impl IntoView {
                     </select>
                 </label>
                 <label class="picker">
-                    <span class="visually-hidden">{move || i18n.t().sort_label}</span>
+                    <span class="visually-hidden">{move || texts().sort_label}</span>
                     <select data-testid="sort-switch" on:change=switch_sort>
-                        <option value="date" selected=sort.get() == TimelineSort::Date>{move || i18n.t().sort_date}</option>
-                        <option value="status" selected=sort.get() == TimelineSort::Status>{move || i18n.t().sort_status}</option>
+                        <option value="date" selected=sort.get() == TimelineSort::Date>{move || texts().sort_date}</option>
+                        <option value="status" selected=sort.get() == TimelineSort::Status>{move || texts().sort_status}</option>
                     </select>
                 </label>
             }
@@ -355,18 +341,18 @@ fn LibraryView() -> impl IntoView {
     };
     let content = move || {
         let Some(room) = room.get() else {
-            return view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }
+            return view! { <p class="loading" role="status">{move || common().loading}</p> }
                 .into_any();
         };
         match tab.get() {
             Tab::Photos => (move || match store.get() {
-                None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }
+                None => view! { <p class="loading" role="status">{move || common().loading}</p> }
                     .into_any(),
                 Some(store) if store.timeline.with_value(|t| t.total == 0) => view! {
                     <div class="empty" data-testid="library-empty">
                         <PhotosIcon/>
-                        <h2>{move || i18n.t().library_empty_title}</h2>
-                        <p>{move || i18n.t().library_empty_body}</p>
+                        <h2>{move || texts().library_empty_title}</h2>
+                        <p>{move || texts().library_empty_body}</p>
                     </div>
                 }
                 .into_any(),
@@ -393,15 +379,15 @@ fn LibraryView() -> impl IntoView {
         }
     };
     view! {
-        <div class="library" data-testid="library-page">
-            <TopBar title=|t| t.library_title/>
-            <nav class="tabs" aria-label=move || i18n.t().tabs_label>
+        <div class="app-frame" data-testid="library-page">
+            <TopBar title=move || texts().library_title/>
+            <nav class="tabs" aria-label=move || texts().tabs_label>
                 {Tab::ALL.into_iter().map(|t| view! {
                     <button type="button" class="tab" data-testid=format!("tab-{}", t.as_str())
                         aria-current=move || (tab.get() == t).then_some("page")
-                        on:click=move |_| ctx.set_param.run(("tab", Some(t.as_str().to_owned()), false))>
+                        on:click=move |_| ctx.change(false, |q| q.tab = Some(t))>
                         {t.icon()}
-                        <span>{move || t.label(i18n.t())}</span>
+                        <span>{move || t.label(i18n.lang.get())}</span>
                     </button>
                 }).collect_view()}
             </nav>

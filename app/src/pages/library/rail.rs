@@ -5,7 +5,7 @@
 use leptos::{ev, html, prelude::*};
 
 use super::layout::Layout;
-use crate::i18n::{month_label, use_i18n};
+use crate::i18n::{LIBRARY, month_label, use_i18n, use_texts};
 
 const THUMB: f64 = 44.0;
 /// Year labels closer than this are skipped.
@@ -20,6 +20,7 @@ pub fn ScrollRail(
     on_seek: Callback<f64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts(&LIBRARY);
     let rail = NodeRef::<html::Div>::new();
     let dragging = RwSignal::new(false);
     let rail_height = RwSignal::new(0.0);
@@ -135,7 +136,7 @@ pub fn ScrollRail(
                 }).collect_view()}
             </div>
             <div class="rail-thumb" role="slider" tabindex="0" data-testid="scroll-rail-thumb"
-                aria-label=move || i18n.t().rail_label
+                aria-label=move || texts().rail_label
                 aria-orientation="vertical"
                 aria-valuemin="0" aria-valuemax="100"
                 aria-valuenow=move || format!("{:.0}", fraction() * 100.0)

@@ -169,7 +169,7 @@ impl TimelineStore {
         };
         let signal = controller.signal();
         loop {
-            let page = api::month_page(
+            let page = api::library::month_page(
                 self.room,
                 &key,
                 self.filter,

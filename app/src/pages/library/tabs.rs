@@ -1,14 +1,14 @@
 //! The library's other tabs (SPEC V3, V12–V14): music with a player that keeps playing while
 //! browsing, documents, contacts with search, calendar events by date, and call history.
 
-use hako_protocol::{CallDirection, Contact, Track};
+use hako_protocol::{CallDirection, Contact, Track, paths};
 use leptos::{ev, html, prelude::*};
 
 use super::format_duration;
 use crate::{
     api,
     components::icons::{DownloadIcon, PlayIcon},
-    i18n::{day_heading, format_size, use_i18n},
+    i18n::{COMMON, LIBRARY, day_heading, format_size, use_i18n, use_texts},
 };
 
 /// The song playing; the `<audio>` element lives above the tabs, so it keeps playing.
@@ -17,11 +17,11 @@ pub struct Player(pub RwSignal<Option<Track>>);
 
 #[component]
 pub fn PlayerBar() -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts(&LIBRARY);
     let Player(track) = expect_context::<Player>();
     view! {
         {move || track.get().map(|t| view! {
-            <div class="player" data-testid="music-player" aria-label=move || i18n.t().player_label role="region">
+            <div class="player" data-testid="music-player" aria-label=move || texts().player_label role="region">
                 <div class="player-text">
                     <strong data-testid="music-player-title">{t.title.clone()}</strong>
                     <span>{t.artist.clone().unwrap_or_default()}</span>
@@ -38,17 +38,18 @@ fn list_state<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
     is_empty: impl Fn(&T) -> bool + Copy + Send + Sync + 'static,
     rows: impl Fn(T) -> V + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let common = use_texts(&COMMON);
+    let texts = use_texts(&LIBRARY);
     move || match resource.get() {
         None => {
-            view! { <p class="list-note" role="status">{move || i18n.t().loading}</p> }.into_any()
+            view! { <p class="list-note" role="status">{move || common().loading}</p> }.into_any()
         }
         Some(Err(_)) => {
-            view! { <p class="list-note" role="alert">{move || i18n.t().network_error}</p> }
+            view! { <p class="list-note" role="alert">{move || common().network_error}</p> }
                 .into_any()
         }
         Some(Ok(data)) if is_empty(&data) => {
-            view! { <p class="list-note" data-testid="tab-empty">{move || i18n.t().tab_empty}</p> }
+            view! { <p class="list-note" data-testid="tab-empty">{move || texts().tab_empty}</p> }
                 .into_any()
         }
         Some(Ok(data)) => rows(data).into_any(),
@@ -57,9 +58,9 @@ fn list_state<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
 
 #[component]
 pub fn MusicTab(room: u8) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts(&LIBRARY);
     let Player(playing) = expect_context::<Player>();
-    let tracks = LocalResource::new(move || api::music(room));
+    let tracks = LocalResource::new(move || api::library::music(room));
     list_state(tracks, Vec::is_empty, move |tracks: Vec<Track>| {
         view! {
             <ul class="list" data-testid="music-list">
@@ -72,7 +73,7 @@ pub fn MusicTab(room: u8) -> impl IntoView {
                     view! {
                         <li class="list-row" class:playing=is_playing data-testid="music-track">
                             <button type="button" class="row-main" data-testid="music-play"
-                                aria-label=move || format!("{} {}", i18n.t().play, title)
+                                aria-label=move || format!("{} {}", texts().play, title)
                                 on:click=move |_| playing.set(Some(track.clone()))>
                                 <span class="row-icon"><PlayIcon/></span>
                                 <span class="row-text">
@@ -91,8 +92,8 @@ pub fn MusicTab(room: u8) -> impl IntoView {
 
 #[component]
 pub fn DocumentsTab(room: u8) -> impl IntoView {
-    let i18n = use_i18n();
-    let documents = LocalResource::new(move || api::documents(room));
+    let texts = use_texts(&LIBRARY);
+    let documents = LocalResource::new(move || api::library::documents(room));
     list_state(
         documents,
         Vec::is_empty,
@@ -112,8 +113,8 @@ pub fn DocumentsTab(room: u8) -> impl IntoView {
                                         }}
                                         <small>{format!("{} · {}", doc.created.replace('T', " "), format_size(doc.size))}</small>
                                     </span>
-                                    <a class="icon-btn" data-testid="document-download" href=format!("/api/v1/items/{}/original", doc.id)
-                                        download=doc.name.clone() aria-label=move || i18n.t().download><DownloadIcon/></a>
+                                    <a class="icon-btn" data-testid="document-download" href=paths::item_original(doc.id)
+                                        download=doc.name.clone() aria-label=move || texts().download><DownloadIcon/></a>
                                 </div>
                             </li>
                         }
@@ -135,8 +136,8 @@ fn matches_search(contact: &Contact, needle: &str) -> bool {
 
 #[component]
 pub fn ContactsTab(room: u8) -> impl IntoView {
-    let i18n = use_i18n();
-    let contacts = LocalResource::new(move || api::contacts(room));
+    let texts = use_texts(&LIBRARY);
+    let contacts = LocalResource::new(move || api::library::contacts(room));
     let search = RwSignal::new(String::new());
     let input = NodeRef::<html::Input>::new();
     // `/` jumps to the search box (UI.md).
@@ -154,7 +155,7 @@ pub fn ContactsTab(room: u8) -> impl IntoView {
     view! {
         <div class="list-tools">
             <input type="search" class="search" node_ref=input data-testid="contacts-search"
-                placeholder=move || i18n.t().contacts_search aria-label=move || i18n.t().contacts_search
+                placeholder=move || texts().contacts_search aria-label=move || texts().contacts_search
                 on:input=move |ev| search.set(event_target_value(&ev).to_lowercase())/>
         </div>
         {list_state(contacts, |c| c.contacts.is_empty(), move |list: hako_protocol::ContactList| view! {
@@ -192,7 +193,8 @@ fn date_parts(s: &str) -> Option<(i32, u8, u8)> {
 #[component]
 pub fn CalendarTab(room: u8) -> impl IntoView {
     let i18n = use_i18n();
-    let events = LocalResource::new(move || api::calendar(room));
+    let texts = use_texts(&LIBRARY);
+    let events = LocalResource::new(move || api::library::calendar(room));
     list_state(
         events,
         |e| e.events.is_empty(),
@@ -216,7 +218,7 @@ pub fn CalendarTab(room: u8) -> impl IntoView {
                             <li class="list-row" data-testid="event">
                                 <span class="row-side time">{match time {
                                     Some(t) => t.into_any(),
-                                    None => (move || i18n.t().all_day).into_any(),
+                                    None => (move || texts().all_day).into_any(),
                                 }}</span>
                                 <span class="row-text">
                                     <strong data-testid="event-summary">{event.summary.clone()}</strong>
@@ -233,8 +235,8 @@ pub fn CalendarTab(room: u8) -> impl IntoView {
 
 #[component]
 pub fn CallsTab(room: u8) -> impl IntoView {
-    let i18n = use_i18n();
-    let calls = LocalResource::new(move || api::calls(room));
+    let texts = use_texts(&LIBRARY);
+    let calls = LocalResource::new(move || api::library::calls(room));
     list_state(
         calls,
         |c| c.calls.is_empty(),
@@ -255,7 +257,7 @@ pub fn CallsTab(room: u8) -> impl IntoView {
                                 <span class="row-text">
                                     <strong>{call.name.clone().unwrap_or_else(|| call.number.clone())}</strong>
                                     <small>{move || {
-                                        let t = i18n.t();
+                                        let t = texts();
                                         let label = match direction {
                                             CallDirection::Incoming => t.call_incoming,
                                             CallDirection::Outgoing => t.call_outgoing,

@@ -1,17 +1,20 @@
 //! One photo or video at a time (SPEC V11, V12): the preview picture (the original on demand),
 //! zoom by buttons, wheel and pinch, an info panel, download, delete, previous/next by buttons,
-//! arrow keys and swipe, Esc to close. Videos play from the server with seeking (HTTP Range).
+//! arrow keys and swipe, Esc to close (the dialog's). Videos play from the server with seeking (HTTP Range).
 
 use std::collections::HashMap;
 
-use hako_protocol::{ItemInfo, ItemKind};
+use hako_protocol::{ItemInfo, ItemKind, paths};
 use leptos::{ev, prelude::*};
 
 use super::{LibraryCtx, actions::ConfirmDelete, format_duration, store::TimelineStore};
 use crate::{
     api,
-    components::icons::{ChevronIcon, CloseIcon, DownloadIcon, InfoIcon, TrashIcon},
-    i18n::{day_heading, format_size, use_i18n},
+    components::{
+        dialog::Dialog,
+        icons::{ChevronIcon, CloseIcon, DownloadIcon, InfoIcon, TrashIcon},
+    },
+    i18n::{LIBRARY, day_heading, format_size, use_i18n, use_texts},
 };
 
 const MAX_ZOOM: f64 = 8.0;
@@ -29,8 +32,9 @@ fn shows_natively(name: &str) -> bool {
 #[component]
 pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl IntoView {
     let i18n = use_i18n();
+    let texts = use_texts(&LIBRARY);
     let ctx = expect_context::<LibraryCtx>();
-    let info = LocalResource::new(move || api::item(id.get()));
+    let info = LocalResource::new(move || api::library::item(id.get()));
     let previous = Memo::new(move |_| store.neighbour(id.get(), false).map(|i| i.id));
     let next = Memo::new(move |_| store.neighbour(id.get(), true).map(|i| i.id));
     let show_info = RwSignal::new(false);
@@ -61,7 +65,6 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
             return;
         }
         match ev.key().as_str() {
-            "Escape" => ctx.close_item(),
             "ArrowRight" => go(next.get_untracked()),
             "ArrowLeft" => go(previous.get_untracked()),
             "+" | "=" => set_zoom(zoom.get_untracked() * 1.5),
@@ -134,7 +137,7 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
         info.get().map(|answer| match answer {
             Ok(item) if item.kind == ItemKind::Video => view! {
                 <video class="viewer-video" data-testid="viewer-video" controls autoplay playsinline preload="metadata"
-                    src=format!("/api/v1/items/{}/stream", item.id) poster=item.preview_url.clone()></video>
+                    src=paths::item_stream(item.id) poster=item.preview_url.clone()></video>
             }.into_any(),
             Ok(item) => {
                 let src = move || if original.get() { Some(item.original_url.clone()) } else { item.preview_url.clone() };
@@ -142,14 +145,14 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
                     <div class="viewer-stage" on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:wheel=on_wheel>
                         {move || match src() {
-                            Some(src) => view! { <img class="viewer-img" data-testid="viewer-image" src=src alt=move || i18n.t().photo_alt
+                            Some(src) => view! { <img class="viewer-img" data-testid="viewer-image" src=src alt=move || texts().photo_alt
                                 style:transform=transform draggable="false"/> }.into_any(),
-                            None => view! { <p class="viewer-none">{move || i18n.t().no_thumbnail}</p> }.into_any(),
+                            None => view! { <p class="viewer-none">{move || texts().no_thumbnail}</p> }.into_any(),
                         }}
                     </div>
                 }.into_any()
             }
-            Err(_) => view! { <p class="viewer-none" role="alert">{move || i18n.t().item_gone}</p> }.into_any(),
+            Err(_) => view! { <p class="viewer-none" role="alert">{move || texts().item_gone}</p> }.into_any(),
         })
     };
     let loaded = move || info.get().and_then(Result::ok);
@@ -161,37 +164,38 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
         }
     };
     view! {
-        <div class="viewer" role="dialog" aria-modal="true" aria-label=move || i18n.t().viewer_label data-testid="photo-viewer">
+        <Dialog on_close=Callback::new(move |()| ctx.close_item()) class="viewer"
+            label=move || texts().viewer_label testid="photo-viewer">
             <div class="viewer-bar">
-                <button type="button" class="icon-btn" data-testid="photo-viewer-close" aria-label=move || i18n.t().close
+                <button type="button" class="icon-btn" data-testid="photo-viewer-close" aria-label=move || texts().close
                     on:click=move |_| ctx.close_item()><CloseIcon/></button>
                 <span class="viewer-title">{move || loaded().map(|i| taken_label(i18n.lang.get(), &i.taken))}</span>
                 <div class="viewer-actions">
-                    <button type="button" class="icon-btn" data-testid="photo-viewer-zoom-out" aria-label=move || i18n.t().zoom_out
+                    <button type="button" class="icon-btn" data-testid="photo-viewer-zoom-out" aria-label=move || texts().zoom_out
                         on:click=move |_| set_zoom(zoom.get_untracked() / 1.5)>"−"</button>
-                    <button type="button" class="icon-btn" data-testid="photo-viewer-zoom-in" aria-label=move || i18n.t().zoom_in
+                    <button type="button" class="icon-btn" data-testid="photo-viewer-zoom-in" aria-label=move || texts().zoom_in
                         on:click=move |_| set_zoom(zoom.get_untracked() * 1.5)>"+"</button>
-                    <button type="button" class="icon-btn" data-testid="photo-viewer-info" aria-label=move || i18n.t().info
+                    <button type="button" class="icon-btn" data-testid="photo-viewer-info" aria-label=move || texts().info
                         aria-pressed=move || show_info.get().to_string()
                         on:click=move |_| show_info.update(|s| *s = !*s)><InfoIcon/></button>
                     {move || loaded().map(|item| view! {
                         <a class="icon-btn" data-testid="photo-viewer-download" href=item.original_url.clone() download=item.name.clone()
-                            aria-label=move || i18n.t().download><DownloadIcon/></a>
+                            aria-label=move || texts().download><DownloadIcon/></a>
                     })}
-                    <button type="button" class="icon-btn" data-testid="photo-viewer-delete" aria-label=move || i18n.t().delete
+                    <button type="button" class="icon-btn" data-testid="photo-viewer-delete" aria-label=move || texts().delete
                         on:click=move |_| confirming.set(true)><TrashIcon/></button>
                 </div>
             </div>
             <div class="viewer-content">
                 <div class="viewer-body">
                 {media}
-                <button type="button" class="viewer-nav prev" data-testid="photo-viewer-prev" aria-label=move || i18n.t().previous
+                <button type="button" class="viewer-nav prev" data-testid="photo-viewer-prev" aria-label=move || texts().previous
                     disabled=move || previous.get().is_none() on:click=move |_| go(previous.get_untracked())><ChevronIcon/></button>
-                <button type="button" class="viewer-nav next" data-testid="photo-viewer-next" aria-label=move || i18n.t().next_item
+                <button type="button" class="viewer-nav next" data-testid="photo-viewer-next" aria-label=move || texts().next_item
                     disabled=move || next.get().is_none() on:click=move |_| go(next.get_untracked())><ChevronIcon/></button>
                 {move || loaded().filter(|i| i.kind == ItemKind::Photo && shows_natively(&i.name) && !original.get()).map(|_| view! {
                     <button type="button" class="btn ghost viewer-original" data-testid="photo-viewer-original"
-                        on:click=move |_| original.set(true)>{move || i18n.t().show_original}</button>
+                        on:click=move |_| original.set(true)>{move || texts().show_original}</button>
                 })}
                 </div>
                 <Show when=move || show_info.get()>
@@ -206,7 +210,7 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
                     }
                 })/>
             </Show>
-        </div>
+        </Dialog>
     }
 }
 
@@ -238,7 +242,7 @@ fn pinch_spread(pointers: &HashMap<i32, (f64, f64)>) -> Option<f64> {
 
 #[component]
 fn InfoPanel(item: ItemInfo) -> impl IntoView {
-    let i18n = use_i18n();
+    let texts = use_texts(&LIBRARY);
     let size = format_size(item.size);
     let dimensions = item
         .width
@@ -248,12 +252,12 @@ fn InfoPanel(item: ItemInfo) -> impl IntoView {
     view! {
         <aside class="viewer-info" data-testid="photo-viewer-info-panel">
             <dl>
-                <dt>{move || i18n.t().info_name}</dt><dd data-testid="info-name">{item.name.clone()}</dd>
-                <dt>{move || i18n.t().info_taken}</dt><dd>{item.taken.replace('T', " ")}</dd>
-                <dt>{move || i18n.t().info_size}</dt><dd>{size}</dd>
-                {dimensions.map(|d| view! { <dt>{move || i18n.t().info_dimensions}</dt><dd>{d}</dd> })}
-                {item.camera.clone().map(|c| view! { <dt>{move || i18n.t().info_camera}</dt><dd>{c}</dd> })}
-                {duration.map(|d| view! { <dt>{move || i18n.t().info_duration}</dt><dd>{d}</dd> })}
+                <dt>{move || texts().info_name}</dt><dd data-testid="info-name">{item.name.clone()}</dd>
+                <dt>{move || texts().info_taken}</dt><dd>{item.taken.replace('T', " ")}</dd>
+                <dt>{move || texts().info_size}</dt><dd>{size}</dd>
+                {dimensions.map(|d| view! { <dt>{move || texts().info_dimensions}</dt><dd>{d}</dd> })}
+                {item.camera.clone().map(|c| view! { <dt>{move || texts().info_camera}</dt><dd>{c}</dd> })}
+                {duration.map(|d| view! { <dt>{move || texts().info_duration}</dt><dd>{d}</dd> })}
             </dl>
         </aside>
     }

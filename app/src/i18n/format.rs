@@ -1,0 +1,70 @@
+//! Dates, times and sizes as Japanese and English readers write them.
+
+use hako_protocol::Lang;
+
+const EN_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// 「2023年8月」 / "Aug 2023": the scroll-date rail's label (SPEC V5).
+pub fn month_label(lang: Lang, year: i32, month: u8) -> String {
+    match lang {
+        Lang::Ja => format!("{year}年{month}月"),
+        Lang::En => format!("{} {year}", EN_MONTHS[usize::from(month.clamp(1, 12)) - 1]),
+    }
+}
+
+/// An RFC 3339 instant in the browser's time zone, `2024-08-15 09:30`.
+pub fn local_time(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&rfc3339.into());
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    format!(
+        "{}-{:02}-{:02} {:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
+/// "3.2 MB": bytes in the largest unit that keeps the number small (1000-based, like phones).
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// 「2024年8月15日（木）」 / "Thu, Aug 15, 2024" (UI.md).
+pub fn day_heading(lang: Lang, year: i32, month: u8, day: u8) -> String {
+    const JA_DAYS: [&str; 7] = ["日", "月", "火", "水", "木", "金", "土"];
+    const EN_DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    let weekday = weekday(year, month, day);
+    match lang {
+        Lang::Ja => format!("{year}年{month}月{day}日（{}）", JA_DAYS[weekday]),
+        Lang::En => format!(
+            "{}, {} {day}, {year}",
+            EN_DAYS[weekday],
+            EN_MONTHS[usize::from(month.clamp(1, 12)) - 1]
+        ),
+    }
+}
+
+/// 0 = Sunday (Sakamoto's method).
+fn weekday(year: i32, month: u8, day: u8) -> usize {
+    const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if month < 3 { year - 1 } else { year };
+    let m = usize::from(month.clamp(1, 12)) - 1;
+    ((y + y / 4 - y / 100 + y / 400 + T[m] + i32::from(day)).rem_euclid(7)) as usize
+}

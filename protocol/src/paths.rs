@@ -1,0 +1,170 @@
+//! Every API path the web viewer calls, built in one place so clients do not type URLs by
+//! hand. Segments that come from data (a month key) are percent-encoded; numbers and enum
+//! names need no encoding. Query strings are the caller's (built with a URL-encoding library).
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use crate::AuthProvider;
+
+const API: &str = "/api/v1";
+
+/// What may not stand unencoded in one path segment (RFC 3986 `pchar`, plus `%` itself).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+fn segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+// Accounts: sign-up, sign-in, password reset, the signed-in account.
+
+pub fn me() -> String {
+    format!("{API}/me")
+}
+
+pub fn signup() -> String {
+    format!("{API}/auth/signup")
+}
+
+pub fn signup_verify() -> String {
+    format!("{API}/auth/signup/verify")
+}
+
+pub fn signin() -> String {
+    format!("{API}/auth/signin")
+}
+
+pub fn signout() -> String {
+    format!("{API}/auth/signout")
+}
+
+pub fn password_reset() -> String {
+    format!("{API}/auth/password-reset")
+}
+
+pub fn password_reset_verify() -> String {
+    format!("{API}/auth/password-reset/verify")
+}
+
+pub fn auth_providers() -> String {
+    format!("{API}/auth/providers")
+}
+
+/// Where a "Sign in with …" link sends the browser.
+pub fn oidc_start(provider: AuthProvider) -> String {
+    format!("{API}/auth/oidc/{}/start", provider.as_str())
+}
+
+pub fn account_license() -> String {
+    format!("{API}/account/license")
+}
+
+pub fn account_password() -> String {
+    format!("{API}/account/password")
+}
+
+pub fn account_email() -> String {
+    format!("{API}/account/email")
+}
+
+pub fn account_email_verify() -> String {
+    format!("{API}/account/email/verify")
+}
+
+// Phones: the ROOMs (rename with PATCH, Reset ROOM with DELETE) and their summaries.
+
+pub fn rooms() -> String {
+    format!("{API}/rooms")
+}
+
+pub fn room(room: u8) -> String {
+    format!("{API}/rooms/{room}")
+}
+
+pub fn room_summary(room: u8) -> String {
+    format!("{API}/rooms/{room}/summary")
+}
+
+// Library: the timeline, the other tabs, items and downloads.
+
+pub fn timeline(room: u8) -> String {
+    format!("{API}/rooms/{room}/timeline")
+}
+
+/// One month (`YYYY-MM`) of the timeline.
+pub fn timeline_month(room: u8, month: &str) -> String {
+    format!("{API}/rooms/{room}/timeline/{}", segment(month))
+}
+
+pub fn music(room: u8) -> String {
+    format!("{API}/rooms/{room}/music")
+}
+
+pub fn documents(room: u8) -> String {
+    format!("{API}/rooms/{room}/documents")
+}
+
+pub fn contacts(room: u8) -> String {
+    format!("{API}/rooms/{room}/contacts")
+}
+
+pub fn calendar(room: u8) -> String {
+    format!("{API}/rooms/{room}/calendar")
+}
+
+pub fn calls(room: u8) -> String {
+    format!("{API}/rooms/{room}/calls")
+}
+
+/// One item: its details (GET) or deleting it (DELETE).
+pub fn item(id: i64) -> String {
+    format!("{API}/items/{id}")
+}
+
+/// The file itself, as an attachment with Range support.
+pub fn item_original(id: i64) -> String {
+    format!("{API}/items/{id}/original")
+}
+
+/// A video, inline with Range support, for the player.
+pub fn item_stream(id: i64) -> String {
+    format!("{API}/items/{id}/stream")
+}
+
+pub fn downloads() -> String {
+    format!("{API}/downloads")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_in_a_segment_is_encoded() {
+        assert_eq!(
+            timeline_month(2, "2024-08"),
+            "/api/v1/rooms/2/timeline/2024-08"
+        );
+        assert_eq!(
+            timeline_month(1, "../x?y#z"),
+            "/api/v1/rooms/1/timeline/..%2Fx%3Fy%23z"
+        );
+        assert_eq!(
+            oidc_start(AuthProvider::Google),
+            "/api/v1/auth/oidc/google/start"
+        );
+    }
+}
