@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/ensure-tools.sh test >/dev/null
 trunk build --release >/dev/null 2>&1
-cargo build --release -q -p hako-api-shim
+cargo build --release -q -p hako-api-shim --features fixtures
 items=${ITEMS:-1000000}
 data=$(mktemp -d)
 port=18095

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/ensure-tools.sh build
 trunk build --release
-cargo build --release -p hako-api-shim -p hako-device
+cargo build --release -p hako-api-shim -p hako-device --features hako-api-shim/fixtures
 
 listen=${HAKO_LISTEN:-127.0.0.1:8080}
 data=${HAKO_DATA:-data}

@@ -4,12 +4,12 @@
 
 pub mod auth;
 pub mod backups;
-pub mod bench_fixture;
 pub mod clock;
 pub mod config;
-pub mod demo;
 pub mod devices;
 pub mod downloads;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 pub mod http;
 pub mod items;
 pub mod library;

@@ -61,6 +61,7 @@ enum Command {
     },
     /// Write the demo phone's files (photos, videos, music, documents, contacts, calendar,
     /// call log) into a new folder, for `hako-device backup`.
+    #[cfg(feature = "fixtures")]
     DemoFolder { dir: PathBuf },
     /// Print the shooting time Hako reads from each photo or video (SPEC T3), as the local
     /// time where it was taken and its offset when the file says it; `-` when it has none
@@ -68,6 +69,7 @@ enum Command {
     ShootingDates { files: Vec<PathBuf> },
     /// Fill an account's ROOM 1 with N photos and videos over the last years, for benchmarks.
     /// Creates the account (password from HAKO_PASSWORD or a prompt) and its phone if missing.
+    #[cfg(feature = "fixtures")]
     BenchFixture {
         #[arg(long)]
         email: String,
@@ -162,6 +164,7 @@ async fn main() -> anyhow::Result<()> {
             command: UserCommand::Add { email },
         } => add_user(Config::resolve(overrides)?, &email).await,
         Command::License { command } => license(Config::resolve(overrides)?, command).await,
+        #[cfg(feature = "fixtures")]
         Command::BenchFixture {
             email,
             items,
@@ -177,9 +180,10 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        #[cfg(feature = "fixtures")]
         Command::DemoFolder { dir } => {
             anyhow::ensure!(!dir.exists(), "{} already exists", dir.display());
-            hako_api_shim::demo::write_folder(&dir)?;
+            hako_api_shim::fixtures::demo::write_folder(&dir)?;
             println!("wrote the demo phone to {}", dir.display());
             Ok(())
         }
@@ -309,6 +313,7 @@ async fn license(config: Config, command: LicenseCommand) -> anyhow::Result<()> 
     Ok(())
 }
 
+#[cfg(feature = "fixtures")]
 async fn bench_fixture(
     config: Config,
     email: &str,
@@ -318,7 +323,7 @@ async fn bench_fixture(
     let (email, password) = email_and_password(email)?;
     let state = AppState::open(config, Arc::new(SystemClock)).await?;
     let hash = password::hash(password).await?;
-    let done = hako_api_shim::bench_fixture::create(&state, &email, &hash, items, years).await?;
+    let done = hako_api_shim::fixtures::bench::create(&state, &email, &hash, items, years).await?;
     println!(
         "added {} photos and videos over {years} years to ROOM 1 of {email} in {:.1} s",
         done.inserted,

@@ -263,8 +263,7 @@ pub async fn start(state: &AppState, phone: &Uploader, declared: Declared<'_>) -
         return Err(UploadError::MonthlyLimitReached);
     }
     if usage.member_type == "free"
-        && bytes(usage.stored_bytes) + bytes(usage.pending_bytes) + length
-            > limits.free_quota_bytes
+        && bytes(usage.stored_bytes) + bytes(usage.pending_bytes) + length > limits.free_quota_bytes
     {
         return Err(UploadError::QuotaExceeded);
     }

@@ -1,7 +1,7 @@
 //! The viewer's item details and tabs (SPEC V3, V11–V14, X4): data backed up through the
 //! device API, read back by a web session, never by another account.
 
-use hako_api_shim::demo;
+use hako_api_shim::fixtures::demo;
 use hako_media::exif_writer::with_exif;
 use hako_protocol::{
     CallList, ContactList, Document, ErrorCode, EventList, ItemInfo, ItemKind, Track,

@@ -181,12 +181,12 @@ async fn v4_v5_the_bench_fixture_fills_a_timeline_whose_counts_add_up() {
         .await
         .unwrap();
     let done =
-        hako_api_shim::bench_fixture::create(&app.state, "bench@example.jp", &hash, 2_000, 20)
+        hako_api_shim::fixtures::bench::create(&app.state, "bench@example.jp", &hash, 2_000, 20)
             .await
             .unwrap();
     assert_eq!(done.inserted, 2_000);
     // Run again: the same account and ROOM get 500 more.
-    hako_api_shim::bench_fixture::create(&app.state, "bench@example.jp", &hash, 500, 20)
+    hako_api_shim::fixtures::bench::create(&app.state, "bench@example.jp", &hash, 500, 20)
         .await
         .unwrap();
     let web = app.signed_in("bench@example.jp").await;
