@@ -12,6 +12,7 @@ pub mod downloads;
 pub mod fixtures;
 pub mod http;
 pub mod items;
+pub mod jobs;
 pub mod library;
 pub mod license;
 pub mod mail;
@@ -80,7 +81,8 @@ pub struct AppState {
     pub code_key: Arc<[u8]>,
     pub blobs: store::blobs::BlobStore,
     pub uploads_busy: uploads::Busy,
-    pub media: media::Queue,
+    /// Wakes the media worker when files arrive.
+    pub media: jobs::Wake,
     /// Google and Apple sign-in (SPEC V1, V2).
     pub oidc: Arc<auth::oidc::Providers>,
 }
@@ -104,7 +106,7 @@ impl AppState {
             code_key,
             blobs,
             uploads_busy: uploads::Busy::default(),
-            media: media::Queue::default(),
+            media: jobs::Wake::default(),
             oidc,
         })
     }
@@ -397,7 +399,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     spawn_janitor(state.clone());
     if state.config.media_worker {
-        media::spawn_worker(state.clone());
+        jobs::spawn_worker::<media::MediaJob>(state.clone(), state.media.clone());
     }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
