@@ -86,7 +86,10 @@ async fn v9_an_unchanged_original_is_not_sent_again() {
     let phone = app.registered_phone("etag@example.jp").await;
     let photo = b"\xff\xd8\xffsame bytes".to_vec();
     phone.upload("a.jpg", &photo).await;
-    let url = format!("/api/v1/items/{}/original", page(&phone, "").await.items[0].id);
+    let url = format!(
+        "/api/v1/items/{}/original",
+        page(&phone, "").await.items[0].id
+    );
 
     let whole = phone.get(&url).await;
     assert_eq!(whole.status(), StatusCode::OK);
@@ -104,7 +107,9 @@ async fn v9_an_unchanged_original_is_not_sent_again() {
     assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(unchanged.headers()["etag"], etag.as_str());
     assert!(unchanged.bytes().await.unwrap().is_empty());
-    let other = revalidate("\"0123456789abcdef0123456789abcdef\"").await.unwrap();
+    let other = revalidate("\"0123456789abcdef0123456789abcdef\"")
+        .await
+        .unwrap();
     assert_eq!(other.status(), StatusCode::OK);
     assert_eq!(other.bytes().await.unwrap().to_vec(), photo);
 }

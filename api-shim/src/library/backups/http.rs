@@ -110,29 +110,32 @@ async fn latest_list<T: Send + 'static, L>(
     Ok(ApiJson(list(version, entries)))
 }
 
-/// The Contacts tab (SPEC V14): the latest contacts backup, ordered by reading.
-#[utoipa::path(get, path = "/api/v1/rooms/{room}/contacts", tag = "library",
-    security(("session_cookie" = []), ("device_token" = [])), params(("room" = u8, Path)),
-    responses((status = 200, body = ContactList), (status = 400, description = "No such ROOM", body = ErrorBody), (status = 500, description = "The stored backup cannot be read (`backup_unreadable`)", body = ErrorBody)))]
-async fn contacts(request: LatestOfRoom) -> ApiResult<ApiJson<ContactList>> {
-    let list = |version, contacts| ContactList { version, contacts };
-    latest_list(request, BackupKind::Contacts, read_contacts, list).await
+/// An endpoint for a list read from the latest backup of its kind: utoipa documents one path
+/// per function, so each path has a function, written once here; its body is `latest_list`.
+macro_rules! latest_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident, $path:tt, $kind:expr, $read:ident, $list:ident { $field:ident }) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(get, path = $path, tag = "library",
+            security(("session_cookie" = []), ("device_token" = [])), params(("room" = u8, Path)),
+            responses((status = 200, body = $list), (status = 400, description = "No such ROOM", body = ErrorBody), (status = 500, description = "The stored backup cannot be read (`backup_unreadable`)", body = ErrorBody)))]
+        async fn $name(request: LatestOfRoom) -> ApiResult<ApiJson<$list>> {
+            latest_list(request, $kind, $read, |version, $field| $list { version, $field }).await
+        }
+    };
 }
 
-/// The Calendar tab (SPEC V14): the latest calendar backup's events by start.
-#[utoipa::path(get, path = "/api/v1/rooms/{room}/calendar", tag = "library",
-    security(("session_cookie" = []), ("device_token" = [])), params(("room" = u8, Path)),
-    responses((status = 200, body = EventList), (status = 400, description = "No such ROOM", body = ErrorBody), (status = 500, description = "The stored backup cannot be read (`backup_unreadable`)", body = ErrorBody)))]
-async fn calendar(request: LatestOfRoom) -> ApiResult<ApiJson<EventList>> {
-    let list = |version, events| EventList { version, events };
-    latest_list(request, BackupKind::Calendar, read_events, list).await
-}
-
-/// The Call history tab (SPEC V14): the latest call-history backup, newest first.
-#[utoipa::path(get, path = "/api/v1/rooms/{room}/calls", tag = "library",
-    security(("session_cookie" = []), ("device_token" = [])), params(("room" = u8, Path)),
-    responses((status = 200, body = CallList), (status = 400, description = "No such ROOM", body = ErrorBody), (status = 500, description = "The stored backup cannot be read (`backup_unreadable`)", body = ErrorBody)))]
-async fn calls(request: LatestOfRoom) -> ApiResult<ApiJson<CallList>> {
-    let list = |version, calls| CallList { version, calls };
-    latest_list(request, BackupKind::CallHistory, read_calls, list).await
-}
+latest_endpoint!(
+    /// The Contacts tab (SPEC V14): the latest contacts backup, ordered by reading.
+    contacts, "/api/v1/rooms/{room}/contacts",
+    BackupKind::Contacts, read_contacts, ContactList { contacts }
+);
+latest_endpoint!(
+    /// The Calendar tab (SPEC V14): the latest calendar backup's events by start.
+    calendar, "/api/v1/rooms/{room}/calendar",
+    BackupKind::Calendar, read_events, EventList { events }
+);
+latest_endpoint!(
+    /// The Call history tab (SPEC V14): the latest call-history backup, newest first.
+    calls, "/api/v1/rooms/{room}/calls",
+    BackupKind::CallHistory, read_calls, CallList { calls }
+);

@@ -32,17 +32,10 @@ pub(super) async fn day_counts(
     room: i64,
     kinds: (&str, &str),
 ) -> sqlx::Result<Vec<DayCount>> {
-    sqlx::query_as(
-        "SELECT day, CAST(SUM(count) AS BIGINT) AS count FROM day_counts
-         WHERE user_id = $1 AND room = $2 AND kind IN ($3, $4)
-         GROUP BY day ORDER BY day DESC",
-    )
-    .bind(user_id)
-    .bind(room)
-    .bind(kinds.0)
-    .bind(kinds.1)
-    .fetch_all(db)
-    .await
+    let sql = "SELECT day, CAST(SUM(count) AS BIGINT) AS count FROM day_counts
+               WHERE user_id = $1 AND room = $2 AND kind IN ($3, $4)
+               GROUP BY day ORDER BY day DESC";
+    counts(db, sql, user_id, room, kinds).await
 }
 
 /// Per-day counts by save status, newest day first. The status comes from the phone's last
@@ -54,18 +47,33 @@ pub(super) async fn status_counts(
     kinds: (&str, &str),
 ) -> sqlx::Result<Vec<StatusDayCount>> {
     let day = local_day(db, "i.local_time");
-    sqlx::query_as(&format!(
+    let sql = format!(
         "SELECT status, day, COUNT(*) AS count FROM (
              SELECT {STATUS_SQL} AS status, {day} AS day
              FROM items i WHERE i.user_id = $1 AND i.room = $2 AND i.kind IN ($3, $4)) AS s
          GROUP BY status, day ORDER BY day DESC"
-    ))
-    .bind(user_id)
-    .bind(room)
-    .bind(kinds.0)
-    .bind(kinds.1)
-    .fetch_all(db)
-    .await
+    );
+    counts(db, &sql, user_id, room, kinds).await
+}
+
+/// Rows of a count query over the account's ROOM and two kinds (`$1` to `$4`).
+async fn counts<T>(
+    db: &Db,
+    sql: &str,
+    user_id: i64,
+    room: i64,
+    kinds: (&str, &str),
+) -> sqlx::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(sql)
+        .bind(user_id)
+        .bind(room)
+        .bind(kinds.0)
+        .bind(kinds.1)
+        .fetch_all(db)
+        .await
 }
 
 #[derive(sqlx::FromRow)]
