@@ -3,22 +3,18 @@
 //! The route table is [`router`]; each area is a module with its own `router()`.
 
 pub mod auth;
-pub mod backups;
 pub mod clock;
 pub mod config;
 pub mod devices;
-pub mod downloads;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 pub mod http;
-pub mod items;
 pub mod jobs;
 pub mod library;
 pub mod license;
 pub mod mail;
 pub mod media;
 pub mod store;
-pub mod timeline;
 pub mod uploads;
 
 use std::{
@@ -135,10 +131,7 @@ impl AppState {
     tags((name = "auth", description = "Email sign-up, sign-in and password reset"),
          (name = "account", description = "The signed-in account and its license key (SPEC A3, V17)"),
          (name = "devices", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
-         (name = "items", description = "Stored files and backups: lists and originals (SPEC D4, V9)"),
-         (name = "library", description = "What the viewer shows: item details, music, documents, contacts, calendar, calls (SPEC V3, V11–V14)"),
-         (name = "downloads", description = "Downloads of one file or a ZIP of up to 50 (SPEC V9, L3)"),
-         (name = "timeline", description = "The photo & video timeline of a ROOM (SPEC V4–V7)"),
+         (name = "library", description = "A ROOM's stored files and backups: lists, originals, pictures, the timeline, item details, music, documents, contacts, calendar, calls, and downloads of one file or a ZIP of up to 50 (SPEC D3, D4, V3–V14, L3)"),
          (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
          (name = "system", description = "Health and this document")),
 )]
@@ -322,11 +315,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(license::router())
         .merge(devices::router().layer(DefaultBodyLimit::max(devices::MISSING_BODY_LIMIT)))
         .merge(uploads::router())
-        .merge(backups::router())
-        .merge(items::router())
-        .merge(timeline::router())
-        .merge(library::router())
-        .merge(downloads::router())
+        .merge(library::http::router())
         .split_for_parts();
     SharedAnswers.modify(&mut openapi);
     (routes, openapi)
@@ -368,7 +357,7 @@ pub fn router(state: AppState) -> Router {
         .layer(
             CompressionLayer::new().compress_when(DefaultPredicate::new().and(
                 |_, _, _: &_, extensions: &axum::http::Extensions| {
-                    extensions.get::<items::StoredBytes>().is_none()
+                    extensions.get::<http::files::StoredBytes>().is_none()
                 },
             )),
         )
@@ -424,7 +413,7 @@ fn spawn_janitor(state: AppState) {
                 auth::throttle::LICENSE_KEYS.prune(&state.db, now).await?;
                 license::run_lifecycle(&state).await?;
                 uploads::prune(&state).await?;
-                downloads::prune(&state.db, now).await
+                library::downloads::prune(&state.db, now).await
             }
             .await;
             if let Err(error) = result {

@@ -4,4 +4,5 @@
 
 pub mod caller;
 pub mod error;
+pub(crate) mod files;
 pub mod web;

@@ -257,10 +257,11 @@ async fn v9_x4_a_ticket_is_its_accounts_own_and_short_lived() {
     // The same account's phone may fetch it too.
     assert_eq!(owner.get(&ticket.url).await.status(), StatusCode::OK);
 
-    app.clock.advance(hako_api_shim::downloads::TICKET_SECS);
+    app.clock
+        .advance(hako_api_shim::library::downloads::TICKET_SECS);
     let response = web.get(app.url(&ticket.url)).send().await.unwrap();
     expect_error(response, StatusCode::GONE, ErrorCode::DownloadExpired).await;
-    hako_api_shim::downloads::prune(&app.state.db, app.clock.now())
+    hako_api_shim::library::downloads::prune(&app.state.db, app.clock.now())
         .await
         .unwrap();
     let response = web.get(app.url(&ticket.url)).send().await.unwrap();

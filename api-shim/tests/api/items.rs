@@ -78,6 +78,42 @@ async fn d4_originals_come_back_byte_for_byte_with_ranges() {
     );
 }
 
+/// A browser revalidates a cached original by its ETag (the content's hash) and gets no bytes
+/// back while the file is unchanged, from the data folder and from a bucket alike.
+#[tokio::test]
+async fn v9_an_unchanged_original_is_not_sent_again() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("etag@example.jp").await;
+    let photo = b"\xff\xd8\xffsame bytes".to_vec();
+    phone.upload("a.jpg", &photo).await;
+    let url = format!(
+        "/api/v1/items/{}/original",
+        page(&phone, "").await.items[0].id
+    );
+
+    let whole = phone.get(&url).await;
+    assert_eq!(whole.status(), StatusCode::OK);
+    let etag = whole.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(etag, format!("\"{}\"", &sha256_hex(&photo)[..32]));
+    assert_eq!(whole.headers()["cache-control"], "private, no-cache");
+
+    let revalidate = |tag: &str| {
+        phone
+            .request(reqwest::Method::GET, &url)
+            .header("if-none-match", tag)
+            .send()
+    };
+    let unchanged = revalidate(&etag).await.unwrap();
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(unchanged.headers()["etag"], etag.as_str());
+    assert!(unchanged.bytes().await.unwrap().is_empty());
+    let other = revalidate("\"0123456789abcdef0123456789abcdef\"")
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::OK);
+    assert_eq!(other.bytes().await.unwrap().to_vec(), photo);
+}
+
 #[tokio::test]
 async fn x4_items_are_only_their_accounts_own() {
     let app = spawn_app().await;
