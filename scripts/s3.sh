@@ -32,6 +32,7 @@ CONF
     -filer.port=$((port + 3)) -filer.port.grpc=$((port + 13)) \
     -master.volumeSizeLimitMB=256 -master.telemetry=false \
     -s3 -s3.port="$port" -s3.config="$dir/s3.json" -s3.iam=false \
+    -s3.port.iceberg=0 -s3.port.lance=0 \
     > "$dir/weed.log" 2>&1 &
   echo $! > "$dir/weed.pid"
   # Ready when the gateway makes the bucket (it answers before the filer behind it is up).
