@@ -29,7 +29,7 @@ use hako_media::stored_zip::{Entry, Part, Plan, safe_unique_names};
 
 use crate::{
     AppState,
-    auth::tokens::{new_token, token_hash},
+    accounts::{new_token, token_hash},
     http::caller::Caller,
     http::error::{ApiJson, ApiPath, ApiResult},
     items::{FileAnswers, Shown, StoredBytes, disposition, serve_blob},

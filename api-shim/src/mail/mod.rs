@@ -18,26 +18,18 @@ use crate::config::{SmtpConfig, SmtpSecurity};
 #[template(ext = "txt")]
 pub enum Mail {
     #[template(path = "signup_code.txt")]
-    SignupCode {
-        code: String,
-    },
+    SignupCode { code: String },
     /// Someone tried to sign up with an address that already has an account.
     #[template(path = "signup_already_registered.txt")]
     SignupAlreadyRegistered,
     #[template(path = "password_reset_code.txt")]
-    PasswordResetCode {
-        code: String,
-    },
+    PasswordResetCode { code: String },
     /// To the new address of a user ID change (SPEC V17).
     #[template(path = "email_change_code.txt")]
-    EmailChangeCode {
-        code: String,
-    },
+    EmailChangeCode { code: String },
     /// To the old address once the change is done, so a change the owner did not make is seen.
     #[template(path = "email_changed.txt")]
-    EmailChanged {
-        new_email: String,
-    },
+    EmailChanged { new_email: String },
 }
 
 #[derive(Clone)]
