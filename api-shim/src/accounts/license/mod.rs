@@ -12,8 +12,8 @@ use rand::Rng;
 use sha2::Sha256;
 use sqlx::AnyConnection;
 
-use store::KeyRow;
 pub use store::Listed;
+use store::{KeyRow, Take};
 
 use super::{error::AccountsError, throttle::LICENSE_KEYS};
 use crate::store::{blobs::BlobStore, db::Db};
@@ -189,8 +189,8 @@ pub(crate) async fn redeem_in(
     let changed = match decide(&row, Some(user_id), now) {
         Decision::Refuse => return Err(AccountsError::LicenseKeyInvalid),
         Decision::Unchanged => return Ok(()),
-        Decision::Claim => store::claim(conn, row.id, user_id, now).await?,
-        Decision::Restore => store::restore(conn, row.id, user_id, now).await?,
+        Decision::Claim => store::take(conn, Take::Claim, row.id, user_id, now).await?,
+        Decision::Restore => store::take(conn, Take::Restore, row.id, user_id, now).await?,
     };
     if !changed {
         return Err(AccountsError::LicenseKeyInvalid);

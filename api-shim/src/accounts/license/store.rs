@@ -52,44 +52,40 @@ pub(super) async fn find(conn: &mut AnyConnection, hash: &[u8]) -> sqlx::Result<
     .await
 }
 
-/// Gives the key nobody holds to `user_id`; whether it did (of two accounts racing for one
-/// key, one wins).
-pub(super) async fn claim(
-    conn: &mut AnyConnection,
-    key_id: i64,
-    user_id: i64,
-    now: i64,
-) -> sqlx::Result<bool> {
-    let changed = sqlx::query(
-        "UPDATE license_keys SET user_id = $1, redeemed_at = $2,
-            state = CASE state WHEN 'issued' THEN 'redeemed' ELSE state END
-         WHERE id = $3 AND user_id IS NULL",
-    )
-    .bind(user_id)
-    .bind(now)
-    .bind(key_id)
-    .execute(conn)
-    .await?;
-    Ok(changed.rows_affected() > 0)
+/// How a key becomes an account's.
+pub(super) enum Take {
+    /// A key nobody holds. `user_id IS NULL` again: of two accounts racing for it, one wins.
+    Claim,
+    /// The account's own lapsed key, which works again while its data is still there.
+    Restore,
 }
 
-/// Makes a lapsed key work again for its account; whether it did (its data still there).
-pub(super) async fn restore(
+/// Gives the key to `user_id` as `how` says; whether it did.
+pub(super) async fn take(
     conn: &mut AnyConnection,
+    how: Take,
     key_id: i64,
     user_id: i64,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let changed = sqlx::query(
-        "UPDATE license_keys SET user_id = $1, redeemed_at = $2, state = 'redeemed',
-            cancelled_at = NULL, valid_until = NULL
-         WHERE id = $3 AND data_deleted_at IS NULL",
-    )
-    .bind(user_id)
-    .bind(now)
-    .bind(key_id)
-    .execute(conn)
-    .await?;
+    let sql = match how {
+        Take::Claim => {
+            "UPDATE license_keys SET user_id = $1, redeemed_at = $2,
+                state = CASE state WHEN 'issued' THEN 'redeemed' ELSE state END
+             WHERE id = $3 AND user_id IS NULL"
+        }
+        Take::Restore => {
+            "UPDATE license_keys SET user_id = $1, redeemed_at = $2, state = 'redeemed',
+                cancelled_at = NULL, valid_until = NULL
+             WHERE id = $3 AND data_deleted_at IS NULL"
+        }
+    };
+    let changed = sqlx::query(sql)
+        .bind(user_id)
+        .bind(now)
+        .bind(key_id)
+        .execute(conn)
+        .await?;
     Ok(changed.rows_affected() > 0)
 }
 
