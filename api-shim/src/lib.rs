@@ -2,7 +2,7 @@
 //!
 //! The route table is [`router`]; each area is a module with its own `router()`.
 
-pub mod auth;
+pub mod accounts;
 pub mod clock;
 pub mod config;
 pub mod devices;
@@ -11,7 +11,6 @@ pub mod fixtures;
 pub mod http;
 pub mod jobs;
 pub mod library;
-pub mod license;
 pub mod mail;
 pub mod media;
 pub mod store;
@@ -80,7 +79,7 @@ pub struct AppState {
     /// Wakes the media worker when files arrive.
     pub media: jobs::Wake,
     /// Google and Apple sign-in (SPEC V1, V2).
-    pub oidc: Arc<auth::oidc::Providers>,
+    pub oidc: Arc<accounts::OidcProviders>,
 }
 
 impl AppState {
@@ -92,7 +91,7 @@ impl AppState {
         let code_key = store::db::server_secret(&db, "email_code_hmac")
             .await?
             .into();
-        let oidc = Arc::new(auth::oidc::Providers::new(&config.oidc)?);
+        let oidc = Arc::new(accounts::OidcProviders::new(&config.oidc)?);
         Ok(Self {
             db,
             mailer,
@@ -128,8 +127,7 @@ impl AppState {
     modifiers(&SessionCookie),
     // Types that only query parameters name: nothing else brings them into the document.
     components(schemas(TimelineFilter, TimelineSort)),
-    tags((name = "auth", description = "Email sign-up, sign-in and password reset"),
-         (name = "account", description = "The signed-in account and its license key (SPEC A3, V17)"),
+    tags((name = "accounts", description = "Sign-up, sign-in (email, Google, Apple), password reset, the signed-in account and its license key (SPEC V1, V2, V17, A2–A5)"),
          (name = "devices", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
          (name = "library", description = "A ROOM's stored files and backups: lists, originals, pictures, the timeline, item details, music, documents, contacts, calendar, calls, and downloads of one file or a ZIP of up to 50 (SPEC D3, D4, V3–V14, L3)"),
          (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
@@ -146,9 +144,7 @@ impl Modify for SessionCookie {
             .get_or_insert_default()
             .add_security_scheme(
                 "session_cookie",
-                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
-                    auth::session::COOKIE_NAME,
-                ))),
+                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(accounts::SESSION_COOKIE))),
             );
         openapi
             .components
@@ -311,8 +307,7 @@ fn csrf_checked(method: &Method, path: &str) -> bool {
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
-        .merge(auth::router())
-        .merge(license::router())
+        .merge(accounts::http::router())
         .merge(devices::router().layer(DefaultBodyLimit::max(devices::MISSING_BODY_LIMIT)))
         .merge(uploads::router())
         .merge(library::http::router())
@@ -397,6 +392,14 @@ pub async fn serve(
     Ok(())
 }
 
+/// The license life cycle (SPEC A4) and the deletion of data it ends in: accounts decides
+/// whose data is due, the phones area deletes it. Joined here, so neither calls the other.
+pub async fn run_license_lifecycle(state: &AppState) -> anyhow::Result<()> {
+    let now = state.clock.now();
+    accounts::license::run_lifecycle(&state.db, &state.blobs, now, devices::wipe_room).await?;
+    Ok(())
+}
+
 /// Every few minutes, drops sessions, codes and throttle rows that no rule looks at any more,
 /// and moves license keys along their life cycle (SPEC A4).
 fn spawn_janitor(state: AppState) {
@@ -406,12 +409,8 @@ fn spawn_janitor(state: AppState) {
             every.tick().await;
             let now = state.clock.now();
             let result = async {
-                auth::session::prune(&state).await?;
-                auth::codes::prune(&state.db, now).await?;
-                auth::oidc::prune(&state.db, now).await?;
-                auth::throttle::SIGN_IN.prune(&state.db, now).await?;
-                auth::throttle::LICENSE_KEYS.prune(&state.db, now).await?;
-                license::run_lifecycle(&state).await?;
+                accounts::prune(&state.db, now, &state.config).await?;
+                run_license_lifecycle(&state).await?;
                 uploads::prune(&state).await?;
                 library::downloads::prune(&state.db, now).await
             }

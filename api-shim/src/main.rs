@@ -6,10 +6,9 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use hako_api_shim::{
     AppState,
-    auth::{accounts, password},
+    accounts::{self, password},
     clock::SystemClock,
     config::{Config, Overrides},
-    license,
 };
 use hako_protocol::{LicenseKey, masked_license_key, normalize_email, validate_password};
 use tracing_subscriber::EnvFilter;
@@ -259,8 +258,7 @@ async fn add_user(config: Config, email: &str) -> anyhow::Result<()> {
     let state = AppState::open(config, Arc::new(SystemClock)).await?;
     let hash = password::hash(password).await?;
     if accounts::create_account(&state.db, &email, &hash, state.clock.now())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .await?
         .is_none()
     {
         bail!("{email} already has an account");
@@ -279,12 +277,15 @@ async fn license(config: Config, command: LicenseCommand) -> anyhow::Result<()> 
     let state = AppState::open(config, Arc::new(SystemClock)).await?;
     match command {
         LicenseCommand::Issue { count } => {
-            for key in license::issue(&state, usize::from(count)).await? {
+            for key in accounts::license_keys(&state)
+                .issue(usize::from(count))
+                .await?
+            {
                 println!("{key}");
             }
         }
         LicenseCommand::Cancel { key } => {
-            let until = license::cancel(&state, &key).await?;
+            let until = accounts::license_keys(&state).cancel(&key).await?;
             println!(
                 "cancelled {}: valid until {}",
                 masked_license_key(key.last4()),
@@ -296,7 +297,7 @@ async fn license(config: Config, command: LicenseCommand) -> anyhow::Result<()> 
                 t.map_or_else(|| "-".to_owned(), hako_api_shim::clock::japan_minutes)
             };
             println!("key\tstate\taccount\tissued\tredeemed\tcancelled\tvalid until");
-            for key in license::list(&state).await? {
+            for key in accounts::license::list(&state.db).await? {
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     masked_license_key(&key.last4),

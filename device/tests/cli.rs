@@ -2,7 +2,12 @@
 
 use std::{path::Path, process::Command, sync::Arc};
 
-use hako_api_shim::{AppState, auth::accounts, auth::password, clock::SystemClock, config::Config};
+use hako_api_shim::{
+    AppState,
+    accounts::{self, password},
+    clock::SystemClock,
+    config::Config,
+};
 
 const DEVICE: &str = env!("CARGO_BIN_EXE_hako-device");
 const PASSWORD: &str = "correct horse battery";

@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{rooms_of, wipe_room};
 use crate::{
     AppState,
-    auth::session::CurrentUser,
+    accounts::CurrentUser,
     clock::rfc3339,
     http::caller::room_number,
     http::error::{ApiJson, ApiPath, ApiResult},

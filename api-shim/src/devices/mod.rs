@@ -17,7 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    auth::{ClientIp, accounts},
+    accounts::{self, http::ClientIp},
     http::error::{ApiError, ApiJson, ApiResult},
 };
 use token::{CurrentDevice, parse_os};
@@ -55,7 +55,7 @@ async fn login(
         password: body.password,
     };
     let user_id = accounts::sign_in(&state, credentials, &ip.to_string()).await?;
-    let (device_token, hash) = crate::auth::tokens::new_token();
+    let (device_token, hash) = accounts::new_token();
     let now = state.clock.now();
     let os = serde_json::to_value(body.os)
         .ok()

@@ -1,6 +1,6 @@
 //! Device tokens: `Authorization: Bearer <token>`; the server keeps only the SHA-256.
 
-use crate::{AppState, auth::tokens::token_hash, http::error::ApiError};
+use crate::{AppState, accounts::token_hash, http::error::ApiError};
 use axum::{
     extract::FromRequestParts,
     http::{header::AUTHORIZATION, request::Parts},

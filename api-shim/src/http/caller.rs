@@ -8,7 +8,7 @@ use axum::{
 use hako_protocol::{ErrorCode, ROOMS};
 
 use crate::{
-    AppState, auth::session::CurrentUser, devices::token::CurrentDevice, http::error::ApiError,
+    AppState, accounts::CurrentUser, devices::token::CurrentDevice, http::error::ApiError,
 };
 
 #[derive(Clone, Debug)]

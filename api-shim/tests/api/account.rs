@@ -1,7 +1,7 @@
 //! The account information page (SPEC V17): change the password, change the user ID by a code
 //! mailed to the new address, and the masked license key in `Me`.
 
-use hako_api_shim::{clock::Clock, license};
+use hako_api_shim::{accounts::license_keys, clock::Clock, run_license_lifecycle};
 use hako_protocol::{CodeSent, ErrorCode, Me};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -410,7 +410,7 @@ async fn v17_me_carries_the_masked_license_key_while_it_works() {
     let client = app.signed_up("keyed@example.jp").await;
     assert_eq!(me(&app, &client).await.license_key_masked, None);
 
-    let key = license::issue(&app.state, 1).await.unwrap().remove(0);
+    let key = license_keys(&app.state).issue(1).await.unwrap().remove(0);
     let masked = format!("****-****-****-{}", key.last4());
     let response = app
         .post(
@@ -440,13 +440,13 @@ async fn v17_me_carries_the_masked_license_key_while_it_works() {
     );
 
     // Cancelled, it still works (and shows) to the end of the month; then it is gone.
-    let until = license::cancel(&app.state, &key).await.unwrap();
+    let until = license_keys(&app.state).cancel(&key).await.unwrap();
     assert_eq!(
         me(&app, &client).await.license_key_masked.as_deref(),
         Some(masked.as_str())
     );
     app.clock.advance(until - app.clock.now());
-    license::run_lifecycle(&app.state).await.unwrap();
+    run_license_lifecycle(&app.state).await.unwrap();
     assert_eq!(me(&app, &client).await.license_key_masked, None);
 }
 

@@ -3,7 +3,11 @@
 
 use std::process::Command;
 
-use hako_api_shim::{clock::Clock, license};
+use hako_api_shim::{
+    accounts::{license, license_keys},
+    clock::Clock,
+    run_license_lifecycle,
+};
 use hako_protocol::{ErrorCode, LicenseKey, Me, MemberType};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -14,7 +18,7 @@ const LICENSE: &str = "/api/v1/account/license";
 const DAY: i64 = 86_400;
 
 async fn new_key(app: &TestApp) -> LicenseKey {
-    license::issue(&app.state, 1).await.unwrap().remove(0)
+    license_keys(&app.state).issue(1).await.unwrap().remove(0)
 }
 
 async fn register(app: &TestApp, client: &reqwest::Client, key: &str) -> reqwest::Response {
@@ -66,11 +70,11 @@ async fn a3_a_key_makes_one_account_unlimited_and_only_that_one() {
     assert_eq!(me(&app, &owner).await.member_type, MemberType::Unlimited);
 
     // The same key again on the same account: accepted, nothing changes.
-    let before = license::list(&app.state).await.unwrap();
+    let before = license::list(&app.state.db).await.unwrap();
     app.clock.advance(3600);
     let again = register(&app, &owner, key.digits()).await;
     assert_eq!(again.status(), StatusCode::OK);
-    let after = license::list(&app.state).await.unwrap();
+    let after = license::list(&app.state.db).await.unwrap();
     assert_eq!(after.len(), 1);
     assert_eq!(after[0].redeemed_at, before[0].redeemed_at);
     assert_eq!(after[0].state, "redeemed");
@@ -283,14 +287,14 @@ async fn member_type(app: &TestApp, email: &str) -> MemberType {
 
 /// Cancels `key` now and moves the clock to the moment it stops working.
 async fn cancel_and_reach_month_end(app: &TestApp, email: &str, key: &LicenseKey) -> i64 {
-    let until = license::cancel(&app.state, key).await.unwrap();
+    let until = license_keys(&app.state).cancel(key).await.unwrap();
     assert!(until > app.clock.now());
     // Still unlimited for the rest of the month, whatever the job does.
     app.clock.advance(until - 1 - app.clock.now());
-    license::run_lifecycle(&app.state).await.unwrap();
+    run_license_lifecycle(&app.state).await.unwrap();
     assert_eq!(member_type(app, email).await, MemberType::Unlimited);
     app.clock.advance(1);
-    license::run_lifecycle(&app.state).await.unwrap();
+    run_license_lifecycle(&app.state).await.unwrap();
     assert_eq!(member_type(app, email).await, MemberType::Free);
     until
 }
@@ -305,19 +309,19 @@ async fn a4_a_cancelled_key_registered_again_within_30_days_keeps_everything() {
     assert!(hako_api_shim::clock::japan_minutes(until).ends_with("-01 00:00 JST"));
 
     app.clock.advance(29 * DAY);
-    license::run_lifecycle(&app.state).await.unwrap();
+    run_license_lifecycle(&app.state).await.unwrap();
     assert_eq!(files_of(&app, email).await, 2);
     let again = register(&app, &app.signed_in(email).await, &key.to_string()).await;
     assert_eq!(again.status(), StatusCode::OK);
     let again: Me = again.json().await.unwrap();
     assert_eq!(again.member_type, MemberType::Unlimited);
     assert_eq!(
-        license::list(&app.state).await.unwrap()[0].state,
+        license::list(&app.state.db).await.unwrap()[0].state,
         "redeemed"
     );
 
     app.clock.advance(2 * DAY);
-    license::run_lifecycle(&app.state).await.unwrap();
+    run_license_lifecycle(&app.state).await.unwrap();
     assert_eq!(files_of(&app, email).await, 2);
     for sha in &hashes {
         assert!(app.stored(sha).await.is_some());
@@ -336,10 +340,10 @@ async fn a4_from_day_31_the_data_is_deleted_but_not_the_account() {
     cancel_and_reach_month_end(&app, email, &key).await;
 
     app.clock.advance(30 * DAY - 1);
-    license::run_lifecycle(&app.state).await.unwrap();
+    run_license_lifecycle(&app.state).await.unwrap();
     assert_eq!(files_of(&app, email).await, 2, "kept 30 days");
     app.clock.advance(DAY + 1);
-    license::run_lifecycle(&app.state).await.unwrap();
+    run_license_lifecycle(&app.state).await.unwrap();
     assert_eq!(files_of(&app, email).await, 0);
     let [photo, contacts] = &hashes;
     assert!(app.stored(photo).await.is_none(), "the file left the disk");
@@ -352,14 +356,17 @@ async fn a4_from_day_31_the_data_is_deleted_but_not_the_account() {
     let browser = app.signed_in(email).await;
     assert_eq!(me(&app, &browser).await.member_type, MemberType::Free);
     refused(register(&app, &browser, &key.to_string()).await).await;
-    assert_eq!(license::list(&app.state).await.unwrap()[0].state, "expired");
+    assert_eq!(
+        license::list(&app.state.db).await.unwrap()[0].state,
+        "expired"
+    );
 }
 
 #[tokio::test]
 async fn a4_the_30_days_count_from_the_latest_lapse() {
     let app = spawn_app().await;
     let [first, second] =
-        <[LicenseKey; 2]>::try_from(license::issue(&app.state, 2).await.unwrap()).unwrap();
+        <[LicenseKey; 2]>::try_from(license_keys(&app.state).issue(2).await.unwrap()).unwrap();
     let email = "twice@example.jp";
     licensed_with_data(&app, email, &first).await;
     cancel_and_reach_month_end(&app, email, &first).await;
@@ -372,16 +379,16 @@ async fn a4_the_30_days_count_from_the_latest_lapse() {
         StatusCode::OK
     );
     app.clock.advance(40 * DAY);
-    license::run_lifecycle(&app.state).await.unwrap();
+    run_license_lifecycle(&app.state).await.unwrap();
     assert_eq!(files_of(&app, email).await, 2);
 
     // When that one lapses too, it gets its own 30 days.
     cancel_and_reach_month_end(&app, email, &second).await;
     app.clock.advance(30 * DAY - 1);
-    license::run_lifecycle(&app.state).await.unwrap();
+    run_license_lifecycle(&app.state).await.unwrap();
     assert_eq!(files_of(&app, email).await, 2);
     app.clock.advance(DAY + 1);
-    license::run_lifecycle(&app.state).await.unwrap();
+    run_license_lifecycle(&app.state).await.unwrap();
     assert_eq!(files_of(&app, email).await, 0);
 }
 

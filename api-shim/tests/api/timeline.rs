@@ -177,7 +177,7 @@ async fn v4_months_and_days_newest_first_with_pages_and_badges() {
 #[tokio::test]
 async fn v4_v5_the_bench_fixture_fills_a_timeline_whose_counts_add_up() {
     let app = spawn_app().await;
-    let hash = hako_api_shim::auth::password::hash(PASSWORD.to_owned())
+    let hash = hako_api_shim::accounts::password::hash(PASSWORD.to_owned())
         .await
         .unwrap();
     let done =

@@ -25,7 +25,7 @@ use tokio::sync::mpsc;
 
 use super::LibraryError;
 use crate::{
-    auth::tokens::{new_token, token_hash},
+    accounts::{new_token, token_hash},
     store::{
         blobs::{BlobStore, ByteStream},
         db::Db,

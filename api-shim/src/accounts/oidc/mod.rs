@@ -12,29 +12,30 @@ use std::{collections::HashMap, time::Duration};
 
 use anyhow::{Context, anyhow};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use hako_protocol::{AuthProvider, ErrorCode, VariantArray, normalize_email};
+use hako_protocol::{AuthProvider, VariantArray, normalize_email};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, jwk::JwkSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+mod store;
+
 use super::{
-    accounts::create_account,
-    password, session,
+    error::AccountsError,
+    password, store as accounts_store,
     tokens::{new_token, token_hash},
 };
 use crate::{
     AppState,
     config::{OidcConfig, OidcProviderConfig},
-    http::error::ApiError,
 };
 
 /// Time a person has at the provider's sign-in page.
-const LOGIN_TTL_SECS: i64 = 600;
+pub(crate) const LOGIN_TTL_SECS: i64 = 600;
 /// Binds a sign-in to the browser that started it, so nobody can finish their own sign-in
 /// in someone else's browser (login CSRF). SameSite=Lax: it rides on the top-level GET
 /// callback, and Apple's cross-site POST goes on to that GET.
-pub const STATE_COOKIE: &str = "hako_oidc_state";
-const STATE_COOKIE_PATH: &str = "/api/v1/auth/oidc";
+pub(crate) const STATE_COOKIE: &str = "hako_oidc_state";
+pub(crate) const STATE_COOKIE_PATH: &str = "/api/v1/auth/oidc";
 /// Apple accepts client-secret JWTs of up to six months; a short one is worthless if it leaks.
 const APPLE_SECRET_TTL_SECS: i64 = 300;
 
@@ -63,7 +64,7 @@ struct Discovery {
 /// What the provider sends back to the callback, as query (Google) or form (Apple).
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 #[into_params(parameter_in = Query)]
-pub struct Callback {
+pub(crate) struct Callback {
     pub code: Option<String>,
     pub state: Option<String>,
     /// Set when the person cancelled or the provider refused.
@@ -73,7 +74,7 @@ pub struct Callback {
 }
 
 /// The account a finished sign-in belongs to.
-pub struct SignedIn {
+pub(crate) struct SignedIn {
     pub user_id: i64,
     /// A new account: the app shows its welcome page.
     pub created: bool,
@@ -119,7 +120,7 @@ impl Providers {
     }
 
     /// The configured providers, in a fixed order.
-    pub fn configured(&self) -> Vec<AuthProvider> {
+    pub(crate) fn configured(&self) -> Vec<AuthProvider> {
         AuthProvider::VARIANTS
             .iter()
             .copied()
@@ -128,16 +129,16 @@ impl Providers {
     }
 
     /// A provider named in a path; one that is not configured does not exist.
-    fn get(&self, name: &str) -> Result<(AuthProvider, &Provider), ApiError> {
+    fn get(&self, name: &str) -> Result<(AuthProvider, &Provider), AccountsError> {
         AuthProvider::VARIANTS
             .iter()
             .copied()
             .find(|provider| provider.as_str() == name)
             .and_then(|provider| Some((provider, self.providers.get(&provider)?)))
-            .ok_or_else(|| ErrorCode::NotFound.into())
+            .ok_or(AccountsError::NoSuchProvider)
     }
 
-    async fn discovery<'a>(&self, provider: &'a Provider) -> Result<&'a Discovery, ApiError> {
+    async fn discovery<'a>(&self, provider: &'a Provider) -> Result<&'a Discovery, AccountsError> {
         provider
             .discovery
             .get_or_try_init(|| async {
@@ -156,7 +157,10 @@ impl Providers {
             .await
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, ApiError> {
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+    ) -> Result<T, AccountsError> {
         let response = self.http.get(url).send().await.map_err(failed)?;
         let response = response.error_for_status().map_err(failed)?;
         response.json().await.map_err(failed)
@@ -164,8 +168,8 @@ impl Providers {
 }
 
 /// The provider's answer went wrong; the cause is logged, the person is asked to try again.
-fn failed(cause: impl Into<anyhow::Error>) -> ApiError {
-    ApiError::new(ErrorCode::OidcFailed).because(cause)
+fn failed(cause: impl Into<anyhow::Error>) -> AccountsError {
+    AccountsError::OidcFailed(cause.into())
 }
 
 fn redirect_uri(state: &AppState, provider: AuthProvider) -> String {
@@ -177,8 +181,9 @@ fn redirect_uri(state: &AppState, provider: AuthProvider) -> String {
 }
 
 /// Starts a sign-in: keeps state, nonce and PKCE verifier, and returns the provider's
-/// authorization URL to send the browser to, and the cookie that binds the sign-in to it.
-pub async fn begin(state: &AppState, name: &str) -> Result<(String, String), ApiError> {
+/// authorization URL to send the browser to, and the state to bind the sign-in to it with
+/// a cookie.
+pub(crate) async fn begin(state: &AppState, name: &str) -> Result<(String, String), AccountsError> {
     let (provider, entry) = state.oidc.get(name)?;
     let discovery = state.oidc.discovery(entry).await?;
     let (login_state, state_hash) = new_token();
@@ -186,24 +191,20 @@ pub async fn begin(state: &AppState, name: &str) -> Result<(String, String), Api
     // 32 random bytes in base64url: 43 characters, inside RFC 7636's 43–128.
     let (verifier, _) = new_token();
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    sqlx::query(
-        "INSERT INTO oidc_logins (state_hash, provider, nonce, pkce_verifier, expires_at)
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(state_hash)
-    .bind(provider.as_str())
-    .bind(&nonce)
-    .bind(&verifier)
-    .bind(state.clock.now() + LOGIN_TTL_SECS)
-    .execute(&state.db)
-    .await?;
+    let login = store::Login {
+        provider: provider.as_str().to_owned(),
+        nonce,
+        pkce_verifier: verifier,
+        expires_at: state.clock.now() + LOGIN_TTL_SECS,
+    };
+    store::insert_login(&state.db, &state_hash, &login).await?;
     let mut url = reqwest::Url::parse(&discovery.authorization_endpoint).map_err(failed)?;
     url.query_pairs_mut()
         .append_pair("response_type", "code")
         .append_pair("client_id", &entry.config.client_id)
         .append_pair("redirect_uri", &redirect_uri(state, provider))
         .append_pair("state", &login_state)
-        .append_pair("nonce", &nonce)
+        .append_pair("nonce", &login.nonce)
         .append_pair("code_challenge", &challenge)
         .append_pair("code_challenge_method", "S256");
     match provider {
@@ -217,24 +218,16 @@ pub async fn begin(state: &AppState, name: &str) -> Result<(String, String), Api
                 .append_pair("response_mode", "form_post");
         }
     }
-    let cookie = session::cookie(
-        state,
-        STATE_COOKIE,
-        &login_state,
-        STATE_COOKIE_PATH,
-        LOGIN_TTL_SECS as u64,
-    );
-    Ok((url.into(), cookie))
-}
-
-/// A `Set-Cookie` value that removes the binding cookie once its sign-in is over.
-pub fn clearing_state_cookie(state: &AppState) -> String {
-    session::cookie(state, STATE_COOKIE, "", STATE_COOKIE_PATH, 0)
+    Ok((url.into(), login_state))
 }
 
 /// Where a form_post callback goes on to: the GET callback with the same fields, a
 /// same-site navigation that carries (and can replace) the browser's session cookie.
-pub fn callback_url(state: &AppState, name: &str, fields: &Callback) -> Result<String, ApiError> {
+pub(crate) fn callback_url(
+    state: &AppState,
+    name: &str,
+    fields: &Callback,
+) -> Result<String, AccountsError> {
     let (provider, _) = state.oidc.get(name)?;
     let mut url = reqwest::Url::parse(&redirect_uri(state, provider)).map_err(failed)?;
     let pairs = [
@@ -251,31 +244,19 @@ pub fn callback_url(state: &AppState, name: &str, fields: &Callback) -> Result<S
     Ok(url.into())
 }
 
-struct Login {
-    nonce: String,
-    verifier: String,
-}
-
 /// Uses up the sign-in `state` names: each works once, for its provider, until it expires.
 async fn take_login(
     state: &AppState,
     provider: AuthProvider,
     login_state: &str,
-) -> Result<Login, ApiError> {
-    let row: Option<(String, String, String, i64)> = sqlx::query_as(
-        "DELETE FROM oidc_logins WHERE state_hash = $1
-         RETURNING provider, nonce, pkce_verifier, expires_at",
-    )
-    .bind(token_hash(login_state))
-    .fetch_optional(&state.db)
-    .await?;
-    match row {
-        Some((stored, nonce, verifier, expires_at))
-            if stored == provider.as_str() && expires_at >= state.clock.now() =>
+) -> Result<store::Login, AccountsError> {
+    match store::take_login(&state.db, &token_hash(login_state)).await? {
+        Some(login)
+            if login.provider == provider.as_str() && login.expires_at >= state.clock.now() =>
         {
-            Ok(Login { nonce, verifier })
+            Ok(login)
         }
-        _ => Err(ErrorCode::OidcStateInvalid.into()),
+        _ => Err(AccountsError::OidcStateInvalid),
     }
 }
 
@@ -314,17 +295,17 @@ impl IdClaims {
 /// Finishes a sign-in from the provider's callback: checks state (against the browser's
 /// binding cookie, `bound`), exchanges the code, validates the ID token and finds or creates
 /// the account.
-pub async fn finish(
+pub(crate) async fn finish(
     state: &AppState,
     name: &str,
     fields: Callback,
     bound: Option<String>,
-) -> Result<SignedIn, ApiError> {
+) -> Result<SignedIn, AccountsError> {
     let (provider, entry) = state.oidc.get(name)?;
     let login_state = fields
         .state
         .filter(|login_state| bound.as_deref() == Some(login_state.as_str()))
-        .ok_or(ErrorCode::OidcStateInvalid)?;
+        .ok_or(AccountsError::OidcStateInvalid)?;
     let login = take_login(state, provider, &login_state).await?;
     if let Some(error) = fields.error {
         return Err(failed(anyhow!("{} answered error={error}", name)));
@@ -350,8 +331,8 @@ async fn exchange(
     entry: &Provider,
     discovery: &Discovery,
     code: &str,
-    login: &Login,
-) -> Result<String, ApiError> {
+    login: &store::Login,
+) -> Result<String, AccountsError> {
     let secret = client_secret(entry, state.clock.now())?;
     let redirect = redirect_uri(state, provider);
     let form = [
@@ -360,7 +341,7 @@ async fn exchange(
         ("redirect_uri", &redirect),
         ("client_id", &entry.config.client_id),
         ("client_secret", &secret),
-        ("code_verifier", &login.verifier),
+        ("code_verifier", &login.pkce_verifier),
     ];
     let response = state
         .oidc
@@ -380,7 +361,7 @@ async fn exchange(
 }
 
 /// The client secret for the token request: Google's as configured, Apple's as a JWT.
-fn client_secret(entry: &Provider, now: i64) -> Result<String, ApiError> {
+fn client_secret(entry: &Provider, now: i64) -> Result<String, AccountsError> {
     let config = &entry.config;
     let (Some(key), Some(team_id), Some(key_id)) =
         (&entry.apple_key, &config.team_id, &config.key_id)
@@ -405,7 +386,7 @@ fn client_secret(entry: &Provider, now: i64) -> Result<String, ApiError> {
         sub: &config.client_id,
     };
     jsonwebtoken::encode(&header, &claims, key)
-        .map_err(|error| ApiError::from(anyhow!("signing Apple's client secret: {error}")))
+        .map_err(|error| anyhow!("signing Apple's client secret: {error}").into())
 }
 
 /// Checks the ID token's signature against the provider's current keys, and its issuer,
@@ -415,7 +396,7 @@ async fn validate(
     entry: &Provider,
     discovery: &Discovery,
     id_token: &str,
-) -> Result<IdClaims, ApiError> {
+) -> Result<IdClaims, AccountsError> {
     let header = jsonwebtoken::decode_header(id_token).map_err(failed)?;
     // Only the asymmetric algorithms providers use: never HS256 keyed by something public.
     if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
@@ -459,18 +440,6 @@ fn apple_user_name(user: &str) -> Option<String> {
     (!full.trim().is_empty()).then(|| full.trim().to_owned())
 }
 
-async fn known_identity<'e>(
-    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    provider: AuthProvider,
-    subject: &str,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT user_id FROM oidc_identities WHERE provider = $1 AND subject = $2")
-        .bind(provider.as_str())
-        .bind(subject)
-        .fetch_optional(db)
-        .await
-}
-
 /// The account of an identity: the one it signed in to before, else the one with its
 /// verified address, else a new one.
 async fn account_for(
@@ -478,17 +447,11 @@ async fn account_for(
     provider: AuthProvider,
     claims: &IdClaims,
     name: Option<String>,
-) -> Result<SignedIn, ApiError> {
-    if let Some(user_id) = known_identity(&state.db, provider, &claims.sub).await? {
-        if name.is_some() {
-            sqlx::query(
-                "UPDATE oidc_identities SET name = $1 WHERE provider = $2 AND subject = $3",
-            )
-            .bind(&name)
-            .bind(provider.as_str())
-            .bind(&claims.sub)
-            .execute(&state.db)
-            .await?;
+) -> Result<SignedIn, AccountsError> {
+    let provider = provider.as_str();
+    if let Some(user_id) = store::identity_account(&state.db, provider, &claims.sub).await? {
+        if let Some(name) = &name {
+            store::rename_identity(&state.db, provider, &claims.sub, name).await?;
         }
         return Ok(SignedIn {
             user_id,
@@ -497,58 +460,44 @@ async fn account_for(
     }
     let email = claims
         .verified_email()
-        .ok_or(ErrorCode::OidcEmailUnverified)?;
-    let email = normalize_email(email).map_err(|_| ErrorCode::OidcEmailUnverified)?;
+        .ok_or(AccountsError::OidcEmailUnverified)?;
+    let email = normalize_email(email).map_err(|_| AccountsError::OidcEmailUnverified)?;
     // A password nobody knows, so the account is complete; its owner can set one with a
     // password reset to the (verified) address. Hashed before the write lock is taken.
     let password_hash = password::hash(new_token().0).await?;
     let now = state.clock.now();
     let mut tx = crate::store::db::begin_write(&state.db).await?;
     // Two callbacks for the same new identity: the second finds what the first made.
-    if let Some(user_id) = known_identity(&mut *tx, provider, &claims.sub).await? {
+    if let Some(user_id) = store::identity_account(&mut *tx, provider, &claims.sub).await? {
         return Ok(SignedIn {
             user_id,
             created: false,
         });
     }
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing = accounts_store::login_by_email(&mut *tx, &email).await?;
     let (user_id, created) = match existing {
-        Some(user_id) => (user_id, false),
+        Some(login) => (login.id, false),
         None => {
-            let user_id = create_account(&mut *tx, &email, &password_hash, now)
+            let user_id = accounts_store::insert_user(&mut *tx, &email, &password_hash, now)
                 .await?
                 .ok_or_else(|| anyhow!("the address was free inside the write transaction"))?;
             (user_id, true)
         }
     };
-    sqlx::query(
-        "INSERT INTO oidc_identities (provider, subject, user_id, name, created_at)
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(provider.as_str())
-    .bind(&claims.sub)
-    .bind(user_id)
-    .bind(&name)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    let identity = store::Identity {
+        provider,
+        subject: &claims.sub,
+        user_id,
+        name: name.as_deref(),
+    };
+    store::insert_identity(&mut tx, &identity, now).await?;
     tx.commit().await?;
     Ok(SignedIn { user_id, created })
 }
 
 /// Drops sign-ins nobody finished.
-pub async fn prune<'e>(
-    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM oidc_logins WHERE expires_at < $1")
-        .bind(now)
-        .execute(db)
-        .await?;
-    Ok(())
+pub(crate) async fn prune(db: &crate::store::db::Db, now: i64) -> sqlx::Result<()> {
+    store::delete_old_logins(db, now).await
 }
 
 #[cfg(test)]
