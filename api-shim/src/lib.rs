@@ -5,7 +5,6 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
-pub mod devices;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 pub mod http;
@@ -14,6 +13,7 @@ pub mod library;
 pub mod license;
 pub mod mail;
 pub mod media;
+pub mod phones;
 pub mod store;
 pub mod uploads;
 
@@ -130,7 +130,7 @@ impl AppState {
     components(schemas(TimelineFilter, TimelineSort)),
     tags((name = "auth", description = "Email sign-up, sign-in and password reset"),
          (name = "account", description = "The signed-in account and its license key (SPEC A3, V17)"),
-         (name = "devices", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
+         (name = "phones", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
          (name = "library", description = "A ROOM's stored files and backups: lists, originals, pictures, the timeline, item details, music, documents, contacts, calendar, calls, and downloads of one file or a ZIP of up to 50 (SPEC D3, D4, V3–V14, L3)"),
          (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
          (name = "system", description = "Health and this document")),
@@ -313,7 +313,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(health))
         .merge(auth::router())
         .merge(license::router())
-        .merge(devices::router().layer(DefaultBodyLimit::max(devices::MISSING_BODY_LIMIT)))
+        .merge(phones::router().layer(DefaultBodyLimit::max(phones::MISSING_BODY_LIMIT)))
         .merge(uploads::router())
         .merge(library::http::router())
         .split_for_parts();

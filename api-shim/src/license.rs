@@ -17,8 +17,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     auth::{ClientIp, accounts, session::CurrentUser, throttle::LICENSE_KEYS},
-    devices::wipe_room,
     http::error::{ApiError, ApiJson, ApiResult},
+    phones::wipe_room,
     store::db::Db,
     store::db::Flag,
 };
