@@ -7,9 +7,7 @@ use axum::{
 };
 use hako_protocol::{ErrorCode, ROOMS};
 
-use crate::{
-    AppState, accounts::CurrentUser, devices::token::CurrentDevice, http::error::ApiError,
-};
+use crate::{AppState, accounts::CurrentUser, http::error::ApiError, phones::CurrentDevice};
 
 #[derive(Clone, Debug)]
 pub struct Caller {
