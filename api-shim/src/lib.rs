@@ -363,10 +363,7 @@ pub fn router(state: AppState) -> Router {
 #[utoipa::path(get, path = "/api/health", tag = "system",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 async fn health(State(state): State<AppState>) -> ApiResult<ApiJson<Health>> {
-    sqlx::query("SELECT 1")
-        .execute(&state.db)
-        .await
-        .map_err(|error| {
+    store::db::ping(&state.db).await.map_err(|error| {
             tracing::error!("health check: database unreachable: {error}");
             ApiError::new(ErrorCode::Unavailable)
         })?;

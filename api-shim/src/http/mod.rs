@@ -1,8 +1,7 @@
 //! What every area's HTTP side shares: the one error type at the edge and the body, path
-//! and query extractors (`error`), who is calling (`caller`) and from where (`client_ip`),
+//! and query extractors (`error`), where the call comes from (`client_ip`),
 //! serving stored files with Range (`files`), and the built web viewer (`web`).
 
-pub mod caller;
 pub mod client_ip;
 pub mod error;
 pub(crate) mod files;

@@ -13,13 +13,12 @@ use hako_protocol::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::CurrentDevice;
+use super::{Caller, CurrentDevice, room_number};
 use crate::{
     AppState,
     accounts::{self, CurrentUser},
-    http::client_ip::ClientIp,
     http::{
-        caller::{Caller, room_number},
+        client_ip::ClientIp,
         error::{ApiError, ApiJson, ApiPath, ApiResult},
     },
 };

@@ -2,6 +2,7 @@
 //! choice, the check of which files a ROOM lacks, what a phone keeps on the server, and the
 //! phones page. The SQL is `store.rs`, the handlers and the device-token extractor `http.rs`.
 
+mod caller;
 mod http;
 mod store;
 
@@ -13,6 +14,7 @@ use hako_protocol::{
     Rooms, VariantArray, valid_sha256_hex,
 };
 
+pub(crate) use caller::{Caller, room_number};
 pub use http::{MISSING_BODY_LIMIT, router};
 pub use store::wipe_room;
 

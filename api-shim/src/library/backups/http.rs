@@ -13,7 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{BACKUP_BODY_LIMIT, Sent};
 use crate::{
     AppState,
-    http::caller::{Caller, room_number},
+    phones::{Caller, room_number},
     http::error::{ApiJson, ApiPath, ApiResult},
     http::files::{FileAnswers, Shown, serve_blob},
     phones::CurrentDevice,
