@@ -5,14 +5,14 @@
 pub mod accounts;
 pub mod clock;
 pub mod config;
-pub mod devices;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
-pub mod http;
+pub(crate) mod http;
 pub mod jobs;
 pub mod library;
 pub mod mail;
 pub mod media;
+pub(crate) mod phones;
 pub mod store;
 pub mod uploads;
 
@@ -128,7 +128,7 @@ impl AppState {
     // Types that only query parameters name: nothing else brings them into the document.
     components(schemas(TimelineFilter, TimelineSort)),
     tags((name = "accounts", description = "Sign-up, sign-in (email, Google, Apple), password reset, the signed-in account and its license key (SPEC V1, V2, V17, A2–A5)"),
-         (name = "devices", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
+         (name = "phones", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
          (name = "library", description = "A ROOM's stored files and backups: lists, originals, pictures, the timeline, item details, music, documents, contacts, calendar, calls, and downloads of one file or a ZIP of up to 50 (SPEC D3, D4, V3–V14, L3)"),
          (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
          (name = "system", description = "Health and this document")),
@@ -308,7 +308,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .merge(accounts::http::router())
-        .merge(devices::router().layer(DefaultBodyLimit::max(devices::MISSING_BODY_LIMIT)))
+        .merge(phones::router().layer(DefaultBodyLimit::max(phones::MISSING_BODY_LIMIT)))
         .merge(uploads::router())
         .merge(library::http::router())
         .split_for_parts();
@@ -363,10 +363,7 @@ pub fn router(state: AppState) -> Router {
 #[utoipa::path(get, path = "/api/health", tag = "system",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 async fn health(State(state): State<AppState>) -> ApiResult<ApiJson<Health>> {
-    sqlx::query("SELECT 1")
-        .execute(&state.db)
-        .await
-        .map_err(|error| {
+    store::db::ping(&state.db).await.map_err(|error| {
             tracing::error!("health check: database unreachable: {error}");
             ApiError::new(ErrorCode::Unavailable)
         })?;
@@ -381,7 +378,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    spawn_janitor(state.clone());
+    jobs::janitor::spawn(state.clone(), JANITOR);
     if state.config.media_worker {
         jobs::spawn_worker::<media::MediaJob>(state.clone(), state.media.clone());
     }
@@ -396,28 +393,22 @@ pub async fn serve(
 /// whose data is due, the phones area deletes it. Joined here, so neither calls the other.
 pub async fn run_license_lifecycle(state: &AppState) -> anyhow::Result<()> {
     let now = state.clock.now();
-    accounts::license::run_lifecycle(&state.db, &state.blobs, now, devices::wipe_room).await?;
+    accounts::license::run_lifecycle(&state.db, &state.blobs, now, phones::wipe_room).await?;
     Ok(())
 }
 
-/// Every few minutes, drops sessions, codes and throttle rows that no rule looks at any more,
-/// and moves license keys along their life cycle (SPEC A4).
-fn spawn_janitor(state: AppState) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(300));
-        loop {
-            every.tick().await;
-            let now = state.clock.now();
-            let result = async {
-                accounts::prune(&state.db, now, &state.config).await?;
-                run_license_lifecycle(&state).await?;
-                uploads::prune(&state).await?;
-                library::downloads::prune(&state.db, now).await
-            }
-            .await;
-            if let Err(error) = result {
-                tracing::warn!("cleaning up expired rows failed: {error}");
-            }
-        }
-    });
-}
+/// What the janitor runs every few minutes (`jobs::janitor`): each area's clean-up.
+const JANITOR: &[(&str, jobs::janitor::Task)] = &[
+    ("accounts", |state, now| {
+        Box::pin(async move { Ok(accounts::prune(&state.db, now, &state.config).await?) })
+    }),
+    ("license life cycle", |state, _| {
+        Box::pin(run_license_lifecycle(state))
+    }),
+    ("uploads", |state, _| {
+        Box::pin(async move { Ok(uploads::prune(state).await?) })
+    }),
+    ("downloads", |state, now| {
+        Box::pin(library::downloads::prune(&state.db, now))
+    }),
+];

@@ -8,12 +8,36 @@ use utoipa::ToSchema;
 /// ROOMs are numbered 1 to 3: one per phone (SPEC D1, L4).
 pub const ROOMS: std::ops::RangeInclusive<u8> = 1..=3;
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum DeviceOs {
     Android,
     Ios,
+}
+
+impl DeviceOs {
+    /// The inverse of [`DeviceOs::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+
+    /// The name serde writes, as the database keeps it too.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// A phone signs in with the account and describes itself.
@@ -663,6 +687,7 @@ mod names {
 
     #[test]
     fn enum_names_match_the_wire_and_parse_back() {
+        same_as_serde(DeviceOs::as_str, DeviceOs::parse);
         same_as_serde(ItemKind::as_str, ItemKind::parse);
         same_as_serde(BackupKind::as_str, BackupKind::parse);
         same_as_serde(Badge::as_str, Badge::parse);

@@ -31,7 +31,10 @@ use super::{
 };
 use crate::{
     AppState,
-    http::error::{ApiError, ApiJson, ApiPath, ApiResult},
+    http::{
+        client_ip::ClientIp,
+        error::{ApiError, ApiJson, ApiPath, ApiResult},
+    },
 };
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -426,42 +429,6 @@ impl FromRequestParts<AppState> for CurrentUser {
             None => None,
         };
         signed_in.ok_or_else(|| ApiError::from(AccountsError::SignedOut))
-    }
-}
-
-/// The client's address, for throttling: the peer, or `X-Forwarded-For` behind a trusted proxy.
-pub(crate) struct ClientIp(pub IpAddr);
-
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let forwarded = state
-            .config
-            .trust_forwarded_for
-            .then(|| {
-                parts
-                    .headers
-                    .get("x-forwarded-for")?
-                    .to_str()
-                    .ok()?
-                    .split(',')
-                    .next()?
-                    .trim()
-                    .parse()
-                    .ok()
-            })
-            .flatten();
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
-        Ok(Self(
-            forwarded.or(peer).unwrap_or(IpAddr::from([0, 0, 0, 0])),
-        ))
     }
 }
 

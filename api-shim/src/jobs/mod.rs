@@ -8,7 +8,10 @@
 //! - **release**: a single server (SQLite) voids the leases of its previous run at start, so
 //!   a restart does not hold jobs back until they run out.
 //!
-//! The media worker runs on it now; the corporate console's jobs are the next kind.
+//! The media worker runs on it now; the corporate console's jobs are the next kind. The
+//! janitor (`janitor`) runs each area's periodic clean-up.
+
+pub mod janitor;
 
 use std::{future::Future, sync::Arc, time::Duration};
 

@@ -22,6 +22,11 @@ fn is_postgres(db: &Db) -> bool {
         .starts_with("postgres")
 }
 
+/// Whether the database answers (the health check).
+pub async fn ping(db: &Db) -> sqlx::Result<()> {
+    sqlx::query("SELECT 1").execute(db).await.map(drop)
+}
+
 /// Whether one server is all there is (SQLite): then leases taken by an earlier run of it
 /// are void at start. Instances sharing PostgreSQL cannot tell a dead claim from a busy one.
 pub fn single_server(db: &Db) -> bool {

@@ -17,8 +17,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{Chunk, Declared, UploadError, Uploader};
 use crate::{
     AppState,
-    devices::token::CurrentDevice,
     http::error::{ApiError, ApiResult},
+    phones::CurrentDevice,
 };
 
 pub const TUS_VERSION: &str = "1.0.0";

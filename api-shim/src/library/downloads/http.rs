@@ -12,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::Download;
 use crate::{
     AppState,
-    http::caller::Caller,
+    phones::Caller,
     http::error::{ApiJson, ApiPath, ApiResult},
     http::files::{FileAnswers, Ranged, Shown, ranged, sandboxed, serve_blob},
 };

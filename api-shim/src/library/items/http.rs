@@ -13,7 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{Picture, Use};
 use crate::{
     AppState,
-    http::caller::{Caller, room_number},
+    phones::{Caller, room_number},
     http::error::{ApiJson, ApiPath, ApiQuery, ApiResult},
     http::files::{FileAnswers, Shown, serve_blob, serve_picture},
     library::LibraryError,

@@ -9,7 +9,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::PageAsk;
 use crate::{
     AppState,
-    http::caller::{Caller, room_number},
+    phones::{Caller, room_number},
     http::error::{ApiJson, ApiPath, ApiQuery, ApiResult},
 };
 

@@ -1,5 +1,7 @@
 //! Who is asking, for endpoints that both the web viewer (session cookie) and phones
 //! (device token) use. Either way the answer is an account, and every query is scoped to it.
+//! It lives with phones, not in `http/`, because it joins an `accounts` session and a phone:
+//! shared pieces never call areas.
 
 use axum::{
     extract::FromRequestParts,
@@ -7,9 +9,8 @@ use axum::{
 };
 use hako_protocol::{ErrorCode, ROOMS};
 
-use crate::{
-    AppState, accounts::CurrentUser, devices::token::CurrentDevice, http::error::ApiError,
-};
+use super::CurrentDevice;
+use crate::{AppState, accounts::CurrentUser, http::error::ApiError};
 
 #[derive(Clone, Debug)]
 pub struct Caller {
