@@ -23,7 +23,6 @@ use std::{
         Arc,
         atomic::{AtomicUsize, Ordering},
     },
-    time::Duration,
 };
 
 use axum::{
@@ -364,9 +363,9 @@ pub fn router(state: AppState) -> Router {
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 async fn health(State(state): State<AppState>) -> ApiResult<ApiJson<Health>> {
     store::db::ping(&state.db).await.map_err(|error| {
-            tracing::error!("health check: database unreachable: {error}");
-            ApiError::new(ErrorCode::Unavailable)
-        })?;
+        tracing::error!("health check: database unreachable: {error}");
+        ApiError::new(ErrorCode::Unavailable)
+    })?;
     Ok(ApiJson(Health {
         status: "ok".to_owned(),
     }))

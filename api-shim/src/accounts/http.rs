@@ -1,13 +1,11 @@
 //! The accounts endpoints: extract, call the rules in `mod.rs`, shape the answer; and the
-//! extractors of the signed-in user and of the client's address. Cookies are read and
+//! extractor of the signed-in user. Cookies are read and
 //! written with the `cookie` crate (through `axum-extra`).
-
-use std::net::{IpAddr, SocketAddr};
 
 use axum::{
     Form,
     extract::{
-        ConnectInfo, FromRequestParts, Query, State,
+        FromRequestParts, Query, State,
         rejection::{FormRejection, QueryRejection},
     },
     http::{

@@ -42,6 +42,7 @@ impl ApiError {
         self
     }
 
+    #[cfg(test)]
     pub fn code(&self) -> ErrorCode {
         self.body.code
     }

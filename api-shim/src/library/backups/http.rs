@@ -13,10 +13,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{BACKUP_BODY_LIMIT, Sent};
 use crate::{
     AppState,
-    phones::{Caller, room_number},
     http::error::{ApiJson, ApiPath, ApiResult},
     http::files::{FileAnswers, Shown, serve_blob},
     phones::CurrentDevice,
+    phones::{Caller, room_number},
 };
 
 pub(in crate::library) fn router() -> OpenApiRouter<AppState> {

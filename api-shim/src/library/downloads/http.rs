@@ -12,9 +12,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::Download;
 use crate::{
     AppState,
-    phones::Caller,
     http::error::{ApiJson, ApiPath, ApiResult},
     http::files::{FileAnswers, Ranged, Shown, ranged, sandboxed, serve_blob},
+    phones::Caller,
 };
 
 pub(in crate::library) fn router() -> OpenApiRouter<AppState> {

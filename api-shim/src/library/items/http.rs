@@ -13,10 +13,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{Picture, Use};
 use crate::{
     AppState,
-    phones::{Caller, room_number},
     http::error::{ApiJson, ApiPath, ApiQuery, ApiResult},
     http::files::{FileAnswers, Shown, serve_blob, serve_picture},
     library::LibraryError,
+    phones::{Caller, room_number},
 };
 
 pub(in crate::library) fn router() -> OpenApiRouter<AppState> {

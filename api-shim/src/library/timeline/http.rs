@@ -9,8 +9,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::PageAsk;
 use crate::{
     AppState,
-    phones::{Caller, room_number},
     http::error::{ApiJson, ApiPath, ApiQuery, ApiResult},
+    phones::{Caller, room_number},
 };
 
 pub(in crate::library) fn router() -> OpenApiRouter<AppState> {
