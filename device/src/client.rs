@@ -6,7 +6,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use hako_protocol::{
     BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceReport, DeviceSession, ErrorBody,
     ExclusionChange, Exclusions, ItemPage, MissingRequest, MissingResponse, PhoneSettings,
-    RegisterMode, RegisterRoom, Rooms, StoredItem,
+    RegisterMode, RegisterRoom, Rooms, StoredItem, paths,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sha2::{Digest, Sha256};
@@ -91,7 +91,7 @@ impl Client {
     ) -> Result<Session, CallError> {
         let server = server.trim_end_matches('/').to_owned();
         let request = reqwest::Client::new()
-            .post(format!("{server}/api/v1/devices/login"))
+            .post(format!("{server}{}", paths::device_login()))
             .json(&DeviceLogin {
                 email: email.to_owned(),
                 password: password.to_owned(),
@@ -150,14 +150,14 @@ impl Client {
     }
 
     pub async fn rooms(&self) -> Result<Rooms, CallError> {
-        self.json(self.request(Method::GET, "/api/v1/device/rooms"))
+        self.json(self.request(Method::GET, &paths::device_rooms()))
             .await
     }
 
     pub async fn register(&self, room: u8, mode: RegisterMode) -> Result<Rooms, CallError> {
         let body = RegisterRoom { room, mode };
         self.json(
-            self.request(Method::POST, "/api/v1/device/register")
+            self.request(Method::POST, &paths::device_register())
                 .json(&body),
         )
         .await
@@ -165,7 +165,7 @@ impl Client {
 
     pub async fn missing(&self, sha256: Vec<String>) -> Result<Vec<String>, CallError> {
         let request = self
-            .request(Method::POST, "/api/v1/device/missing")
+            .request(Method::POST, &paths::device_missing())
             .json(&MissingRequest { sha256 });
         let response: MissingResponse = self.json(request).await?;
         Ok(response.missing)
@@ -177,9 +177,11 @@ impl Client {
         kind: BackupKind,
         bytes: Vec<u8>,
     ) -> Result<BackupVersion, CallError> {
-        let path = format!("/api/v1/device/backups/{}", kind.as_str());
-        self.json(self.request(Method::PUT, &path).body(bytes))
-            .await
+        self.json(
+            self.request(Method::PUT, &paths::device_backup(kind))
+                .body(bytes),
+        )
+        .await
     }
 
     /// Every file of a ROOM, page by page.
@@ -187,11 +189,11 @@ impl Client {
         let mut items = Vec::new();
         let mut cursor = None;
         loop {
-            let mut path = format!("/api/v1/rooms/{room}/items");
+            let mut request = self.request(Method::GET, &paths::room_items(room));
             if let Some(cursor) = cursor {
-                path.push_str(&format!("?cursor={cursor}"));
+                request = request.query(&[("cursor", cursor)]);
             }
-            let page: ItemPage = self.json(self.request(Method::GET, &path)).await?;
+            let page: ItemPage = self.json(request).await?;
             items.extend(page.items);
             match page.next_cursor {
                 Some(next) => cursor = Some(next),
@@ -220,7 +222,7 @@ impl Client {
             .await
             .map(|m| m.len())
             .unwrap_or(0);
-        let mut request = self.request(Method::GET, &format!("/api/v1/items/{id}/original"));
+        let mut request = self.request(Method::GET, &paths::item_original(id));
         if have > 0 {
             request = request.header("range", format!("bytes={have}-"));
         }
@@ -267,8 +269,8 @@ impl Client {
         room: u8,
         kind: BackupKind,
     ) -> Result<Option<Vec<u8>>, CallError> {
-        let path = format!("/api/v1/rooms/{room}/backups/{}/latest", kind.as_str());
-        match checked(self.request(Method::GET, &path).send().await, self.text).await {
+        let request = self.request(Method::GET, &paths::latest_backup(room, kind));
+        match checked(request.send().await, self.text).await {
             Ok(response) => Ok(Some(
                 response
                     .bytes()
@@ -284,7 +286,7 @@ impl Client {
     }
 
     pub async fn exclusions(&self) -> Result<Exclusions, CallError> {
-        self.json(self.request(Method::GET, "/api/v1/device/exclusions"))
+        self.json(self.request(Method::GET, &paths::device_exclusions()))
             .await
     }
 
@@ -293,14 +295,14 @@ impl Client {
         change: &ExclusionChange,
     ) -> Result<Exclusions, CallError> {
         self.json(
-            self.request(Method::PUT, "/api/v1/device/exclusions")
+            self.request(Method::PUT, &paths::device_exclusions())
                 .json(change),
         )
         .await
     }
 
     pub async fn settings(&self) -> Result<PhoneSettings, CallError> {
-        self.json(self.request(Method::GET, "/api/v1/device/settings"))
+        self.json(self.request(Method::GET, &paths::device_settings()))
             .await
     }
 
@@ -309,7 +311,7 @@ impl Client {
         settings: &PhoneSettings,
     ) -> Result<PhoneSettings, CallError> {
         self.json(
-            self.request(Method::PUT, "/api/v1/device/settings")
+            self.request(Method::PUT, &paths::device_settings())
                 .json(settings),
         )
         .await
@@ -317,7 +319,7 @@ impl Client {
 
     pub async fn report(&self, report: &DeviceReport) -> Result<(), CallError> {
         checked(
-            self.request(Method::POST, "/api/v1/device/report")
+            self.request(Method::POST, &paths::device_report())
                 .json(report)
                 .send()
                 .await,
@@ -346,7 +348,7 @@ impl Client {
             STANDARD.encode(created_at.to_string())
         );
         let response = checked(
-            self.tus(Method::POST, "/api/v1/uploads")
+            self.tus(Method::POST, &paths::uploads())
                 .header("upload-length", length.to_string())
                 .header("upload-metadata", metadata)
                 .send()

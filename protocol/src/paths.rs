@@ -1,10 +1,10 @@
-//! Every API path the web viewer calls, built in one place so clients do not type URLs by
-//! hand. Segments that come from data (a month key) are percent-encoded; numbers and enum
+//! Every API path the web viewer and the phone client (`hako-device`) call, built in one
+//! place so clients do not type URLs by hand. Segments that come from data (a month key) are percent-encoded; numbers and enum
 //! names need no encoding. Query strings are the caller's (built with a URL-encoding library).
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use crate::AuthProvider;
+use crate::{AuthProvider, BackupKind};
 
 const API: &str = "/api/v1";
 
@@ -98,7 +98,57 @@ pub fn room_summary(room: u8) -> String {
     format!("{API}/rooms/{room}/summary")
 }
 
+// A phone's own calls (device token).
+
+pub fn device_login() -> String {
+    format!("{API}/devices/login")
+}
+
+pub fn device_rooms() -> String {
+    format!("{API}/device/rooms")
+}
+
+pub fn device_register() -> String {
+    format!("{API}/device/register")
+}
+
+pub fn device_missing() -> String {
+    format!("{API}/device/missing")
+}
+
+pub fn device_exclusions() -> String {
+    format!("{API}/device/exclusions")
+}
+
+pub fn device_settings() -> String {
+    format!("{API}/device/settings")
+}
+
+pub fn device_report() -> String {
+    format!("{API}/device/report")
+}
+
+/// Stores a new version of this phone's contacts, calendar or call history.
+pub fn device_backup(kind: BackupKind) -> String {
+    format!("{API}/device/backups/{}", kind.as_str())
+}
+
+/// tus uploads: creating one (POST); each one's own URL comes back in `Location`.
+pub fn uploads() -> String {
+    format!("{API}/uploads")
+}
+
 // Library: the timeline, the other tabs, items and downloads.
+
+/// A ROOM's stored files, page by page (`?cursor=`).
+pub fn room_items(room: u8) -> String {
+    format!("{API}/rooms/{room}/items")
+}
+
+/// The newest contacts, calendar or call history of a ROOM, as the phone stored it.
+pub fn latest_backup(room: u8, kind: BackupKind) -> String {
+    format!("{API}/rooms/{room}/backups/{}/latest", kind.as_str())
+}
 
 pub fn timeline(room: u8) -> String {
     format!("{API}/rooms/{room}/timeline")
