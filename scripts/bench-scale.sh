@@ -60,8 +60,8 @@ if ! "$venv/bin/python" -c 'import matplotlib' 2>/dev/null; then
   "$venv/bin/pip" install -q matplotlib
 fi
 if [[ -z ${SKIP_BUILD:-} ]]; then
-  echo "== cargo build --release -p hako-api-shim -p hako-device"
-  cargo build --release -q -p hako-api-shim -p hako-device --features hako-api-shim/fixtures
+  echo "== cargo build --release -p hako-api-shim -p hako-device --features fixtures"
+  cargo build --release -q -p hako-api-shim -p hako-device --features fixtures
 fi
 hako=$root/target/release/hako
 device=$root/target/release/hako-device

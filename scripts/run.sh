@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/ensure-tools.sh build
 trunk build --release
-cargo build --release -p hako-api-shim -p hako-device --features hako-api-shim/fixtures
+# The server with its demo data (the fixtures feature: `pkg/feature` would not take here)
+# and the phone client, in one build so they share their dependencies.
+cargo build --release -p hako-api-shim -p hako-device --features fixtures
 
 listen=${HAKO_LISTEN:-127.0.0.1:8080}
 data=${HAKO_DATA:-data}
