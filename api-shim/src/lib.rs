@@ -3,6 +3,7 @@
 //! The route table is [`router`]; each area is a module with its own `router()`.
 
 pub mod accounts;
+pub mod app_data;
 pub mod clock;
 pub mod config;
 #[cfg(feature = "fixtures")]

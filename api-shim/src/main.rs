@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use hako_api_shim::{
     AppState,
     accounts::{self, password},
+    app_data,
     clock::SystemClock,
     config::{Config, Overrides},
 };
@@ -87,6 +88,11 @@ enum Command {
         #[command(subcommand)]
         command: LicenseCommand,
     },
+    /// The apps whose data Hako keeps (app data backup, SPEC P6).
+    Apps {
+        #[command(subcommand)]
+        command: AppsCommand,
+    },
     /// Move this embedded installation (the SQLite file and stored files of --data) to
     /// PostgreSQL and an S3-compatible bucket, then read everything back and compare hashes.
     ///
@@ -128,6 +134,27 @@ enum LicenseCommand {
 }
 
 #[derive(Subcommand)]
+enum AppsCommand {
+    /// Add an app (or update a listed one and bring it back into support).
+    Add {
+        /// A reverse-DNS name, such as jp.example.mail.
+        app_id: String,
+        #[arg(long)]
+        name_ja: String,
+        #[arg(long)]
+        name_en: String,
+        /// The largest backup the app may keep, in bytes (25 MiB when not given).
+        #[arg(long)]
+        max_bytes: Option<u64>,
+    },
+    /// Take an app off the list: new backups are refused; data users keep stays readable,
+    /// restorable and deletable.
+    Remove { app_id: String },
+    /// Every app, removed ones too, with its cap and dates (Japan time).
+    List,
+}
+
+#[derive(Subcommand)]
 enum UserCommand {
     /// Create a verified account. The password comes from HAKO_PASSWORD or a prompt.
     Add { email: String },
@@ -163,6 +190,7 @@ async fn main() -> anyhow::Result<()> {
             command: UserCommand::Add { email },
         } => add_user(Config::resolve(overrides)?, &email).await,
         Command::License { command } => license(Config::resolve(overrides)?, command).await,
+        Command::Apps { command } => apps(Config::resolve(overrides)?, command).await,
         #[cfg(feature = "fixtures")]
         Command::BenchFixture {
             email,
@@ -271,6 +299,48 @@ async fn add_user(config: Config, email: &str) -> anyhow::Result<()> {
 fn parse_license_key(raw: &str) -> Result<LicenseKey, String> {
     LicenseKey::parse(raw)
         .map_err(|_| "not a license key: 16 digits, the last a valid check digit".to_owned())
+}
+
+async fn apps(config: Config, command: AppsCommand) -> anyhow::Result<()> {
+    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    let now = state.clock.now();
+    match command {
+        AppsCommand::Add {
+            app_id,
+            name_ja,
+            name_en,
+            max_bytes,
+        } => {
+            let app = app_data::NewApp {
+                app_id: &app_id,
+                name_ja: &name_ja,
+                name_en: &name_en,
+                max_bytes,
+            };
+            let new = app_data::add_app(&state.db, now, app).await?;
+            println!("{} {app_id}", if new { "added" } else { "updated" });
+        }
+        AppsCommand::Remove { app_id } => {
+            app_data::remove_app(&state.db, now, &app_id).await?;
+            println!("removed {app_id}: new backups are refused; kept data stays");
+        }
+        AppsCommand::List => {
+            let time = hako_api_shim::clock::japan_minutes;
+            println!("app\tname (ja)\tname (en)\tmax bytes\tadded\tremoved");
+            for app in app_data::catalog(&state.db).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    app.app_id,
+                    app.name_ja,
+                    app.name_en,
+                    app.max_bytes,
+                    time(app.added_at),
+                    app.removed_at.map_or_else(|| "-".to_owned(), time),
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn license(config: Config, command: LicenseCommand) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 //! Everything that crosses HTTP is defined once, here. No I/O: this crate builds for
 //! wasm32 and for the host alike.
 
+mod app_data;
 mod device;
 mod error;
 mod library;
@@ -10,6 +11,7 @@ mod license;
 pub mod paths;
 mod validate;
 
+pub use app_data::{APP_DATA_DEFAULT_MAX_BYTES, valid_app_id};
 pub use device::*;
 pub use library::*;
 

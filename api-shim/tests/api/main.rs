@@ -2,6 +2,7 @@
 //! One test binary for the crate; areas are modules.
 
 mod account;
+mod app_data;
 mod auth;
 mod authz;
 mod binary;
