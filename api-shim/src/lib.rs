@@ -131,6 +131,7 @@ impl AppState {
          (name = "phones", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
          (name = "library", description = "A ROOM's stored files and backups: lists, originals, pictures, the timeline, item details, music, documents, contacts, calendar, calls, and downloads of one file or a ZIP of up to 50 (SPEC D3, D4, V3–V14, L3)"),
          (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
+         (name = "app_data", description = "App data backup: each phone's switches (SPEC P2); the apps' data API is being built (P1, P3–P7)"),
          (name = "system", description = "Health and this document")),
 )]
 struct ApiDoc;
@@ -310,6 +311,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(accounts::http::router())
         .merge(phones::router().layer(DefaultBodyLimit::max(phones::MISSING_BODY_LIMIT)))
         .merge(uploads::router())
+        .merge(app_data::router())
         .merge(library::http::router())
         .split_for_parts();
     SharedAnswers.modify(&mut openapi);

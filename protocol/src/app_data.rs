@@ -1,5 +1,31 @@
 //! App data backup (SPEC P1–P6): what apps, the server and the phone client agree on.
 
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// A phone's two app data switches (SPEC P2), kept on the server and enforced there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppDataSwitches {
+    /// Use app data backup on this phone: apps save and restore their data (on by default).
+    #[serde(rename = "use")]
+    pub use_backup: bool,
+    /// Also while abroad: saves and restores go on when the phone says it is abroad
+    /// (`Hako-Abroad: 1`); off by default.
+    pub abroad: bool,
+}
+
+impl Default for AppDataSwitches {
+    fn default() -> Self {
+        Self {
+            use_backup: true,
+            abroad: false,
+        }
+    }
+}
+
 /// The most an app may keep unless the operator says otherwise, as Android's Auto Backup.
 pub const APP_DATA_DEFAULT_MAX_BYTES: u64 = 25 * 1024 * 1024;
 
@@ -20,6 +46,12 @@ pub fn valid_app_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn p2_switches_are_use_and_abroad_on_the_wire() {
+        let wire = serde_json::to_value(AppDataSwitches::default()).unwrap();
+        assert_eq!(wire, serde_json::json!({"use": true, "abroad": false}));
+    }
 
     #[test]
     fn p6_app_ids_are_reverse_dns_names() {

@@ -128,6 +128,11 @@ pub fn device_report() -> String {
     format!("{API}/device/report")
 }
 
+/// This phone's app data switches (GET, PUT).
+pub fn device_app_data_switches() -> String {
+    format!("{API}/device/app-data-switches")
+}
+
 /// Stores a new version of this phone's contacts, calendar or call history.
 pub fn device_backup(kind: BackupKind) -> String {
     format!("{API}/device/backups/{}", kind.as_str())

@@ -1,10 +1,13 @@
-//! App data backup (SPEC P1–P6): apps keep their own data under the account. This first part
-//! is the operator's catalog of supported apps (P6, `hako apps add|remove|list`); the phones'
-//! API, the switches and the web page follow in the same folder (`http.rs` beside this file).
+//! App data backup (SPEC P1–P7): apps keep their own data under the account. So far: the
+//! operator's catalog of supported apps (P6, `hako apps add|remove|list`) and each phone's
+//! two switches (P2, `http.rs`); the phones' data API and the web page follow here.
 
+mod http;
 mod store;
 
-use hako_protocol::{APP_DATA_DEFAULT_MAX_BYTES, valid_app_id};
+use hako_protocol::{APP_DATA_DEFAULT_MAX_BYTES, AppDataSwitches, valid_app_id};
+
+pub use http::router;
 
 use crate::store::db::Db;
 
@@ -92,4 +95,23 @@ pub async fn catalog(db: &Db) -> Result<Vec<CatalogApp>, AppDataError> {
             removed_at: row.removed_at,
         })
         .collect())
+}
+
+/// A phone's switches: as it saved them, or the defaults (on; not abroad).
+pub async fn switches(db: &Db, device_id: i64) -> sqlx::Result<AppDataSwitches> {
+    Ok(store::switches(db, device_id)
+        .await?
+        .map_or_else(AppDataSwitches::default, |row| AppDataSwitches {
+            use_backup: row.use_backup.0,
+            abroad: row.abroad.0,
+        }))
+}
+
+pub async fn set_switches(
+    db: &Db,
+    device_id: i64,
+    now: i64,
+    switches: AppDataSwitches,
+) -> sqlx::Result<()> {
+    store::save_switches(db, device_id, switches.use_backup, switches.abroad, now).await
 }

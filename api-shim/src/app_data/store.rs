@@ -1,6 +1,6 @@
 //! The app data area's SQL: the operator's catalog of apps (`app_catalog`).
 
-use crate::store::db::Db;
+use crate::store::db::{Db, Flag};
 
 /// An app of the catalog, supported or removed.
 #[derive(sqlx::FromRow)]
@@ -56,4 +56,40 @@ pub async fn all(db: &Db) -> sqlx::Result<Vec<CatalogRow>> {
     )
     .fetch_all(db)
     .await
+}
+
+/// A phone's switches as saved.
+#[derive(sqlx::FromRow)]
+pub struct SwitchesRow {
+    pub use_backup: Flag,
+    pub abroad: Flag,
+}
+
+pub async fn switches(db: &Db, device_id: i64) -> sqlx::Result<Option<SwitchesRow>> {
+    sqlx::query_as("SELECT use_backup, abroad FROM app_data_switches WHERE device_id = $1")
+        .bind(device_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn save_switches(
+    db: &Db,
+    device_id: i64,
+    use_backup: bool,
+    abroad: bool,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO app_data_switches (device_id, use_backup, abroad, changed_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (device_id) DO UPDATE SET use_backup = excluded.use_backup,
+            abroad = excluded.abroad, changed_at = excluded.changed_at",
+    )
+    .bind(device_id)
+    .bind(use_backup)
+    .bind(abroad)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(drop)
 }

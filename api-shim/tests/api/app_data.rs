@@ -1,11 +1,14 @@
-//! App data backup (SPEC P): the operator's catalog of supported apps (P6).
+//! App data backup (SPEC P): the operator's catalog of supported apps (P6) and each phone's
+//! switches (P2).
 
 use std::process::Command;
 
 use hako_api_shim::app_data::{AppDataError, NewApp, add_app, catalog, remove_app};
 use hako_protocol::APP_DATA_DEFAULT_MAX_BYTES;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{Phone, spawn_app};
 
 fn mail(max_bytes: Option<u64>) -> NewApp<'static> {
     NewApp {
@@ -163,4 +166,61 @@ fn p6_the_operator_manages_the_catalog_from_the_command_line() {
     assert_eq!(rows[0][5], "-");
     assert_eq!(rows[1][..4], ["jp.example.memo", "メモ", "Memo", "1048576"]);
     assert!(rows[1][5].ends_with(" JST"), "{listed}");
+}
+
+#[tokio::test]
+async fn p2_each_phone_keeps_its_own_switches_on_by_default_and_not_abroad() {
+    let app = spawn_app().await;
+    let email = "switches@example.jp";
+    let web = app.signed_up(email).await;
+    let first = app.phone(email, "android").await;
+    let second = app.phone(email, "ios").await;
+    let path = "/api/v1/device/app-data-switches";
+    let read = |phone: &Phone| {
+        let request = phone.request(Method::GET, path);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    assert_eq!(read(&first).await, json!({"use": true, "abroad": false}));
+
+    let set = first
+        .request(Method::PUT, path)
+        .json(&json!({"use": false, "abroad": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::OK);
+    assert_eq!(
+        set.json::<Value>().await.unwrap(),
+        json!({"use": false, "abroad": true})
+    );
+    assert_eq!(read(&first).await, json!({"use": false, "abroad": true}));
+    assert_eq!(
+        read(&second).await,
+        json!({"use": true, "abroad": false}),
+        "another phone of the account keeps its own"
+    );
+
+    // Both switches, as booleans, or nothing changes.
+    for bad in [
+        json!({"use": true}),
+        json!({"use": "yes", "abroad": false}),
+        json!([]),
+    ] {
+        let refused = first
+            .request(Method::PUT, path)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+    assert_eq!(read(&first).await, json!({"use": false, "abroad": true}));
+
+    // The switches are the phone's: a web session is not a phone.
+    let as_web = web.get(app.url(path)).send().await.unwrap();
+    assert_eq!(as_web.status(), StatusCode::UNAUTHORIZED);
 }

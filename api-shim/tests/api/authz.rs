@@ -357,6 +357,20 @@ fn cases(a: &Owned) -> Vec<Case> {
             OwnScope,
         ),
         case(
+            M::GET,
+            "/api/v1/device/app-data-switches",
+            p("/api/v1/device/app-data-switches"),
+            None,
+            OwnScope,
+        ),
+        case(
+            M::PUT,
+            "/api/v1/device/app-data-switches",
+            p("/api/v1/device/app-data-switches"),
+            Some(json!({"use": false, "abroad": true})),
+            OwnScope,
+        ),
+        case(
             M::POST,
             "/api/v1/device/report",
             p("/api/v1/device/report"),
