@@ -4,9 +4,9 @@ use std::fmt;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use hako_protocol::{
-    BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceReport, DeviceSession, ErrorBody,
-    ExclusionChange, Exclusions, ItemPage, MissingRequest, MissingResponse, PhoneSettings,
-    RegisterMode, RegisterRoom, Rooms, StoredItem, paths,
+    AppDataSwitches, BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceReport, DeviceSession,
+    ErrorBody, ExclusionChange, Exclusions, ItemPage, MissingRequest, MissingResponse,
+    PhoneSettings, RegisterMode, RegisterRoom, Rooms, StoredItem, paths,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sha2::{Digest, Sha256};
@@ -304,6 +304,22 @@ impl Client {
     pub async fn settings(&self) -> Result<PhoneSettings, CallError> {
         self.json(self.request(Method::GET, &paths::device_settings()))
             .await
+    }
+
+    pub async fn app_data_switches(&self) -> Result<AppDataSwitches, CallError> {
+        self.json(self.request(Method::GET, &paths::device_app_data_switches()))
+            .await
+    }
+
+    pub async fn set_app_data_switches(
+        &self,
+        switches: AppDataSwitches,
+    ) -> Result<AppDataSwitches, CallError> {
+        self.json(
+            self.request(Method::PUT, &paths::device_app_data_switches())
+                .json(&switches),
+        )
+        .await
     }
 
     pub async fn save_settings(

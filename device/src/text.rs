@@ -32,6 +32,10 @@ pub struct Text {
     pub restoring: &'static str,
     pub summary_restored: &'static str,
     pub summary_present_locally: &'static str,
+    pub app_data_use: &'static str,
+    pub app_data_abroad: &'static str,
+    pub on: &'static str,
+    pub off: &'static str,
 }
 
 const JA: Text = Text {
@@ -63,6 +67,10 @@ const JA: Text = Text {
     restoring: "復元しています",
     summary_restored: "復元したファイル",
     summary_present_locally: "すでに端末にあるファイル",
+    app_data_use: "アプリデータバックアップを利用する",
+    app_data_abroad: "海外でも利用する",
+    on: "オン",
+    off: "オフ",
 };
 
 const EN: Text = Text {
@@ -94,6 +102,10 @@ const EN: Text = Text {
     restoring: "Restoring",
     summary_restored: "Restored",
     summary_present_locally: "Already on this phone",
+    app_data_use: "Use app data backup",
+    app_data_abroad: "Also while abroad",
+    on: "on",
+    off: "off",
 };
 
 impl Text {

@@ -41,8 +41,13 @@ async fn server_with(adjust: impl FnOnce(&mut Config)) -> Server {
     }
 }
 
-/// Runs `hako-device` off the async runtime; returns (success, stdout + stderr).
+/// Runs `hako-device` off the async runtime, in English; returns (success, stdout + stderr).
 async fn device(home: &Path, args: &[&str]) -> (bool, String) {
+    device_in("en_US.UTF-8", home, args).await
+}
+
+/// Runs `hako-device` with this `LANG`.
+async fn device_in(lang: &'static str, home: &Path, args: &[&str]) -> (bool, String) {
     let home = home.to_owned();
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     tokio::task::spawn_blocking(move || {
@@ -50,7 +55,9 @@ async fn device(home: &Path, args: &[&str]) -> (bool, String) {
             .args(&args)
             .env("HAKO_DEVICE_HOME", &home)
             .env("HAKO_PASSWORD", PASSWORD)
-            .env("LANG", "en_US.UTF-8")
+            .env("LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .output()
             .unwrap();
         let text = format!(
@@ -491,4 +498,33 @@ async fn t3_a_folder_of_photos_is_under_its_shooting_dates_the_moment_the_backup
         .await
         .unwrap();
     assert_eq!(pending, 40, "no media job ran");
+}
+
+#[tokio::test]
+async fn p2_the_app_data_switches_are_shown_and_changed_in_the_phones_language() {
+    let server = server_with(|_| {}).await;
+    let home = tempfile::tempdir().unwrap();
+    login_and_register(&server, home.path(), "android").await;
+
+    let (ok, out) = device(home.path(), &["app-data", "switches"]).await;
+    assert!(ok, "{out}");
+    assert_eq!(out, "Use app data backup: on\nAlso while abroad: off\n");
+
+    let (ok, out) = device(home.path(), &["app-data", "switches", "--abroad", "on"]).await;
+    assert!(ok, "{out}");
+    assert_eq!(out, "Use app data backup: on\nAlso while abroad: on\n");
+    let (ok, out) = device_in(
+        "ja_JP.UTF-8",
+        home.path(),
+        &["app-data", "switches", "--use", "off"],
+    )
+    .await;
+    assert!(ok, "{out}");
+    assert_eq!(
+        out,
+        "アプリデータバックアップを利用する: オフ\n海外でも利用する: オン\n"
+    );
+
+    let (ok, out) = device(home.path(), &["app-data", "switches", "--use", "maybe"]).await;
+    assert!(!ok && out.contains("on or off"), "{out}");
 }
