@@ -23,7 +23,7 @@ pub struct Recorded<'a> {
     /// The bucket's multipart upload, when files go to a bucket.
     pub multipart_id: Option<&'a str>,
     /// Bytes received that do not fill a part yet (bucket only).
-    pub tail: Option<Vec<u8>>,
+    pub tail: Option<&'a [u8]>,
     /// ETags of the parts sent, in order (bucket only).
     pub etags: Vec<String>,
 }
@@ -58,7 +58,18 @@ pub struct Sealed {
     /// The bytes that wait for the next part (bucket only).
     pub tail: Option<Vec<u8>>,
     /// Where the whole file is, when this was its last byte.
-    pub received: Received,
+    pub received: Option<Received>,
+}
+
+impl Sealed {
+    fn complete(received: Received) -> Self {
+        Self {
+            new_parts: Vec::new(),
+            first_new_part: 0,
+            tail: None,
+            received: Some(received),
+        }
+    }
 }
 
 /// Where a complete upload's bytes are.
@@ -87,14 +98,14 @@ impl BlobStore {
 
     /// Where the next bytes of a recorded upload go. `NotFound` when its bytes are gone, or
     /// when it was begun before the storage was changed: the phone then starts again.
-    pub async fn resume_upload<'a>(&'a self, upload: &'a Recorded<'a>) -> io::Result<Sink<'a>> {
+    pub async fn resume_upload<'a>(&'a self, upload: Recorded<'a>) -> io::Result<Sink<'a>> {
         let to = match (self.s3(), upload.multipart_id) {
             (Some(s3), Some(multipart)) => To::Bucket {
                 s3,
                 upload: multipart,
-                pending: upload.tail.clone().unwrap_or_default(),
+                pending: upload.tail.unwrap_or_default().to_vec(),
                 stored_parts: upload.etags.len(),
-                etags: upload.etags.clone(),
+                etags: upload.etags,
             },
             (None, None) => {
                 let mut file = tokio::fs::OpenOptions::new()
@@ -191,7 +202,7 @@ impl Sink<'_> {
                     new_parts: Vec::new(),
                     first_new_part: 0,
                     tail: None,
-                    received: Received::File,
+                    received: last.then_some(Received::File),
                 })
             }
             To::Bucket {
@@ -212,16 +223,17 @@ impl Sink<'_> {
                     );
                 }
                 let new_parts = etags[stored_parts..].to_vec();
-                let received = if etags.is_empty() {
-                    Received::Whole(pending.clone())
+                Ok(if !last {
+                    Sealed {
+                        new_parts,
+                        first_new_part: stored_parts,
+                        tail: Some(pending),
+                        received: None,
+                    }
+                } else if etags.is_empty() {
+                    Sealed::complete(Received::Whole(pending))
                 } else {
-                    Received::Parts(etags)
-                };
-                Ok(Sealed {
-                    new_parts,
-                    first_new_part: stored_parts,
-                    tail: Some(pending),
-                    received,
+                    Sealed::complete(Received::Parts(etags))
                 })
             }
         }

@@ -321,7 +321,7 @@ fn recorded<'a>(upload: &'a store::Upload, part_file: &'a std::path::Path) -> Re
         sha256: &upload.sha256,
         offset: u64::try_from(upload.offset).unwrap_or(0),
         multipart_id: upload.multipart_id.as_deref(),
-        tail: upload.tail.clone(),
+        tail: upload.tail.as_deref(),
         etags: Vec::new(),
     }
 }
@@ -353,7 +353,7 @@ pub async fn append(
     if upload.multipart_id.is_some() {
         bytes_so_far.etags = store::part_etags(&state.db, &upload.id).await?;
     }
-    let mut sink = match state.blobs.resume_upload(&bytes_so_far).await {
+    let mut sink = match state.blobs.resume_upload(bytes_so_far).await {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(UploadError::NotFound),
         other => other?,
     };
@@ -394,10 +394,9 @@ pub async fn append(
         return Err(UploadError::ChecksumMismatch);
     }
     let offset = upload.offset + written;
-    let last = offset == upload.length;
-    let sealed = sink.seal(last).await?;
-    if last {
-        finish(state, &upload, hasher, sealed.received).await?;
+    let sealed = sink.seal(offset == upload.length).await?;
+    if let Some(received) = sealed.received {
+        finish(state, &upload, hasher, received).await?;
     } else {
         let recorded_now = store::record_progress(
             &state.db,
