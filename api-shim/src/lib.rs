@@ -131,7 +131,7 @@ impl AppState {
          (name = "phones", description = "Phones: sign-in, ROOMs, what to upload (SPEC D1–D3, D7)"),
          (name = "library", description = "A ROOM's stored files and backups: lists, originals, pictures, the timeline, item details, music, documents, contacts, calendar, calls, and downloads of one file or a ZIP of up to 50 (SPEC D3, D4, V3–V14, L3)"),
          (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
-         (name = "app_data", description = "App data backup: each phone's switches (SPEC P2); the apps' data API is being built (P1, P3–P7)"),
+         (name = "app_data", description = "App data backup (SPEC P1–P7): apps keep their data under the account, behind ETag preconditions, with the last five versions kept; each phone's two switches decide whether it saves and restores. A phone abroad sends `Hako-Abroad: 1` on every request."),
          (name = "system", description = "Health and this document")),
 )]
 struct ApiDoc;

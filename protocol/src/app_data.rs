@@ -29,6 +29,115 @@ impl Default for AppDataSwitches {
 /// The most an app may keep unless the operator says otherwise, as Android's Auto Backup.
 pub const APP_DATA_DEFAULT_MAX_BYTES: u64 = 25 * 1024 * 1024;
 
+/// How many versions of each app's data are kept (SPEC P7): the newest and the four before.
+pub const APP_DATA_KEPT_VERSIONS: usize = 5;
+
+/// The request header a phone abroad sends on every app data request: `Hako-Abroad: 1`
+/// (`0` or no header: at home).
+pub const ABROAD_HEADER: &str = "hako-abroad";
+
+/// An app's backed-up data, as the list shows it (SPEC P3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppDataEntry {
+    pub app_id: String,
+    pub name_ja: String,
+    pub name_en: String,
+    /// When the newest version was saved (RFC 3339).
+    pub saved_at: String,
+    /// Bytes of the newest version.
+    pub size: u64,
+    /// The newest version's ETag, as `PUT`'s `If-Match` wants it (quotes included).
+    pub etag: String,
+    /// Versions kept, the newest included (at most [`APP_DATA_KEPT_VERSIONS`]).
+    pub versions: u32,
+    /// `false` once the operator took the app off the list: its data stays readable,
+    /// restorable and deletable, but new backups are refused.
+    pub supported: bool,
+}
+
+/// One kept version of an app's data, newest first in a list (SPEC P7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppDataVersion {
+    /// Names the version in `…/versions/{version}` (and only there).
+    pub version: i64,
+    pub etag: String,
+    pub saved_at: String,
+    pub size: u64,
+    /// Whether this is the newest version, the one `GET /api/v1/app-data/{app_id}` answers.
+    pub current: bool,
+}
+
+/// The answer to a save or a restored version: the app's newest version now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppDataSaved {
+    pub app_id: String,
+    pub etag: String,
+    pub saved_at: String,
+    pub size: u64,
+    /// Versions now kept.
+    pub versions: u32,
+}
+
+/// What became of one app in a bulk backup (SPEC P4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AppDataOutcome {
+    Saved,
+    /// Another phone changed the app's data since this one read it (or there was data and
+    /// no precondition was sent): `error` carries the current ETag and time.
+    PreconditionFailed,
+    /// Over the app's cap: `error.max_bytes` says the cap.
+    TooLarge,
+    /// Not in the catalog, or taken off it.
+    NotSupported,
+    /// Anything else wrong with this part (an empty file, a bad precondition header).
+    Refused,
+}
+
+/// One app's result in a bulk backup.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppDataBulkResult {
+    pub app_id: String,
+    pub outcome: AppDataOutcome,
+    /// The newest version after the save (only when `saved`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved: Option<AppDataSaved>,
+    /// Why it was not saved, as the single `PUT` would have answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::ErrorBody>,
+}
+
+/// The answer to a bulk backup: one result per part, in the order sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppDataBulk {
+    pub results: Vec<AppDataBulkResult>,
+    pub saved: u32,
+    pub failed: u32,
+}
+
+/// How many apps' data a delete removed (SPEC P5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppDataDeleted {
+    pub apps: u32,
+}
+
+/// A phone of the account with its switches, for the web page (SPEC P2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PhoneAppDataSwitches {
+    pub room: u8,
+    pub phone_name: String,
+    #[serde(flatten)]
+    pub switches: AppDataSwitches,
+}
+
 /// An app id is a reverse-DNS name (`jp.example.mail`): two or more dot-separated labels of
 /// ASCII letters, digits, `_` and `-`, each starting with a letter, at most 255 characters.
 pub fn valid_app_id(id: &str) -> bool {

@@ -27,6 +27,16 @@ pub struct ErrorBody {
     /// Wrong tries left before the code stops working (SPEC A2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts_left: Option<u32>,
+    /// A failed app data precondition (412): the ETag of the app's newest version, or
+    /// nothing when it has no data (then `If-None-Match: *` saves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_etag: Option<String>,
+    /// When that newest version was saved (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_saved_at: Option<String>,
+    /// The most bytes this app may keep, when a save was over it (413).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes: Option<u64>,
 }
 
 /// Machine codes. Their spelling on the wire is part of the public API: add, never rename.
@@ -86,6 +96,18 @@ pub enum ErrorCode {
     OidcStateInvalid,
     OidcFailed,
     OidcEmailUnverified,
+    InvalidAppId,
+    AppNotInCatalog,
+    AppNoLongerSupported,
+    AppDataNotFound,
+    AppDataEmpty,
+    AppDataTooLarge,
+    AppDataPreconditionFailed,
+    InvalidPrecondition,
+    AppDataPhoneOnly,
+    AppDataSwitchedOff,
+    AppDataAbroadOff,
+    InvalidAbroadHeader,
 }
 
 impl ErrorCode {
@@ -142,6 +164,18 @@ impl ErrorCode {
             OidcStateInvalid => 400,
             OidcFailed => 502,
             OidcEmailUnverified => 403,
+            InvalidAppId => 400,
+            AppNotInCatalog => 404,
+            AppNoLongerSupported => 403,
+            AppDataNotFound => 404,
+            AppDataEmpty => 400,
+            AppDataTooLarge => 413,
+            AppDataPreconditionFailed => 412,
+            InvalidPrecondition => 400,
+            AppDataPhoneOnly => 403,
+            AppDataSwitchedOff => 403,
+            AppDataAbroadOff => 403,
+            InvalidAbroadHeader => 400,
         }
     }
 
@@ -359,6 +393,54 @@ impl ErrorCode {
                 "確認済みのメールアドレスが Google / Apple から届かなかったため、アカウントを作成・連携できません。メールアドレスで登録するか、確認済みのアドレスでお試しください。",
                 "Google or Apple did not confirm an email address, so no account can be created or linked. Sign up with email, or use an account with a confirmed address.",
             ),
+            InvalidAppId => (
+                "アプリ ID の形式が正しくありません。jp.example.mail のような逆ドメイン形式で指定してください。",
+                "Not an app id: use a reverse-DNS name such as jp.example.mail.",
+            ),
+            AppNotInCatalog => (
+                "このアプリはアプリデータバックアップに対応していません。",
+                "This app does not support app data backup.",
+            ),
+            AppNoLongerSupported => (
+                "このアプリはアプリデータバックアップの対象外になったため、新しいバックアップはできません。これまでのデータは復元・削除できます。",
+                "This app is no longer supported by app data backup: new backups are refused. Its data already kept can still be restored and deleted.",
+            ),
+            AppDataNotFound => (
+                "このアプリのバックアップデータはありません。",
+                "There is no backed-up data for this app.",
+            ),
+            AppDataEmpty => (
+                "データが空です。バックアップする内容を送ってください。",
+                "The data is empty: send what is to be backed up.",
+            ),
+            AppDataTooLarge => (
+                "このアプリで保存できるサイズの上限を超えています。",
+                "This is more than this app may keep.",
+            ),
+            AppDataPreconditionFailed => (
+                "別の電話がこのアプリのデータを先に更新しました。最新のデータを読み込んでからもう一度保存してください。",
+                "Another phone changed this app's data first. Read the newest data, then save again.",
+            ),
+            InvalidPrecondition => (
+                "If-Match / If-None-Match ヘッダーの形式が正しくありません。",
+                "The If-Match / If-None-Match header is not valid.",
+            ),
+            AppDataPhoneOnly => (
+                "アプリデータの保存と復元は電話のアプリが行います。ブラウザーからは一覧の表示と削除ができます。",
+                "Apps on the phone save and restore their data; in the browser you can list and delete it.",
+            ),
+            AppDataSwitchedOff => (
+                "この電話では「アプリデータバックアップを利用する」がオフのため、バックアップと復元はできません。電話の設定またはウェブの「アプリデータ」ページでオンにしてください。",
+                "\"Use app data backup\" is off on this phone, so nothing is backed up or restored. Turn it on in the phone's settings or on the web page \"App data\".",
+            ),
+            AppDataAbroadOff => (
+                "この電話は海外にいるため、バックアップと復元は行いません。海外でも使うには「海外利用時もバックアップ/復元する」をオンにしてください。",
+                "This phone is abroad, so nothing is backed up or restored. To go on abroad, turn on \"Also while abroad\".",
+            ),
+            InvalidAbroadHeader => (
+                "Hako-Abroad ヘッダーは 1（海外）か 0（国内）で指定してください。",
+                "The Hako-Abroad header must be 1 (abroad) or 0 (at home).",
+            ),
         }
     }
 }
@@ -370,6 +452,9 @@ impl ErrorBody {
             message: code.message(Lang::En).to_owned(),
             retry_after_secs: None,
             attempts_left: None,
+            current_etag: None,
+            current_saved_at: None,
+            max_bytes: None,
         }
     }
 }

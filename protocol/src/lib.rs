@@ -11,7 +11,7 @@ mod license;
 pub mod paths;
 mod validate;
 
-pub use app_data::{APP_DATA_DEFAULT_MAX_BYTES, AppDataSwitches, valid_app_id};
+pub use app_data::*;
 pub use device::*;
 pub use library::*;
 

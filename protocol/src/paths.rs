@@ -133,6 +133,40 @@ pub fn device_app_data_switches() -> String {
     format!("{API}/device/app-data-switches")
 }
 
+/// Every app's backed-up data of the account (GET), all of it at once (DELETE), or a bulk
+/// backup (POST, multipart).
+pub fn app_data() -> String {
+    format!("{API}/app-data")
+}
+
+/// One app's data: its newest version (GET), a new version (PUT), all of it (DELETE).
+pub fn app_data_app(app_id: &str) -> String {
+    format!("{API}/app-data/{}", segment(app_id))
+}
+
+/// The kept versions of one app's data.
+pub fn app_data_versions(app_id: &str) -> String {
+    format!("{API}/app-data/{}/versions", segment(app_id))
+}
+
+/// Makes a kept version the newest again.
+pub fn app_data_restore(app_id: &str, version: i64) -> String {
+    format!(
+        "{API}/app-data/{}/versions/{version}/restore",
+        segment(app_id)
+    )
+}
+
+/// Every phone of the account with its app data switches (for the web page).
+pub fn app_data_switches() -> String {
+    format!("{API}/app-data-switches")
+}
+
+/// One phone's app data switches, set from the web page.
+pub fn room_app_data_switches(room: u8) -> String {
+    format!("{API}/rooms/{room}/app-data-switches")
+}
+
 /// Stores a new version of this phone's contacts, calendar or call history.
 pub fn device_backup(kind: BackupKind) -> String {
     format!("{API}/device/backups/{}", kind.as_str())

@@ -13,7 +13,8 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 #[derive(Debug)]
 pub struct ApiError {
-    body: ErrorBody,
+    /// Boxed: most answers are successes, and their `Result` stays small.
+    body: Box<ErrorBody>,
     /// Logged, never sent.
     cause: Option<anyhow::Error>,
 }
@@ -21,7 +22,7 @@ pub struct ApiError {
 impl ApiError {
     pub fn new(code: ErrorCode) -> Self {
         Self {
-            body: ErrorBody::new(code),
+            body: Box::new(ErrorBody::new(code)),
             cause: None,
         }
     }
@@ -34,6 +35,26 @@ impl ApiError {
     pub fn attempts_left(mut self, left: u32) -> Self {
         self.body.attempts_left = Some(left);
         self
+    }
+
+    /// The cap a save went over (413 for app data).
+    pub fn max_bytes(mut self, max_bytes: u64) -> Self {
+        self.body.max_bytes = Some(max_bytes);
+        self
+    }
+
+    /// The newest version a failed precondition did not name (412 for app data).
+    pub fn current_version(mut self, etag: String, saved_at: String) -> Self {
+        self.body.current_etag = Some(etag);
+        self.body.current_saved_at = Some(saved_at);
+        self
+    }
+
+    /// The body a client would have read, for answers that carry several results (a bulk
+    /// save); logged as a single answer would be.
+    pub fn into_body(self) -> ErrorBody {
+        self.log();
+        *self.body
     }
 
     /// Keeps what went wrong for the log; the client sees only the code.
@@ -58,7 +79,7 @@ impl From<ErrorCode> for ApiError {
 impl From<anyhow::Error> for ApiError {
     fn from(cause: anyhow::Error) -> Self {
         Self {
-            body: ErrorBody::new(ErrorCode::Internal),
+            body: Box::new(ErrorBody::new(ErrorCode::Internal)),
             cause: Some(cause),
         }
     }

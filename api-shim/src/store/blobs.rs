@@ -278,13 +278,14 @@ impl BlobStore {
         }
     }
 
-    /// Removes blobs no item and no backup refers to any more (after a delete or a wiped ROOM).
-    /// Backups count too: identical contacts from two phones share one blob.
+    /// Removes blobs no item, backup or app data version refers to any more (after a delete or
+    /// a wiped ROOM): identical contents from two phones or two apps share one blob.
     pub async fn remove_unreferenced(&self, db: &Db, candidates: &[String]) -> anyhow::Result<()> {
         for sha in candidates {
             let Flag(used) = sqlx::query_scalar(
                 "SELECT EXISTS (SELECT 1 FROM items WHERE sha256 = $1)
-                     OR EXISTS (SELECT 1 FROM backups WHERE sha256 = $1)",
+                     OR EXISTS (SELECT 1 FROM backups WHERE sha256 = $1)
+                     OR EXISTS (SELECT 1 FROM app_data_versions WHERE sha256 = $1)",
             )
             .bind(sha)
             .fetch_one(db)

@@ -622,10 +622,12 @@ fn row_hash(values: &[Value]) -> u128 {
 
 /// Every stored file the source's rows name.
 async fn referenced_originals(source: &mut SqliteConnection) -> anyhow::Result<BTreeSet<String>> {
-    let names: Vec<String> =
-        sqlx::query_scalar("SELECT sha256 FROM items UNION SELECT sha256 FROM backups")
-            .fetch_all(source)
-            .await?;
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT sha256 FROM items UNION SELECT sha256 FROM backups
+         UNION SELECT sha256 FROM app_data_versions",
+    )
+    .fetch_all(source)
+    .await?;
     Ok(names.into_iter().collect())
 }
 

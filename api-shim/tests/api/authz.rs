@@ -10,6 +10,10 @@ use crate::helpers::*;
 /// In A's file names, phone name, contacts, events and calls; never in an answer to B.
 const SECRET: &str = "alpha-secret";
 
+/// An app of the catalog that A keeps data of.
+const APP_ID: &str = "jp.example.secret";
+const APP_PATH: &str = "/api/v1/app-data/jp.example.secret";
+
 /// How an endpoint is guarded.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Guard {
@@ -55,6 +59,8 @@ struct Owned {
     photo_sha: String,
     upload: String,
     ticket: String,
+    /// A's oldest kept version of its app data.
+    app_version: i64,
 }
 
 #[rustfmt::skip]
@@ -370,6 +376,17 @@ fn cases(a: &Owned) -> Vec<Case> {
             Some(json!({"use": false, "abroad": true})),
             OwnScope,
         ),
+        // App data is the caller's own: the same app id names B's data for B.
+        case(M::GET, "/api/v1/app-data", p("/api/v1/app-data"), None, OwnScope),
+        case(M::POST, "/api/v1/app-data", p("/api/v1/app-data"), None, OwnScope),
+        case(M::PUT, "/api/v1/app-data/{app_id}", p(APP_PATH), None, OwnScope),
+        case(M::GET, "/api/v1/app-data/{app_id}", p(APP_PATH), None, OwnScope),
+        case(M::GET, "/api/v1/app-data/{app_id}/versions", format!("{APP_PATH}/versions"), None, OwnScope),
+        case(M::POST, "/api/v1/app-data/{app_id}/versions/{version}/restore", format!("{APP_PATH}/versions/{}/restore", a.app_version), None, Foreign),
+        case(M::DELETE, "/api/v1/app-data/{app_id}", p(APP_PATH), None, OwnScope),
+        case(M::DELETE, "/api/v1/app-data", p("/api/v1/app-data"), None, OwnScope),
+        case(M::GET, "/api/v1/app-data-switches", p("/api/v1/app-data-switches"), None, OwnScope),
+        case(M::PUT, "/api/v1/rooms/{room}/app-data-switches", p("/api/v1/rooms/1/app-data-switches"), Some(json!({"use": false, "abroad": false})), OwnScope),
         case(
             M::POST,
             "/api/v1/device/report",
@@ -506,6 +523,42 @@ async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
         .await;
     let upload = half.headers()["location"].to_str().unwrap().to_owned();
     let upload = upload.strip_prefix(&app.base).unwrap_or(&upload).to_owned();
+    hako_api_shim::app_data::add_app(
+        &app.state.db,
+        app.state.clock.now(),
+        hako_api_shim::app_data::NewApp {
+            app_id: APP_ID,
+            name_ja: "秘密",
+            name_en: "Secret",
+            max_bytes: None,
+        },
+    )
+    .await
+    .unwrap();
+    let mut app_versions = Vec::new();
+    for (n, precondition) in [
+        ("If-None-Match", "*".to_owned()),
+        ("If-Match", "*".to_owned()),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let saved = a_phone
+            .request(Method::PUT, APP_PATH)
+            .header(precondition.0, precondition.1)
+            .body(format!("{SECRET} settings {n}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(saved.status().is_success(), "{}", saved.status());
+    }
+    let versions: Vec<hako_protocol::AppDataVersion> = a_phone
+        .get(&format!("{APP_PATH}/versions"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    app_versions.extend(versions.iter().map(|v| v.version));
     let ids = app.item_ids(&a_phone).await;
     let a_web = app.signed_in("a@example.jp").await;
     let ticket: hako_protocol::DownloadTicket = app
@@ -525,6 +578,7 @@ async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
         photo_sha: sha256_hex(&photo),
         upload,
         ticket: ticket.url,
+        app_version: *app_versions.last().unwrap(),
     };
 
     // Every documented endpoint has an entry, and every entry is documented.
@@ -631,6 +685,19 @@ async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
         .await
         .unwrap();
     assert!(a_contacts.contains(SECRET));
+    let a_app_data = a_phone.get(APP_PATH).await.text().await.unwrap();
+    assert_eq!(a_app_data, format!("{SECRET} settings 1"));
+    let a_versions: Vec<hako_protocol::AppDataVersion> = a_phone
+        .get(&format!("{APP_PATH}/versions"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        a_versions.len(),
+        2,
+        "B's saves, restores and deletes left A's alone"
+    );
     for case in cases
         .iter()
         .filter(|c| c.guard == Guard::Foreign && c.method == Method::GET)
