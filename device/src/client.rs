@@ -4,9 +4,10 @@ use std::fmt;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use hako_protocol::{
-    AppDataSwitches, BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceReport, DeviceSession,
-    ErrorBody, ExclusionChange, Exclusions, ItemPage, MissingRequest, MissingResponse,
-    PhoneSettings, RegisterMode, RegisterRoom, Rooms, StoredItem, paths,
+    ABROAD_HEADER, AppDataBulk, AppDataDeleted, AppDataEntry, AppDataSaved, AppDataSwitches,
+    BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceReport, DeviceSession, ErrorBody,
+    ExclusionChange, Exclusions, ItemPage, MissingRequest, MissingResponse, PhoneSettings,
+    RegisterMode, RegisterRoom, Rooms, StoredItem, paths,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sha2::{Digest, Sha256};
@@ -35,12 +36,15 @@ impl fmt::Display for CallError {
         match self {
             Self::Api(body, text) => {
                 let code = serde_json::to_value(body.code).unwrap_or_default();
-                write!(
-                    f,
-                    "{} [{}]",
-                    body.code.message(text.lang),
-                    code.as_str().unwrap_or_default()
-                )
+                write!(f, "{}", body.code.message(text.lang))?;
+                // What an app data refusal names: the newest version, the cap.
+                if let Some(at) = &body.current_saved_at {
+                    write!(f, " ({}: {at})", text.server_newest)?;
+                }
+                if let Some(max) = body.max_bytes {
+                    write!(f, " ({}: {max} {})", text.cap, text.bytes)?;
+                }
+                write!(f, " [{}]", code.as_str().unwrap_or_default())
             }
             Self::Network(error, text) => write!(f, "{}: {error}", text.server_unreachable),
         }
@@ -57,6 +61,17 @@ pub struct Client {
     pub name: String,
     pub model: String,
     text: Text,
+    /// Says `Hako-Abroad: 1` on every request (SPEC P2).
+    abroad: bool,
+}
+
+/// A precondition for an app data save: the version this phone last read or saved, or none
+/// (a first save).
+fn precondition(request: RequestBuilder, etag: Option<&str>) -> RequestBuilder {
+    match etag {
+        Some(etag) => request.header("if-match", etag),
+        None => request.header("if-none-match", "*"),
+    }
 }
 
 async fn checked(result: reqwest::Result<Response>, text: Text) -> Result<Response, CallError> {
@@ -126,7 +141,14 @@ impl Client {
             name: session.name,
             model: session.model,
             text,
+            abroad: false,
         })
+    }
+
+    /// From now on, tells the server this phone is abroad.
+    pub fn abroad(mut self, abroad: bool) -> Self {
+        self.abroad = abroad;
+        self
     }
 
     fn request(&self, method: Method, path_or_url: &str) -> RequestBuilder {
@@ -135,7 +157,12 @@ impl Client {
         } else {
             format!("{}{path_or_url}", self.server)
         };
-        self.http.request(method, url).bearer_auth(&self.token)
+        let request = self.http.request(method, url).bearer_auth(&self.token);
+        if self.abroad {
+            request.header(ABROAD_HEADER, "1")
+        } else {
+            request
+        }
     }
 
     async fn json<T: serde::de::DeserializeOwned>(
@@ -320,6 +347,87 @@ impl Client {
                 .json(&switches),
         )
         .await
+    }
+
+    pub async fn app_data(&self) -> Result<Vec<AppDataEntry>, CallError> {
+        self.json(self.request(Method::GET, &paths::app_data()))
+            .await
+    }
+
+    /// Saves a new version of an app's data over `etag` (the one this phone holds).
+    pub async fn save_app_data(
+        &self,
+        app_id: &str,
+        bytes: Vec<u8>,
+        etag: Option<&str>,
+    ) -> Result<AppDataSaved, CallError> {
+        let request = self.request(Method::PUT, &paths::app_data_app(app_id));
+        self.json(precondition(request, etag).body(bytes)).await
+    }
+
+    /// Several apps in one request: (app id, bytes, the ETag this phone holds).
+    pub async fn save_app_data_bulk(
+        &self,
+        apps: Vec<(String, Vec<u8>, Option<String>)>,
+    ) -> Result<AppDataBulk, CallError> {
+        let mut form = reqwest::multipart::Form::new();
+        for (app_id, bytes, etag) in apps {
+            let mut headers = reqwest::header::HeaderMap::new();
+            let (name, value) = match &etag {
+                Some(etag) => ("if-match", etag.as_str()),
+                None => ("if-none-match", "*"),
+            };
+            if let Ok(value) = value.parse() {
+                headers.insert(name, value);
+            }
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(app_id.clone())
+                .headers(headers);
+            form = form.part(app_id, part);
+        }
+        self.json(
+            self.request(Method::POST, &paths::app_data())
+                .multipart(form),
+        )
+        .await
+    }
+
+    /// An app's newest data and its ETag.
+    pub async fn app_data_bytes(&self, app_id: &str) -> Result<(Vec<u8>, String), CallError> {
+        let response = checked(
+            self.request(Method::GET, &paths::app_data_app(app_id))
+                .send()
+                .await,
+            self.text,
+        )
+        .await?;
+        let etag = response
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| CallError::Network(e, self.text))?;
+        Ok((bytes.to_vec(), etag))
+    }
+
+    pub async fn delete_app_data(&self, app_id: &str) -> Result<(), CallError> {
+        checked(
+            self.request(Method::DELETE, &paths::app_data_app(app_id))
+                .send()
+                .await,
+            self.text,
+        )
+        .await
+        .map(drop)
+    }
+
+    pub async fn delete_all_app_data(&self) -> Result<AppDataDeleted, CallError> {
+        self.json(self.request(Method::DELETE, &paths::app_data()))
+            .await
     }
 
     pub async fn save_settings(

@@ -1,4 +1,5 @@
-//! The simulated phone's own storage: its sign-in and the uploads it has started.
+//! The simulated phone's own storage: its sign-in, the uploads it has started, and the version
+//! of each app's data it holds.
 
 use std::{
     collections::BTreeMap,
@@ -64,8 +65,10 @@ impl Home {
 
     pub fn save_session(&self, session: &Session) -> anyhow::Result<()> {
         self.write("session.json", session)?;
-        // A new sign-in is a new phone: uploads of the old one cannot be resumed.
-        self.write("uploads.json", &Uploads::default())
+        // A new sign-in is a new phone: uploads of the old one cannot be resumed, and it holds
+        // no app data yet.
+        self.write("uploads.json", &Uploads::default())?;
+        self.write("app-data.json", &AppDataHeld::default())
     }
 
     pub fn uploads(&self) -> anyhow::Result<Uploads> {
@@ -75,7 +78,19 @@ impl Home {
     pub fn save_uploads(&self, uploads: &Uploads) -> anyhow::Result<()> {
         self.write("uploads.json", uploads)
     }
+
+    pub fn app_data_held(&self) -> anyhow::Result<AppDataHeld> {
+        Ok(self.read("app-data.json")?.unwrap_or_default())
+    }
+
+    pub fn save_app_data_held(&self, held: &AppDataHeld) -> anyhow::Result<()> {
+        self.write("app-data.json", held)
+    }
 }
+
+/// App id → the ETag of the version of its data this phone holds: what a save's `If-Match`
+/// names, so a change made meanwhile on another phone is refused, never overwritten.
+pub type AppDataHeld = BTreeMap<String, String>;
 
 /// SHA-256 → the tus URL of its unfinished upload.
 pub type Uploads = BTreeMap<String, String>;

@@ -1,6 +1,7 @@
 //! `hako-device`: the reference phone client (SPEC D9). It signs in like a phone, picks a
 //! ROOM, and backs up a folder through the same protocol a phone app uses.
 
+mod app_data;
 mod backup;
 mod client;
 mod home;
@@ -99,20 +100,7 @@ enum Command {
     /// App data backup (SPEC P): apps' own data kept under the account.
     AppData {
         #[command(subcommand)]
-        command: AppDataCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum AppDataCommand {
-    /// Show this phone's two app data switches (SPEC P2), changing those given.
-    Switches {
-        /// Use app data backup on this phone.
-        #[arg(long = "use", value_parser = on_off)]
-        use_backup: Option<bool>,
-        /// Also while abroad.
-        #[arg(long, value_parser = on_off)]
-        abroad: Option<bool>,
+        command: app_data::Command,
     },
 }
 
@@ -265,21 +253,9 @@ async fn run(cli: Cli, text: Text) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&settings)?);
             Ok(())
         }
-        Command::AppData {
-            command: AppDataCommand::Switches { use_backup, abroad },
-        } => {
-            let client = Client::from_home(&home, text)?;
-            let mut switches = client.app_data_switches().await?;
-            let before = switches;
-            switches.use_backup = use_backup.unwrap_or(switches.use_backup);
-            switches.abroad = abroad.unwrap_or(switches.abroad);
-            if switches != before {
-                switches = client.set_app_data_switches(switches).await?;
-            }
-            let state = |on: bool| if on { text.on } else { text.off };
-            println!("{}: {}", text.app_data_use, state(switches.use_backup));
-            println!("{}: {}", text.app_data_abroad, state(switches.abroad));
-            Ok(())
+        Command::AppData { command } => {
+            let client = Client::from_home(&home, text)?.abroad(command.abroad());
+            app_data::run(&client, &home, command, text).await
         }
         Command::Status => {
             let client = Client::from_home(&home, text)?;

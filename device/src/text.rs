@@ -36,6 +36,21 @@ pub struct Text {
     pub app_data_abroad: &'static str,
     pub on: &'static str,
     pub off: &'static str,
+    pub app_saved: &'static str,
+    pub app_restored: &'static str,
+    pub app_deleted: &'static str,
+    pub apps_deleted: &'static str,
+    pub bytes: &'static str,
+    pub versions: &'static str,
+    pub no_app_data: &'static str,
+    pub no_longer_supported: &'static str,
+    pub summary_apps_saved: &'static str,
+    pub summary_apps_failed: &'static str,
+    pub some_apps_not_saved: &'static str,
+    pub not_an_app_file: &'static str,
+    pub not_deleted: &'static str,
+    pub server_newest: &'static str,
+    pub cap: &'static str,
 }
 
 const JA: Text = Text {
@@ -71,6 +86,21 @@ const JA: Text = Text {
     app_data_abroad: "海外でも利用する",
     on: "オン",
     off: "オフ",
+    app_saved: "保存しました",
+    app_restored: "復元しました",
+    app_deleted: "削除しました",
+    apps_deleted: "削除したアプリ",
+    bytes: "バイト",
+    versions: "版を保存中",
+    no_app_data: "バックアップされたアプリデータはありません。",
+    no_longer_supported: "サポート終了",
+    summary_apps_saved: "保存したアプリ",
+    summary_apps_failed: "保存できなかったアプリ",
+    some_apps_not_saved: "保存できなかったアプリがあります（理由は上のとおり）。",
+    not_an_app_file: "アプリ ID の名前ではないため対象外です",
+    not_deleted: "削除しませんでした。",
+    server_newest: "サーバーの最新",
+    cap: "上限",
 };
 
 const EN: Text = Text {
@@ -106,6 +136,21 @@ const EN: Text = Text {
     app_data_abroad: "Also while abroad",
     on: "on",
     off: "off",
+    app_saved: "Saved",
+    app_restored: "Restored",
+    app_deleted: "Deleted",
+    apps_deleted: "Apps deleted",
+    bytes: "bytes",
+    versions: "versions kept",
+    no_app_data: "No app data is backed up.",
+    no_longer_supported: "no longer supported",
+    summary_apps_saved: "Apps saved",
+    summary_apps_failed: "Apps not saved",
+    some_apps_not_saved: "Some apps were not saved (the reasons are above).",
+    not_an_app_file: "not named by an app id: left alone",
+    not_deleted: "Nothing was deleted.",
+    server_newest: "newest on the server",
+    cap: "cap",
 };
 
 impl Text {
@@ -114,6 +159,18 @@ impl Text {
             hako_protocol::BackupKind::Contacts => self.contacts,
             hako_protocol::BackupKind::Calendar => self.calendar,
             hako_protocol::BackupKind::CallHistory => self.call_history,
+        }
+    }
+
+    /// Asked before every app's data of the account is deleted (SPEC P5).
+    pub fn confirm_delete_all(&self, apps: usize) -> String {
+        match self.lang {
+            Lang::Ja => format!(
+                "このアカウントのアプリデータ（{apps} 件のアプリ）をすべてサーバーから削除します。電話のアプリにあるデータはそのまま残ります。よろしいですか？"
+            ),
+            Lang::En => format!(
+                "Delete the app data of all {apps} apps of this account from the server? The apps on the phones keep the data they have."
+            ),
         }
     }
 

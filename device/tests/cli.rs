@@ -528,3 +528,222 @@ async fn p2_the_app_data_switches_are_shown_and_changed_in_the_phones_language()
     let (ok, out) = device(home.path(), &["app-data", "switches", "--use", "maybe"]).await;
     assert!(!ok && out.contains("on or off"), "{out}");
 }
+
+/// Adds apps to the server's catalog, as the operator's `hako apps add` does.
+async fn catalog(server: &Server, apps: &[(&'static str, &'static str, &'static str)]) {
+    for &(app_id, name_ja, name_en) in apps {
+        let app = hako_api_shim::app_data::NewApp {
+            app_id,
+            name_ja,
+            name_en,
+            max_bytes: None,
+        };
+        hako_api_shim::app_data::add_app(&server.state.db, server.state.clock.now(), app)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn p1_p4_a_folder_of_app_data_backed_up_at_once_comes_back_byte_for_byte_on_a_second_phone() {
+    let server = server_with(|_| {}).await;
+    catalog(
+        &server,
+        &[
+            ("jp.example.mail", "メール", "Mail"),
+            ("jp.example.memo", "メモ", "Memo"),
+            ("jp.example.news", "ニュース", "News"),
+        ],
+    )
+    .await;
+    let first = tempfile::tempdir().unwrap();
+    login_and_register(&server, first.path(), "android").await;
+    let apps = tempfile::tempdir().unwrap();
+    let mail: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(apps.path().join("jp.example.mail"), &mail).unwrap();
+    std::fs::write(apps.path().join("jp.example.memo"), "メモの設定 v1").unwrap();
+    std::fs::write(apps.path().join("jp.example.news"), b"{\"agreed\":true}").unwrap();
+    std::fs::write(apps.path().join("read me.txt"), b"not an app").unwrap();
+
+    let dir = apps.path().to_str().unwrap();
+    let (ok, out) = device(first.path(), &["app-data", "backup-all", dir]).await;
+    assert!(ok, "{out}");
+    for line in [
+        "jp.example.mail: Saved",
+        "jp.example.memo: Saved",
+        "jp.example.news: Saved",
+        "read me.txt: not named by an app id",
+        "Apps saved: 3",
+        "Apps not saved: 0",
+    ] {
+        assert!(out.contains(line), "{line:?} in {out}");
+    }
+
+    // A second phone of the account: the list in its language, then every app restored.
+    let second = tempfile::tempdir().unwrap();
+    let (ok, out) = device(
+        second.path(),
+        &[
+            "login",
+            "--server",
+            &server.base,
+            "--email",
+            "phone@example.jp",
+        ],
+    )
+    .await;
+    assert!(ok, "{out}");
+    let (ok, out) = device_in("ja_JP.UTF-8", second.path(), &["app-data", "list"]).await;
+    assert!(ok, "{out}");
+    assert!(out.contains("jp.example.mail\tメール\t"), "{out}");
+    assert!(out.contains("300000 バイト\t1 版を保存中"), "{out}");
+    let back = tempfile::tempdir().unwrap();
+    for app_id in ["jp.example.mail", "jp.example.memo", "jp.example.news"] {
+        let target = back.path().join(app_id);
+        let (ok, out) = device(
+            second.path(),
+            &["app-data", "restore", app_id, target.to_str().unwrap()],
+        )
+        .await;
+        assert!(ok, "{out}");
+        assert_eq!(
+            std::fs::read(&target).unwrap(),
+            std::fs::read(apps.path().join(app_id)).unwrap(),
+            "{app_id} byte for byte"
+        );
+    }
+
+    // The second phone changes Memo; the first, still holding v1, is refused (never a lost
+    // update) and told why, until it restores the newest.
+    let memo = back.path().join("jp.example.memo");
+    std::fs::write(&memo, "メモの設定 v2").unwrap();
+    let memo = memo.to_str().unwrap();
+    let (ok, out) = device(
+        second.path(),
+        &["app-data", "save", "jp.example.memo", memo],
+    )
+    .await;
+    assert!(ok, "{out}");
+    let stale = apps.path().join("jp.example.memo");
+    let stale = stale.to_str().unwrap();
+    let (ok, out) = device_in(
+        "ja_JP.UTF-8",
+        first.path(),
+        &["app-data", "save", "jp.example.memo", stale],
+    )
+    .await;
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("別の電話がこのアプリのデータを先に更新しました")
+            && out.contains("サーバーの最新")
+            && out.contains("[app_data_precondition_failed]"),
+        "{out}"
+    );
+    let (ok, out) = device(first.path(), &["app-data", "backup-all", dir]).await;
+    assert!(!ok, "a bulk backup with a stale app fails: {out}");
+    assert!(
+        out.contains("jp.example.memo: Another phone changed") && out.contains("Apps saved: 2"),
+        "{out}"
+    );
+    let (ok, out) = device(
+        first.path(),
+        &["app-data", "restore", "jp.example.memo", stale],
+    )
+    .await;
+    assert!(ok, "{out}");
+    assert_eq!(std::fs::read_to_string(stale).unwrap(), "メモの設定 v2");
+    let (ok, out) = device(
+        first.path(),
+        &["app-data", "save", "jp.example.memo", stale],
+    )
+    .await;
+    assert!(ok, "{out}");
+}
+
+#[tokio::test]
+async fn p2_p5_p6_switches_removed_apps_and_deletes_answer_with_their_reasons_and_exit_status() {
+    let server = server_with(|_| {}).await;
+    catalog(
+        &server,
+        &[
+            ("jp.example.mail", "メール", "Mail"),
+            ("jp.example.gone", "旧", "Old"),
+        ],
+    )
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    login_and_register(&server, home.path(), "android").await;
+    let files = tempfile::tempdir().unwrap();
+    let file = |name: &str, body: &str| {
+        let path = files.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let mail = file("mail.bin", "mail settings");
+    let gone = file("gone.bin", "old settings");
+    for (app_id, path) in [("jp.example.mail", &mail), ("jp.example.gone", &gone)] {
+        let (ok, out) = device(home.path(), &["app-data", "save", app_id, path]).await;
+        assert!(ok, "{out}");
+    }
+
+    // Abroad with "also while abroad" off: refused, in the phone's language.
+    let (ok, out) = device_in(
+        "ja_JP.UTF-8",
+        home.path(),
+        &["app-data", "save", "jp.example.mail", &mail, "--abroad"],
+    )
+    .await;
+    assert!(
+        !ok && out.contains("海外") && out.contains("[app_data_abroad_off]"),
+        "{out}"
+    );
+    let (ok, out) = device(home.path(), &["app-data", "switches", "--abroad", "on"]).await;
+    assert!(ok, "{out}");
+    let (ok, out) = device(
+        home.path(),
+        &["app-data", "save", "jp.example.mail", &mail, "--abroad"],
+    )
+    .await;
+    assert!(ok, "{out}");
+    // "Use app data backup" off: restores are refused too; the list still answers.
+    let (ok, out) = device(home.path(), &["app-data", "switches", "--use", "off"]).await;
+    assert!(ok, "{out}");
+    let (ok, out) = device(
+        home.path(),
+        &["app-data", "restore", "jp.example.mail", &mail],
+    )
+    .await;
+    assert!(!ok && out.contains("[app_data_switched_off]"), "{out}");
+    let (ok, out) = device(home.path(), &["app-data", "list"]).await;
+    assert!(ok && out.contains("jp.example.mail"), "{out}");
+    device(home.path(), &["app-data", "switches", "--use", "on"]).await;
+
+    // Taken off the catalog: saves refused, the data listed as no longer supported.
+    hako_api_shim::app_data::remove_app(
+        &server.state.db,
+        server.state.clock.now(),
+        "jp.example.gone",
+    )
+    .await
+    .unwrap();
+    let (ok, out) = device(home.path(), &["app-data", "save", "jp.example.gone", &gone]).await;
+    assert!(!ok && out.contains("[app_no_longer_supported]"), "{out}");
+    let (ok, out) = device(home.path(), &["app-data", "list"]).await;
+    assert!(ok && out.contains("[no longer supported]"), "{out}");
+    let (ok, out) = device(home.path(), &["app-data", "save", "mail", &mail]).await;
+    assert!(!ok && out.contains("[invalid_app_id]"), "{out}");
+
+    // Deletes: one app; all of them only when confirmed.
+    let (ok, out) = device(home.path(), &["app-data", "delete", "jp.example.gone"]).await;
+    assert!(ok && out.contains("Deleted: jp.example.gone"), "{out}");
+    let (ok, out) = device(home.path(), &["app-data", "delete-all"]).await;
+    assert!(!ok, "no answer is no: {out}");
+    assert!(
+        out.contains("all 1 apps") && out.contains("Nothing was deleted"),
+        "{out}"
+    );
+    let (ok, out) = device(home.path(), &["app-data", "delete-all", "--yes"]).await;
+    assert!(ok && out.contains("Apps deleted: 1"), "{out}");
+    let (ok, out) = device(home.path(), &["app-data", "list"]).await;
+    assert!(ok && out.contains("No app data is backed up."), "{out}");
+}

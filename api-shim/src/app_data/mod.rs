@@ -338,13 +338,9 @@ async fn add_version(
         });
     }
     let id = store::insert_version(&mut tx, &added).await?;
-    let dropped = store::drop_old_versions(
-        &mut tx,
-        added.user_id,
-        added.app_id,
-        APP_DATA_KEPT_VERSIONS,
-    )
-    .await?;
+    let dropped =
+        store::drop_old_versions(&mut tx, added.user_id, added.app_id, APP_DATA_KEPT_VERSIONS)
+            .await?;
     let versions = store::count_versions(&mut tx, added.user_id, added.app_id).await?;
     tx.commit().await?;
     blobs.remove_unreferenced(db, &dropped).await?;
