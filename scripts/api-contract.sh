@@ -87,6 +87,10 @@ upload IMG_0001.jpg "$work/photo.jpg" 1722000000
 upload notes.txt "$work/notes.txt" 1722000600
 printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Contract Test\r\nN:Test;Contract;;;\r\nTEL:090-0000-0000\r\nEND:VCARD\r\n' |
   curl -sf "${phone[@]}" -X PUT "$base/api/v1/device/backups/contacts" --data-binary @- >/dev/null
+# An app of the catalog with data, so the app data reads answer with data too.
+"$hako" apps add jp.example.contract --name-ja 契約 --name-en Contract >/dev/null
+printf 'app settings' | curl -sf "${phone[@]}" -X PUT "$base/api/v1/app-data/jp.example.contract" \
+  -H 'If-None-Match: *' --data-binary @- >/dev/null
 
 # A browser's session: the cookie sign-in sets, and what a same-site fetch sends along.
 cookie=$(curl -sf -o /dev/null -D - "$base/api/v1/auth/signin" -H 'content-type: application/json' \

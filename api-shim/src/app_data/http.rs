@@ -17,7 +17,7 @@ use hako_protocol::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{AppDataError, CatalogApp, NewVersion, Phone, Precondition};
+use super::{AppDataError, CatalogApp, Incoming, NewVersion, Phone, Precondition};
 use crate::{
     AppState,
     accounts::CurrentUser,
@@ -111,20 +111,16 @@ fn saved_answer((saved, first): (AppDataSaved, bool), now: i64) -> Response {
     response
 }
 
-/// Reads a body to the end, refusing it as soon as it passes `max_bytes` (nothing is stored
-/// then, nor when the connection breaks off).
+/// Reads a body to the end into `incoming`, refusing it as soon as it passes the app's cap
+/// (nothing is stored then, nor when the connection breaks off).
 async fn read_capped<E: std::fmt::Display>(
     mut stream: impl Stream<Item = Result<Bytes, E>> + Unpin,
-    max_bytes: u64,
-) -> ApiResult<Bytes> {
-    let mut body = Vec::new();
+    mut incoming: Incoming,
+) -> ApiResult<Incoming> {
     while let Some(chunk) = stream.try_next().await.map_err(broke_off)? {
-        if (body.len() + chunk.len()) as u64 > max_bytes {
-            return Err(AppDataError::TooLarge { max_bytes }.into());
-        }
-        body.extend_from_slice(&chunk);
+        incoming.push(&chunk)?;
     }
-    Ok(body.into())
+    Ok(incoming)
 }
 
 fn broke_off(error: impl std::fmt::Display) -> ApiError {
@@ -178,7 +174,7 @@ async fn save(
         }
         .into());
     }
-    let body = read_capped(body.into_data_stream(), app.max_bytes).await?;
+    let body = read_capped(body.into_data_stream(), Incoming::new(&app, declared)).await?;
     let now = state.clock.now();
     let new = NewVersion {
         phone,
@@ -222,7 +218,7 @@ async fn bulk_backup(
         let precondition = precondition(part.headers());
         let saved = match super::writable_app(&state.db, &app_id).await {
             Ok(app) => {
-                let body = read_capped(&mut part, app.max_bytes).await;
+                let body = read_capped(&mut part, Incoming::new(&app, None)).await;
                 save_part(&state, phone, &app, precondition, body).await
             }
             Err(refused) => Err(refused.into()),
@@ -248,7 +244,7 @@ async fn save_part(
     phone: Phone,
     app: &CatalogApp,
     precondition: Result<Precondition, AppDataError>,
-    body: ApiResult<Bytes>,
+    body: ApiResult<Incoming>,
 ) -> ApiResult<AppDataSaved> {
     let new = NewVersion {
         phone,

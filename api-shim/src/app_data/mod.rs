@@ -8,13 +8,11 @@ mod http;
 mod precondition;
 mod store;
 
-use bytes::Bytes;
 use hako_media::time::rfc3339;
 use hako_protocol::{
     APP_DATA_DEFAULT_MAX_BYTES, APP_DATA_KEPT_VERSIONS, AppDataEntry, AppDataSaved,
     AppDataSwitches, AppDataVersion, ErrorCode, PhoneAppDataSwitches, valid_app_id,
 };
-use sha2::{Digest, Sha256};
 
 pub use http::router;
 pub use precondition::Precondition;
@@ -254,12 +252,40 @@ pub async fn writable_app(db: &Db, app_id: &str) -> Result<CatalogApp> {
     Ok(CatalogApp::from(app))
 }
 
+/// An app's data as it arrives, held to the app's cap.
+pub struct Incoming {
+    bytes: Vec<u8>,
+    max_bytes: u64,
+}
+
+impl Incoming {
+    /// `expected`: the length the request declares, room for which is made at once.
+    pub fn new(app: &CatalogApp, expected: Option<u64>) -> Self {
+        let room = expected.unwrap_or(0).min(app.max_bytes);
+        Self {
+            bytes: Vec::with_capacity(usize::try_from(room).unwrap_or(0)),
+            max_bytes: app.max_bytes,
+        }
+    }
+
+    /// Takes the next chunk; over the cap, the save is refused before more is read.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        if (self.bytes.len() + chunk.len()) as u64 > self.max_bytes {
+            return Err(AppDataError::TooLarge {
+                max_bytes: self.max_bytes,
+            });
+        }
+        self.bytes.extend_from_slice(chunk);
+        Ok(())
+    }
+}
+
 /// A new version to save: the bytes a phone sent for an app it may save.
 pub struct NewVersion<'a> {
     pub phone: Phone,
     pub app: &'a CatalogApp,
     pub precondition: Precondition,
-    pub body: Bytes,
+    pub body: Incoming,
     pub now: i64,
 }
 
@@ -276,21 +302,16 @@ pub async fn save(db: &Db, blobs: &BlobStore, new: NewVersion<'_>) -> Result<(Ap
         body,
         now,
     } = new;
-    if body.is_empty() {
+    if body.bytes.is_empty() {
         return Err(AppDataError::Empty);
     }
-    if body.len() as u64 > app.max_bytes {
-        return Err(AppDataError::TooLarge {
-            max_bytes: app.max_bytes,
-        });
-    }
-    let sha256 = hex::encode(Sha256::digest(&body));
-    blobs.put_bytes(&sha256, &body).await?;
+    let size = body.bytes.len();
+    let sha256 = blobs.put_new(body.bytes.into()).await?;
     let added = store::NewRow {
         user_id: phone.user_id,
         app_id: &app.app_id,
         sha256: &sha256,
-        size: i64::try_from(body.len()).unwrap_or(i64::MAX),
+        size: i64::try_from(size).unwrap_or(i64::MAX),
         saved_at: now,
         device_id: phone.device_id,
     };

@@ -21,6 +21,7 @@ use object_store::{
     multipart::{MultipartStore, PartId},
     path::Path as Key,
 };
+use sha2::{Digest, Sha256};
 use tokio::io::AsyncReadExt;
 
 use crate::{
@@ -131,23 +132,39 @@ impl BlobStore {
         }
     }
 
-    /// Stores bytes already in memory (small backups).
-    pub async fn put_bytes(&self, sha256_hex: &str, bytes: &[u8]) -> io::Result<()> {
+    /// Stores bytes already in memory (backups, app data). Content already present is kept
+    /// as is, and not written again.
+    pub async fn put_bytes(&self, sha256_hex: &str, bytes: Bytes) -> io::Result<()> {
         match self {
             Self::Local(local) => {
-                let staging = local
-                    .root
-                    .join(format!(".staging-{}", rand::random::<u64>()));
-                let mut file = tokio::fs::File::create(&staging).await?;
-                tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
-                file.sync_all().await?;
+                if tokio::fs::try_exists(local.path(sha256_hex)).await? {
+                    return Ok(());
+                }
+                let staging = local.staging_path();
+                local.write_synced(staging.clone(), bytes).await?;
                 local.put_file(sha256_hex, &staging).await
             }
-            Self::S3(s3) => {
-                s3.put(&s3.original_key(sha256_hex), Bytes::copy_from_slice(bytes))
-                    .await
-            }
+            Self::S3(s3) => s3.put(&s3.original_key(sha256_hex), bytes).await,
         }
+    }
+
+    /// Stores bytes already in memory under the SHA-256 it answers. On this machine the hash
+    /// and the write with its fsync run side by side, then the file takes its name.
+    pub async fn put_new(&self, bytes: Bytes) -> io::Result<String> {
+        let hashed = bytes.clone();
+        let hash = tokio::task::spawn_blocking(move || hex::encode(Sha256::digest(&hashed)));
+        let Self::Local(local) = self else {
+            let sha256_hex = hash.await.map_err(io::Error::other)?;
+            self.put_bytes(&sha256_hex, bytes).await?;
+            return Ok(sha256_hex);
+        };
+        let staging = local.staging_path();
+        let write = local.write_synced(staging.clone(), bytes);
+        let (sha256_hex, written) = tokio::join!(hash, write);
+        let sha256_hex = sha256_hex.map_err(io::Error::other)?;
+        written?;
+        local.put_file(&sha256_hex, &staging).await?;
+        Ok(sha256_hex)
     }
 
     /// Thumbnails and previews are named after their content's hash, so their URLs never
@@ -325,6 +342,23 @@ impl BlobStore {
 }
 
 impl LocalBlobs {
+    /// A new name beside the blobs (the same disk, so the final rename is atomic).
+    fn staging_path(&self) -> PathBuf {
+        self.root
+            .join(format!(".staging-{}", rand::random::<u64>()))
+    }
+
+    /// One blocking write and fsync, not tokio's file in 2 MiB hand-offs.
+    async fn write_synced(&self, path: PathBuf, bytes: Bytes) -> io::Result<()> {
+        tokio::task::spawn_blocking(move || {
+            let mut file = std::fs::File::create(&path)?;
+            std::io::Write::write_all(&mut file, &bytes)?;
+            file.sync_all()
+        })
+        .await
+        .map_err(io::Error::other)?
+    }
+
     pub fn path(&self, sha256_hex: &str) -> PathBuf {
         self.root.join(&sha256_hex[..2]).join(sha256_hex)
     }

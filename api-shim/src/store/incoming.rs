@@ -140,7 +140,7 @@ impl BlobStore {
                 s3.finish_upload(upload.sha256, multipart, parts).await
             }
             (Some(s3), Some(multipart), Received::Whole(bytes)) => {
-                self.put_bytes(upload.sha256, &bytes).await?;
+                self.put_bytes(upload.sha256, bytes.into()).await?;
                 s3.abort_upload(upload.sha256, multipart).await
             }
             _ => self.put_file(upload.sha256, upload.part_file).await,

@@ -113,7 +113,12 @@ impl TestApp {
         match self.state.blobs.local() {
             Some(local) => std::fs::write(local.path(sha256), bytes).unwrap(),
             // A bucket's PUT replaces the object.
-            None => self.state.blobs.put_bytes(sha256, bytes).await.unwrap(),
+            None => self
+                .state
+                .blobs
+                .put_bytes(sha256, bytes.to_vec().into())
+                .await
+                .unwrap(),
         }
     }
 

@@ -241,7 +241,7 @@ async fn x3_an_interrupted_migration_finishes_on_the_next_run() {
     let scratch = tempfile::tempdir().unwrap();
     hako_api_shim::store::blobs::BlobStore::open(scratch.path(), Some(&s3))
         .unwrap()
-        .put_bytes(&sha, &vec![0; size as usize])
+        .put_bytes(&sha, vec![0; size as usize].into())
         .await
         .unwrap();
     let err = migrate_storage::run(options(&source, &url, &s3))

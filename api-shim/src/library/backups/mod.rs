@@ -7,7 +7,6 @@ mod store;
 use axum::body::Bytes;
 use hako_media::records::count_entries;
 use hako_protocol::{BackupKind, BackupVersion, DeviceOs, ErrorCode};
-use sha2::{Digest, Sha256};
 
 use super::LibraryError;
 use crate::store::{blobs::BlobStore, db::Db};
@@ -51,8 +50,7 @@ pub(super) async fn store(db: &Db, blobs: &BlobStore, sent: Sent) -> Result<Back
         .await
         .unwrap_or(Err(ErrorCode::InvalidBackupFile))
         .map_err(|_| LibraryError::InvalidBackupFile)?;
-    let sha256 = hex::encode(Sha256::digest(&body));
-    blobs.put_bytes(&sha256, &body).await?;
+    let sha256 = blobs.put_new(body.clone()).await?;
     let new = store::NewVersion {
         user_id,
         room,
