@@ -9,7 +9,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'],
 });
 for (const [name, viewport, mobile] of [['pc', { width: 1280, height: 800 }, false], ['phone', { width: 390, height: 844 }, true]]) {
-  const context = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile, locale: 'ja-JP', deviceScaleFactor: mobile ? 2 : 1 });
+  const context = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', deviceScaleFactor: mobile ? 2 : 1 });
   const page = await context.newPage();
   const shot = (what) => page.screenshot({ path: path.join(docs, `${what}-${name}.png`) });
   const settle = async () => {
@@ -48,6 +48,21 @@ for (const [name, viewport, mobile] of [['pc', { width: 1280, height: 800 }, fal
     await page.waitForTimeout(400);
     await shot(`tab-${tab}`);
   }
+  // App data (SPEC P): the demo's apps, one no longer supported, and the delete-all question.
+  await page.goto(`${base}/app-data`);
+  await page.getByTestId('app-data-row').first().waitFor();
+  await page.getByTestId('app-data-phone').first().waitFor();
+  await shot('app-data');
+  if (mobile) {
+    // Below the list on a phone: each phone's two switches.
+    await page.getByTestId('app-data-phone').first().scrollIntoViewIfNeeded();
+    await shot('app-data-switches');
+    await page.getByTestId('app-data-page').locator('main').evaluate((main) => main.scrollTo(0, 0));
+  }
+  await page.getByTestId('app-data-delete-all').click();
+  await page.getByTestId('app-data-confirm-delete-all').waitFor();
+  await shot('app-data-delete-all');
+  await page.getByTestId('app-data-confirm-cancel').click();
   await context.close();
 }
 await browser.close();

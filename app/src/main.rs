@@ -14,8 +14,8 @@ use leptos_router::{
 };
 
 use pages::{
-    Account, Guide, Library, Loading, NotFound, PasswordReset, Phones, SignIn, SignUp, SignupDone,
-    SignupVerify,
+    Account, AppData, Guide, Library, Loading, NotFound, PasswordReset, Phones, SignIn, SignUp,
+    SignupDone, SignupVerify,
 };
 
 #[component]
@@ -35,6 +35,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/") view=Library/>
                     <Route path=path!("/account") view=Account/>
                     <Route path=path!("/phones") view=Phones/>
+                    <Route path=path!("/app-data") view=AppData/>
                 </ProtectedParentRoute>
                 <Route path=path!("/signin") view=SignIn/>
                 <Route path=path!("/signup") view=SignUp/>

@@ -106,7 +106,7 @@ test('the Reset ROOM dialog keeps focus inside, closes on Esc and gives focus ba
 test('the bar is 56 px tall on signed-in pages in both languages', async ({ page, account }, info) => {
   test.skip(info.project.name !== 'pc', 'the PC layout shows the language switch with its label');
   await signIn(page, account);
-  for (const path of ['/', '/account', '/phones']) {
+  for (const path of ['/', '/account', '/phones', '/app-data']) {
     await page.goto(path);
     for (let i = 0; i < 2; i++) {
       const bar = page.locator('header.topbar');

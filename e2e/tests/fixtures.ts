@@ -39,12 +39,28 @@ export function codeIn(mail: string): string {
   return match[1];
 }
 
+/**
+ * Runs an operator command of `hako` on the e2e server's data folder (and its database: the
+ * PostgreSQL pass of scripts/test.sh sets HAKO_DATABASE_URL and HAKO_CONFIG); returns what it printed.
+ */
+function operator(args: string[], env: Record<string, string> = {}): string {
+  const out = execFileSync(HAKO_BIN, args, { env: { ...process.env, HAKO_DATA: DATA_DIR, RUST_LOG: 'warn', ...env } });
+  return out.toString().trim();
+}
+
 /** A new license key from the operator command `hako license issue`, as printed (4×4 digits). */
 export function issueLicenseKey(): string {
-  const out = execFileSync(HAKO_BIN, ['license', 'issue', '--count', '1'], {
-    env: { ...process.env, HAKO_DATA: DATA_DIR, RUST_LOG: 'warn' },
-  });
-  return out.toString().trim();
+  return operator(['license', 'issue', '--count', '1']);
+}
+
+/** Puts an app on the operator's catalog of app data backup (`hako apps add`, SPEC P6). */
+export function catalogApp(appId: string, nameJa: string, nameEn: string) {
+  operator(['apps', 'add', appId, '--name-ja', nameJa, '--name-en', nameEn]);
+}
+
+/** Takes an app off the catalog (`hako apps remove`): the data kept of it stays. */
+export function retireApp(appId: string) {
+  operator(['apps', 'remove', appId]);
 }
 
 type Fixtures = {
@@ -66,9 +82,7 @@ export const test = base.extend<Fixtures>({
     await use(async (to) => codeIn(await nextMail(to, seen)));
   },
   account: async ({ email }, use) => {
-    execFileSync(HAKO_BIN, ['user', 'add', email], {
-      env: { ...process.env, HAKO_DATA: DATA_DIR, HAKO_PASSWORD: PASSWORD, RUST_LOG: 'warn' },
-    });
+    operator(['user', 'add', email], { HAKO_PASSWORD: PASSWORD });
     await use(email);
   },
 });
@@ -175,6 +189,25 @@ export class Phone {
     const sha256 = files.map((b) => createHash('sha256').update(b).digest('hex'));
     const sent = await this.request.put('/api/v1/device/exclusions', { headers: this.auth(), data: { sha256, excluded: true } });
     expect(sent.ok()).toBeTruthy();
+  }
+
+  /**
+   * An app on the phone saves its data (SPEC P1): a first save, or a new version over `etag`
+   * (the one it holds). Returns the new version's ETag.
+   */
+  async saveAppData(appId: string, bytes: Buffer, etag?: string): Promise<string> {
+    const saved = await this.request.put(`/api/v1/app-data/${appId}`, {
+      headers: { ...this.auth(), ...(etag ? { 'If-Match': etag } : { 'If-None-Match': '*' }) }, data: bytes,
+    });
+    expect(saved.status()).toBe(etag ? 200 : 201);
+    return (await saved.json()).etag;
+  }
+
+  /** This phone's two app data switches, as the phone reads them (SPEC P2). */
+  async appDataSwitches(): Promise<{ use: boolean; abroad: boolean }> {
+    const answer = await this.request.get('/api/v1/device/app-data-switches', { headers: this.auth() });
+    expect(answer.ok()).toBeTruthy();
+    return answer.json();
   }
 
   async backup(kind: 'contacts' | 'calendar' | 'call_history', body: string) {

@@ -3,6 +3,7 @@
 //! query string by hand.
 
 pub mod accounts;
+pub mod app_data;
 pub mod library;
 pub mod phones;
 

@@ -47,7 +47,8 @@ pub fn AuthCard(#[prop(into)] title: TextProp, children: Children) -> impl IntoV
     }
 }
 
-/// The account menu behind the person icon (SPEC V16): account information, phones, the guide and sign-out.
+/// The account menu behind the person icon (SPEC V16): account information, phones, app data,
+/// the guide and sign-out.
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let common = use_texts(&COMMON);
@@ -79,6 +80,7 @@ pub fn AccountMenu() -> impl IntoView {
                     </p>
                     <a role="menuitem" class="menu-item" href="/account" data-testid="account-link">{move || common().account_title}</a>
                     <a role="menuitem" class="menu-item" href="/phones" data-testid="phones-link">{move || common().phones_menu}</a>
+                    <a role="menuitem" class="menu-item" href="/app-data" data-testid="app-data-link">{move || common().app_data_title}</a>
                     <a role="menuitem" class="menu-item" href="/guide" data-testid="guide-link">{move || common().guide_menu}</a>
                     <button type="button" role="menuitem" class="menu-item" data-testid="signout-button"
                         disabled=move || sign_out.pending().get()

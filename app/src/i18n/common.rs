@@ -43,6 +43,7 @@ pub struct CommonTexts {
     pub kind_videos: &'static str,
     pub kind_photos: &'static str,
     pub phones_menu: &'static str,
+    pub app_data_title: &'static str,
     pub guide_menu: &'static str,
 }
 
@@ -101,6 +102,7 @@ pub static COMMON: Bilingual<CommonTexts> = Bilingual {
         kind_videos: "動画",
         kind_photos: "写真",
         phones_menu: "スマホとバックアップの情報",
+        app_data_title: "アプリデータ",
         guide_menu: "使い方ガイド・よくある質問",
     },
     en: CommonTexts {
@@ -142,6 +144,7 @@ pub static COMMON: Bilingual<CommonTexts> = Bilingual {
         kind_videos: "Videos",
         kind_photos: "Photos",
         phones_menu: "Phones & backup information",
+        app_data_title: "App data",
         guide_menu: "Guide and FAQ",
     },
 };

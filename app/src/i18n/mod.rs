@@ -5,6 +5,7 @@
 //! `Bilingual` static, in a file here or in its own folder; nothing central lists them.
 
 mod account;
+mod app_data;
 mod auth;
 mod common;
 mod format;
@@ -16,6 +17,7 @@ use hako_protocol::Lang;
 use leptos::prelude::*;
 
 pub use account::ACCOUNT;
+pub use app_data::{APP_DATA, AppDataTexts};
 pub use auth::AUTH;
 pub use common::{COMMON, CommonTexts};
 pub use format::{day_heading, format_size, local_time, month_label};

@@ -1,4 +1,5 @@
 mod account;
+mod app_data;
 mod guide;
 mod library;
 mod phones;
@@ -7,6 +8,7 @@ mod signin;
 mod signup;
 
 pub use account::Account;
+pub use app_data::AppData;
 pub use guide::Guide;
 pub use library::Library;
 pub use phones::Phones;
