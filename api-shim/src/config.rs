@@ -30,6 +30,16 @@ pub struct Config {
     pub database_url: Option<String>,
     /// An S3-compatible bucket for stored files; none: the data folder.
     pub s3: Option<S3Config>,
+    pub corp: CorpConfig,
+}
+
+/// The corporate console (SPEC C).
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CorpConfig {
+    /// A pause between the lines of an operation, so a 200-line change does not hold the
+    /// database's writer for long at once; 0 (none) by default.
+    pub apply_interval_ms: u64,
 }
 
 /// Where stored files go when they do not stay in the data folder (SPEC X3).
@@ -146,6 +156,7 @@ struct FileConfig {
     oidc: OidcConfig,
     database_url: Option<String>,
     s3: Option<S3Config>,
+    corp: Option<CorpConfig>,
 }
 
 /// What the command line and environment gave (clap fills these).
@@ -209,6 +220,7 @@ impl Config {
             oidc,
             database_url: overrides.database_url.or(file.database_url),
             s3: file.s3,
+            corp: file.corp.unwrap_or_default(),
         })
     }
 

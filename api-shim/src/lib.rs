@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod app_data;
 pub mod clock;
 pub mod config;
+pub mod corp;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 pub(crate) mod http;
@@ -78,6 +79,8 @@ pub struct AppState {
     pub uploads_busy: uploads::Busy,
     /// Wakes the media worker when files arrive.
     pub media: jobs::Wake,
+    /// Wakes the console's operation worker when an admin's operation is accepted.
+    pub corp_jobs: jobs::Wake,
     /// Google and Apple sign-in (SPEC V1, V2).
     pub oidc: Arc<accounts::OidcProviders>,
 }
@@ -102,6 +105,7 @@ impl AppState {
             blobs,
             uploads_busy: uploads::Busy::default(),
             media: jobs::Wake::default(),
+            corp_jobs: jobs::Wake::default(),
             oidc,
         })
     }
@@ -132,6 +136,7 @@ impl AppState {
          (name = "library", description = "A ROOM's stored files and backups: lists, originals, pictures, the timeline, item details, music, documents, contacts, calendar, calls, and downloads of one file or a ZIP of up to 50 (SPEC D3, D4, V3–V14, L3)"),
          (name = "uploads", description = "tus 1.0 resumable uploads (SPEC D3, T1, L1, L2)"),
          (name = "app_data", description = "App data backup (SPEC P1–P7): apps keep their data under the account, behind ETag preconditions, with the last five versions kept; each phone's two switches decide whether it saves and restores. A phone abroad sends `Hako-Abroad: 1` on every request."),
+         (name = "corp", description = "The corporate console (SPEC C1–C10): a company's admins set, per phone line, the backup and phonebook migration functions, in bulk, as operations with a reception number and a history; a line's phone signs in with a code from a password notice"),
          (name = "system", description = "Health and this document")),
 )]
 struct ApiDoc;
@@ -312,6 +317,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(phones::router().layer(DefaultBodyLimit::max(phones::MISSING_BODY_LIMIT)))
         .merge(uploads::router())
         .merge(app_data::router())
+        .merge(corp::router())
         .merge(library::http::router())
         .split_for_parts();
     SharedAnswers.modify(&mut openapi);
@@ -384,6 +390,7 @@ pub async fn serve(
     if state.config.media_worker {
         jobs::spawn_worker::<media::MediaJob>(state.clone(), state.media.clone());
     }
+    jobs::spawn_worker::<corp::OperationJob>(state.clone(), state.corp_jobs.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

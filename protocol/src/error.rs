@@ -108,6 +108,21 @@ pub enum ErrorCode {
     AppDataSwitchedOff,
     AppDataAbroadOff,
     InvalidAbroadHeader,
+    NotCorpAdmin,
+    MainAdminOnly,
+    AdminInOtherCompany,
+    NoLinesSelected,
+    TooManyLines,
+    LineNotInService,
+    OutsideBusinessHours,
+    ChangeInProgress,
+    IdempotencyKeyReused,
+    LineContractCheck,
+    RestrictedByAdmin,
+    MigrationRestricted,
+    LineCodeInvalid,
+    InvalidLineNumber,
+    NoMigrationData,
 }
 
 impl ErrorCode {
@@ -176,6 +191,21 @@ impl ErrorCode {
             AppDataSwitchedOff => 403,
             AppDataAbroadOff => 403,
             InvalidAbroadHeader => 400,
+            NotCorpAdmin => 403,
+            MainAdminOnly => 403,
+            AdminInOtherCompany => 409,
+            NoLinesSelected => 400,
+            TooManyLines => 400,
+            LineNotInService => 400,
+            OutsideBusinessHours => 403,
+            ChangeInProgress => 409,
+            IdempotencyKeyReused => 422,
+            LineContractCheck => 403,
+            RestrictedByAdmin => 403,
+            MigrationRestricted => 403,
+            LineCodeInvalid => 401,
+            InvalidLineNumber => 400,
+            NoMigrationData => 404,
         }
     }
 
@@ -440,6 +470,66 @@ impl ErrorCode {
             InvalidAbroadHeader => (
                 "Hako-Abroad ヘッダーは 1（海外）か 0（国内）で指定してください。",
                 "The Hako-Abroad header must be 1 (abroad) or 0 (at home).",
+            ),
+            NotCorpAdmin => (
+                "法人管理の権限がありません。",
+                "You are not an admin of a company.",
+            ),
+            MainAdminOnly => (
+                "この操作は主管理者のみ行えます。",
+                "Only the main admin can do this.",
+            ),
+            AdminInOtherCompany => (
+                "このアドレスのアカウントはすでに別の法人の管理者です。",
+                "The account at this address is already an admin of another company.",
+            ),
+            NoLinesSelected => (
+                "ユーザが1件も選択されていません。",
+                "No lines are selected.",
+            ),
+            TooManyLines => (
+                "選択できるユーザは200件までです。",
+                "Up to 200 lines can be selected.",
+            ),
+            LineNotInService => (
+                "ご利用いただけない契約の対象者が選択されています。",
+                "A line whose contract cannot use the service is selected.",
+            ),
+            OutsideBusinessHours => (
+                "ただいまの時間帯はあんしんバックアップを利用できません。",
+                "Changes are accepted from 9:00 to 23:00 Japan time only.",
+            ),
+            ChangeInProgress => (
+                "ただいま受付できません。しばらく経ってから再度お試しください。",
+                "Another admin's change is still being applied. Please try again later.",
+            ),
+            IdempotencyKeyReused => (
+                "同じ Idempotency-Key で別の内容が送られました。新しいキーで送ってください。",
+                "This Idempotency-Key was used for a different request: send it with a new key.",
+            ),
+            LineContractCheck => (
+                "お使いの回線契約をご確認ください。2105",
+                "Please check your line's contract. 2105",
+            ),
+            RestrictedByAdmin => (
+                "管理者によりご利用を制限されています。",
+                "Your administrator has restricted this.",
+            ),
+            MigrationRestricted => (
+                "電話帳ダウンロードを中止しました。管理者によりご利用を制限されています。",
+                "The phonebook download was stopped: your administrator has restricted it.",
+            ),
+            LineCodeInvalid => (
+                "電話番号またはサインインコードが正しくありません。",
+                "The phone number or sign-in code is not correct.",
+            ),
+            InvalidLineNumber => (
+                "電話番号の形式が正しくありません。",
+                "Not a valid phone number.",
+            ),
+            NoMigrationData => (
+                "移行する電話帳がありません。先に古い電話で電話帳を送ってください。",
+                "There is no phonebook to move: send it from the old phone first.",
             ),
         }
     }

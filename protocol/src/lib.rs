@@ -4,6 +4,7 @@
 //! wasm32 and for the host alike.
 
 mod app_data;
+mod corp;
 mod device;
 mod error;
 mod library;
@@ -12,6 +13,7 @@ pub mod paths;
 mod validate;
 
 pub use app_data::*;
+pub use corp::*;
 pub use device::*;
 pub use library::*;
 

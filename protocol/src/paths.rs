@@ -167,6 +167,55 @@ pub fn room_app_data_switches(room: u8) -> String {
     format!("{API}/rooms/{room}/app-data-switches")
 }
 
+// The corporate console (a signed-in admin) and a line's phone.
+
+/// The signed-in admin and their company.
+pub fn corp() -> String {
+    format!("{API}/corp")
+}
+
+pub fn corp_lines() -> String {
+    format!("{API}/corp/lines")
+}
+
+pub fn corp_groups() -> String {
+    format!("{API}/corp/groups")
+}
+
+pub fn corp_permission_changes() -> String {
+    format!("{API}/corp/permission-changes")
+}
+
+pub fn corp_password_notice() -> String {
+    format!("{API}/corp/mails/password-notice")
+}
+
+pub fn corp_history() -> String {
+    format!("{API}/corp/history")
+}
+
+pub fn corp_history_detail(reception_number: &str) -> String {
+    format!("{API}/corp/history/{}", segment(reception_number))
+}
+
+pub fn corp_admins() -> String {
+    format!("{API}/corp/admins")
+}
+
+pub fn corp_admin(user_id: i64) -> String {
+    format!("{API}/corp/admins/{user_id}")
+}
+
+/// A line's phone signs in with its number and code.
+pub fn line_login() -> String {
+    format!("{API}/devices/line-login")
+}
+
+/// Hands a phonebook over (PUT) or takes it (GET): phonebook migration.
+pub fn device_contacts_migration() -> String {
+    format!("{API}/device/contacts-migration")
+}
+
 /// Stores a new version of this phone's contacts, calendar or call history.
 pub fn device_backup(kind: BackupKind) -> String {
     format!("{API}/device/backups/{}", kind.as_str())

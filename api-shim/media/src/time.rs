@@ -65,6 +65,25 @@ pub fn with_offset(unix: i64, offset: Option<i32>) -> String {
     }
 }
 
+/// The Japan date of an instant as `20110715`, as reception numbers begin.
+pub fn japan_day(unix: i64) -> String {
+    formatted(
+        instant(unix).to_offset(JAPAN),
+        format_description!("[year][month][day]"),
+    )
+}
+
+/// Seconds since midnight in Japan at `unix` (business hours are Japan time).
+pub fn seconds_into_japan_day(unix: i64) -> i64 {
+    japan_local(unix).rem_euclid(86_400)
+}
+
+/// The instant a Japan date (`2024-08-15`) begins; `None` when it is not such a date.
+pub fn japan_midnight(date: &str) -> Option<i64> {
+    let date = Date::parse(date, format_description!("[year]-[month]-[day]")).ok()?;
+    Some(date.midnight().assume_offset(JAPAN).unix_timestamp())
+}
+
 /// The calendar month (UTC) of an instant: `2024-08`.
 pub fn utc_month(unix: i64) -> String {
     formatted(instant(unix), format_description!("[year]-[month]"))

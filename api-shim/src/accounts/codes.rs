@@ -89,6 +89,18 @@ impl Codes<'_> {
         purpose: Purpose,
         password_hash: Option<String>,
     ) -> Result<String, AccountsError> {
+        self.issue_valid_for(email, purpose, password_hash, CODE_TTL_SECS)
+            .await
+    }
+
+    /// As `issue`, for a code that stays valid `ttl_secs` (an invitation waits for days).
+    pub(crate) async fn issue_valid_for(
+        &self,
+        email: &str,
+        purpose: Purpose,
+        password_hash: Option<String>,
+        ttl_secs: i64,
+    ) -> Result<String, AccountsError> {
         let limits = SendLimits {
             interval_secs: RESEND_INTERVAL_SECS,
             window_secs: HOUR_SECS,
@@ -101,7 +113,7 @@ impl Codes<'_> {
         debug_assert_eq!(code.len(), CODE_LEN);
         let stored = StoredCode {
             code_hash: code_hash(self.key, email, purpose, &code),
-            expires_at: self.now + CODE_TTL_SECS,
+            expires_at: self.now + ttl_secs,
             failed_attempts: 0,
             password_hash,
         };

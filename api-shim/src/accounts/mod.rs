@@ -120,6 +120,33 @@ pub async fn create_account(
     Ok(store::insert_user(db, email, password_hash, now).await?)
 }
 
+/// How long an invitation's code stays valid: three days to find the mail.
+pub const INVITATION_TTL_SECS: i64 = 72 * 3600;
+
+/// An account for someone another user brings in (a company's admin): the one at `email`, or
+/// a new one with a password nobody knows and a code, valid for days, that sets a password
+/// through the ordinary password reset.
+pub enum Invited {
+    Existing { user_id: i64 },
+    New { user_id: i64, code: String },
+}
+
+pub async fn invite(state: &AppState, email: &str) -> Result<Invited, AccountsError> {
+    let email = normalize_email(email).map_err(AccountsError::Refused)?;
+    if let Some(login) = store::login_by_email(&state.db, &email).await? {
+        return Ok(Invited::Existing { user_id: login.id });
+    }
+    let now = state.clock.now();
+    let password_hash = password::hash(tokens::new_token().0).await?;
+    let user_id = store::insert_user(&state.db, &email, &password_hash, now)
+        .await?
+        .ok_or(AccountsError::Refused(hako_protocol::ErrorCode::EmailTaken))?;
+    let code = codes(state)
+        .issue_valid_for(&email, Purpose::PasswordReset, None, INVITATION_TTL_SECS)
+        .await?;
+    Ok(Invited::New { user_id, code })
+}
+
 /// The account as the web viewer shows it, read fresh: every answer that carries `Me` comes
 /// from here, so a license or user ID change shows at once.
 pub(crate) async fn me(db: &Db, now: i64, user_id: i64) -> Result<Me, AccountsError> {

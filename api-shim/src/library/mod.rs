@@ -16,7 +16,16 @@ mod timeline;
 
 use hako_protocol::ErrorCode;
 
-use crate::http::error::ApiError;
+use crate::{corp, http::error::ApiError, phones::Caller, store::db::Db};
+
+/// A phone reading its library is restoring: its line must allow the backup function
+/// (SPEC C10). The web viewer reads freely.
+pub(crate) async fn restoring(db: &Db, caller: &Caller) -> Result<(), ApiError> {
+    if caller.device.is_some() {
+        corp::check_function(db, caller.user_id, corp::Function::Backup).await?;
+    }
+    Ok(())
+}
 
 /// Why a library rule refused or failed. The HTTP edge turns it into an [`ErrorCode`] in
 /// `From<LibraryError> for ApiError`, the one place that mapping is written.

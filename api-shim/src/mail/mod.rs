@@ -30,6 +30,28 @@ pub enum Mail {
     /// To the old address once the change is done, so a change the owner did not make is seen.
     #[template(path = "email_changed.txt")]
     EmailChanged { new_email: String },
+    /// An existing account made a company's admin (SPEC C1).
+    #[template(path = "corp_admin_appointed.txt")]
+    CorpAdminAppointed {
+        company: String,
+        role_ja: &'static str,
+        role_en: &'static str,
+    },
+    /// A new address invited as a company's admin: a code to set a password with.
+    #[template(path = "corp_admin_invitation.txt")]
+    CorpAdminInvitation {
+        company: String,
+        role_ja: &'static str,
+        role_en: &'static str,
+        code: String,
+    },
+    /// A line's one-time sign-in code for its phone (SPEC C8).
+    #[template(path = "corp_line_password_notice.txt")]
+    CorpLinePasswordNotice {
+        company: String,
+        number: String,
+        code: String,
+    },
 }
 
 #[derive(Clone)]
@@ -175,6 +197,22 @@ mod tests {
             },
             Mail::EmailChanged {
                 new_email: "hanako.yamada.new-address@example.co.jp".into(),
+            },
+            Mail::CorpAdminAppointed {
+                company: "株式会社サンプル商事".into(),
+                role_ja: "主管理者",
+                role_en: "main admin",
+            },
+            Mail::CorpAdminInvitation {
+                company: "株式会社サンプル商事".into(),
+                role_ja: "サブ管理者",
+                role_en: "sub-admin",
+                code: "123456".into(),
+            },
+            Mail::CorpLinePasswordNotice {
+                company: "株式会社サンプル商事".into(),
+                number: "090-1234-5678".into(),
+                code: "12345678".into(),
             },
         ] {
             let (_, text) = mail.subject_and_body().unwrap();

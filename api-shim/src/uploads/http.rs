@@ -115,6 +115,7 @@ async fn create(
     device: CurrentDevice,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    crate::corp::check_function(&state.db, device.user_id, crate::corp::Function::Backup).await?;
     let declared = Declared {
         length: header_text(&headers, "upload-length"),
         metadata: header_text(&headers, "upload-metadata"),

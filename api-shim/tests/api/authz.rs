@@ -61,6 +61,10 @@ struct Owned {
     ticket: String,
     /// A's oldest kept version of its app data.
     app_version: i64,
+    /// A is the main admin of a company with this line and this operation.
+    line: i64,
+    reception: String,
+    admin: i64,
 }
 
 #[rustfmt::skip]
@@ -385,6 +389,20 @@ fn cases(a: &Owned) -> Vec<Case> {
         case(M::POST, "/api/v1/app-data/{app_id}/versions/{version}/restore", format!("{APP_PATH}/versions/{}/restore", a.app_version), None, Foreign),
         case(M::DELETE, "/api/v1/app-data/{app_id}", p(APP_PATH), None, OwnScope),
         case(M::DELETE, "/api/v1/app-data", p("/api/v1/app-data"), None, OwnScope),
+        // The console: B is the admin of another company.
+        case(M::GET, "/api/v1/corp", p("/api/v1/corp"), None, OwnScope),
+        case(M::GET, "/api/v1/corp/lines", p("/api/v1/corp/lines"), None, OwnScope),
+        case(M::GET, "/api/v1/corp/groups", p("/api/v1/corp/groups"), None, OwnScope),
+        case(M::GET, "/api/v1/corp/history", p("/api/v1/corp/history"), None, OwnScope),
+        case(M::GET, "/api/v1/corp/admins", p("/api/v1/corp/admins"), None, OwnScope),
+        case(M::POST, "/api/v1/corp/admins", p("/api/v1/corp/admins"), Some(json!({"email": "b-sub@example.jp", "name": "B sub"})), OwnScope),
+        case(M::POST, "/api/v1/corp/permission-changes", p("/api/v1/corp/permission-changes"), Some(json!({"line_ids": [a.line], "backup": true, "migration": true})), Foreign),
+        case(M::POST, "/api/v1/corp/mails/password-notice", p("/api/v1/corp/mails/password-notice"), Some(json!({"line_ids": [a.line]})), Foreign),
+        case(M::GET, "/api/v1/corp/history/{reception_number}", format!("/api/v1/corp/history/{}", a.reception), None, Foreign),
+        case(M::DELETE, "/api/v1/corp/admins/{user_id}", format!("/api/v1/corp/admins/{}", a.admin), None, Foreign),
+        case(M::POST, "/api/v1/devices/line-login", p("/api/v1/devices/line-login"), None, Public),
+        case(M::PUT, "/api/v1/device/contacts-migration", p("/api/v1/device/contacts-migration"), None, OwnScope),
+        case(M::GET, "/api/v1/device/contacts-migration", p("/api/v1/device/contacts-migration"), None, OwnScope),
         case(M::GET, "/api/v1/app-data-switches", p("/api/v1/app-data-switches"), None, OwnScope),
         case(M::PUT, "/api/v1/rooms/{room}/app-data-switches", p("/api/v1/rooms/1/app-data-switches"), Some(json!({"use": false, "abroad": false})), OwnScope),
         case(
@@ -559,8 +577,49 @@ async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
         .await
         .unwrap();
     app_versions.extend(versions.iter().map(|v| v.version));
+    let company = hako_api_shim::corp::create_company(&app.state, "A社", "a@example.jp", "A 管理")
+        .await
+        .unwrap();
+    let lines = format!(
+        "number,name,reading,group,department,device_kind,contract_date,email,status\n\
+         090-1234-0001,{SECRET},アルファ,{SECRET},,smartphone,2020-01-01,line@example.jp,in_service\n"
+    );
+    hako_api_shim::corp::import_lines(
+        &app.state.db,
+        company,
+        lines.as_bytes(),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     let ids = app.item_ids(&a_phone).await;
     let a_web = app.signed_in("a@example.jp").await;
+    let a_lines: hako_protocol::CorpLinePage = a_web
+        .get(app.url("/api/v1/corp/lines"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let notice: hako_protocol::Reception = app
+        .post(
+            &a_web,
+            "/api/v1/corp/mails/password-notice",
+            json!({"line_ids": [a_lines.lines[0].id]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let a_admins: Vec<hako_protocol::CorpAdmin> = a_web
+        .get(app.url("/api/v1/corp/admins"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let ticket: hako_protocol::DownloadTicket = app
         .post(
             &a_web,
@@ -579,6 +638,9 @@ async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
         upload,
         ticket: ticket.url,
         app_version: *app_versions.last().unwrap(),
+        line: a_lines.lines[0].id,
+        reception: notice.reception_number,
+        admin: a_admins[0].user_id,
     };
 
     // Every documented endpoint has an entry, and every entry is documented.
@@ -608,6 +670,9 @@ async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
 
     // Account B, with a browser session and a phone of its own.
     let b_phone = app.registered_phone("b@example.jp").await;
+    hako_api_shim::corp::create_company(&app.state, "B社", "b@example.jp", "B 管理")
+        .await
+        .unwrap();
     let b_web = app.signed_in("b@example.jp").await;
     for case in cases.iter().filter(|c| c.guard != Guard::Public) {
         let what = format!("{} {}", case.method, case.path);
@@ -702,9 +767,10 @@ async fn x4_account_b_can_touch_nothing_of_account_a_through_any_endpoint() {
         .iter()
         .filter(|c| c.guard == Guard::Foreign && c.method == Method::GET)
     {
-        let token = case
-            .template
-            .starts_with("/api/v1/downloads")
+        // Download tickets and the console are the browser's.
+        let token = ["/api/v1/downloads", "/api/v1/corp"]
+            .iter()
+            .any(|web_only| case.template.starts_with(web_only))
             .then_some(())
             .map_or(Some(a_phone.token.as_str()), |_| None);
         let web = token.is_none().then_some(&a_web);

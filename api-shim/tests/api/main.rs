@@ -6,6 +6,7 @@ mod app_data;
 mod auth;
 mod authz;
 mod binary;
+mod corp;
 mod devices;
 mod downloads;
 mod helpers;

@@ -12,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{BACKUP_BODY_LIMIT, Sent};
 use crate::{
-    AppState,
+    AppState, corp,
     http::error::{ApiJson, ApiPath, ApiResult},
     http::files::{FileAnswers, Shown, serve_blob},
     phones::CurrentDevice,
@@ -48,6 +48,7 @@ async fn store(
     ApiPath(kind): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, ApiJson<BackupVersion>)> {
+    corp::check_function(&state.db, device.user_id, corp::Function::Backup).await?;
     let body = body?;
     let kind = super::parse_kind(&kind)?;
     let sent = Sent {
@@ -78,6 +79,7 @@ async fn latest_backup(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let room = room_number(room)?;
+    crate::library::restoring(&state.db, &caller).await?;
     let (sha256, name) = super::latest_file(&state.db, caller.user_id, room, &kind).await?;
     serve_blob(&state.blobs, &sha256, name, Shown::Attachment, &headers).await
 }
@@ -105,6 +107,7 @@ async fn latest_list<T: Send + 'static, L>(
         room: ApiPath(room),
     } = request;
     let whose = (caller.user_id, room_number(room)?);
+    crate::library::restoring(&state.db, &caller).await?;
     let (version, entries) =
         super::latest_entries(&state.db, &state.blobs, whose, kind, read).await?;
     Ok(ApiJson(list(version, entries)))

@@ -86,6 +86,7 @@ async fn list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<ApiJson<ItemPage>> {
     let room = room_number(room)?;
+    crate::library::restoring(&state.db, &caller).await?;
     let page = super::list(&state.db, caller.user_id, room, query.kind, query.cursor).await?;
     Ok(ApiJson(page))
 }
@@ -93,6 +94,7 @@ async fn list(
 /// The item's file for `use_`, whole or the range asked for, sandboxed.
 async fn serve_item(request: ItemBytes, use_: Use) -> ApiResult<Response> {
     let (state, user_id) = (&request.state, request.caller.user_id);
+    crate::library::restoring(&state.db, &request.caller).await?;
     let served = super::served(&state.db, user_id, request.id.0, use_).await?;
     let shown = served.inline.map_or(Shown::Attachment, Shown::Inline);
     let (sha256, name) = (&served.sha256, &served.name);

@@ -1,0 +1,282 @@
+//! The console's endpoints (a signed-in admin, web session) and a line's phone sign-in.
+
+use axum::{
+    body::Bytes,
+    extract::{DefaultBodyLimit, FromRequestParts, State, rejection::BytesRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+};
+use hako_protocol::{
+    CorpAdmin, CorpAdminMe, CorpGroup, CorpLinePage, DeviceSession, ErrorBody, ErrorCode,
+    HistoryDetail, HistoryPage, HistoryQuery, LineLogin, LineQuery, LineSelection, Menu, NewAdmin,
+    PermissionChange, PhonebookSent, Reception,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{Admin, Request};
+use crate::{
+    AppState,
+    accounts::CurrentUser,
+    http::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult},
+    phones::CurrentDevice,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(lines))
+        .routes(routes!(groups))
+        .routes(routes!(permission_change))
+        .routes(routes!(password_notice))
+        .routes(routes!(history))
+        .routes(routes!(history_detail))
+        .routes(routes!(admins, add_admin))
+        .routes(routes!(remove_admin))
+        .routes(routes!(line_login))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(send_phonebook, receive_phonebook))
+                .layer(DefaultBodyLimit::max(PHONEBOOK_BODY_LIMIT)),
+        )
+}
+
+/// The largest phonebook a phone hands over (photos in vCards make them big).
+const PHONEBOOK_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The signed-in admin: 401 without a session, 403 `not_corp_admin` for another account.
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = CurrentUser::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::Unauthenticated))?;
+        Ok(super::admin_of(&state.db, user.id).await?)
+    }
+}
+
+/// The IETF `Idempotency-Key` header: a retry with it answers the first reception number.
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    match value.to_str().map(str::trim) {
+        Ok(key) if !key.is_empty() && key.len() <= 255 => Ok(Some(key.to_owned())),
+        _ => Err(ErrorCode::InvalidQuery.into()),
+    }
+}
+
+/// The signed-in admin and their company; 403 for an account that is no admin.
+#[utoipa::path(get, path = "/api/v1/corp", tag = "corp", security(("session_cookie" = [])),
+    responses(
+        (status = 200, body = CorpAdminMe),
+        (status = 403, description = "Not an admin of a company (`not_corp_admin`)", body = ErrorBody)))]
+async fn me(State(state): State<AppState>, admin: Admin) -> ApiResult<ApiJson<CorpAdminMe>> {
+    Ok(ApiJson(super::me(&state.db, &admin).await?))
+}
+
+/// The company's number list: search by number, name or reading, a group, 20/50/100 a page.
+#[utoipa::path(get, path = "/api/v1/corp/lines", tag = "corp", security(("session_cookie" = [])),
+    params(LineQuery),
+    responses(
+        (status = 200, body = CorpLinePage),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody)))]
+async fn lines(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiQuery(query): ApiQuery<LineQuery>,
+) -> ApiResult<ApiJson<CorpLinePage>> {
+    Ok(ApiJson(super::lines(&state.db, &admin, &query).await?))
+}
+
+/// The company's groups; a group holding a line outside the service cannot be chosen.
+#[utoipa::path(get, path = "/api/v1/corp/groups", tag = "corp", security(("session_cookie" = [])),
+    responses(
+        (status = 200, body = Vec<CorpGroup>),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody)))]
+async fn groups(State(state): State<AppState>, admin: Admin) -> ApiResult<ApiJson<Vec<CorpGroup>>> {
+    Ok(ApiJson(super::groups(&state.db, &admin).await?))
+}
+
+/// Sets the two permissions of chosen lines or groups (SPEC C3–C6): accepted, it is applied
+/// in the background line by line and followed in the history under its reception number.
+#[utoipa::path(post, path = "/api/v1/corp/permission-changes", tag = "corp",
+    security(("session_cookie" = [])), request_body = PermissionChange,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key answers the first reception number")),
+    responses(
+        (status = 202, description = "Accepted", body = Reception),
+        (status = 400, description = "No lines (`no_lines_selected`), over 200 (`too_many_lines`), a line outside the service (`line_not_in_service`)", body = ErrorBody),
+        (status = 403, description = "Outside 09:00–23:00 Japan time (`outside_business_hours`), or not an admin", body = ErrorBody),
+        (status = 404, description = "A line or group that is not the company's", body = ErrorBody),
+        (status = 409, description = "Another admin's change is still being applied (`change_in_progress`)", body = ErrorBody),
+        (status = 422, description = "The key was used for another request (`idempotency_key_reused`)", body = ErrorBody)))]
+async fn permission_change(
+    State(state): State<AppState>,
+    admin: Admin,
+    headers: HeaderMap,
+    ApiJson(change): ApiJson<PermissionChange>,
+) -> ApiResult<(StatusCode, ApiJson<Reception>)> {
+    let request = Request::permission_change(change, idempotency_key(&headers)?);
+    let reception = super::request(&state, &admin, request).await?;
+    Ok((StatusCode::ACCEPTED, ApiJson(reception)))
+}
+
+/// Mails each chosen line a new one-time sign-in code for its phone (SPEC C8); no admin ever
+/// sees a code.
+#[utoipa::path(post, path = "/api/v1/corp/mails/password-notice", tag = "corp",
+    security(("session_cookie" = [])), request_body = LineSelection,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key answers the first reception number")),
+    responses(
+        (status = 202, description = "Accepted", body = Reception),
+        (status = 400, description = "No lines, over 200, a line outside the service", body = ErrorBody),
+        (status = 404, description = "A line that is not the company's", body = ErrorBody),
+        (status = 422, description = "The key was used for another request (`idempotency_key_reused`)", body = ErrorBody)))]
+async fn password_notice(
+    State(state): State<AppState>,
+    admin: Admin,
+    headers: HeaderMap,
+    ApiJson(selection): ApiJson<LineSelection>,
+) -> ApiResult<(StatusCode, ApiJson<Reception>)> {
+    let request = Request {
+        menu: Menu::PasswordNotice,
+        line_ids: selection.line_ids,
+        group_ids: Vec::new(),
+        values: None,
+        idempotency_key: idempotency_key(&headers)?,
+    };
+    let reception = super::request(&state, &admin, request).await?;
+    Ok((StatusCode::ACCEPTED, ApiJson(reception)))
+}
+
+/// The company's operations, newest first, by menu, status, period (Japan dates) and admin.
+#[utoipa::path(get, path = "/api/v1/corp/history", tag = "corp", security(("session_cookie" = [])),
+    params(HistoryQuery),
+    responses(
+        (status = 200, body = HistoryPage),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody),
+        (status = 404, description = "A period that is not a date", body = ErrorBody)))]
+async fn history(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> ApiResult<ApiJson<HistoryPage>> {
+    Ok(ApiJson(super::history(&state.db, &admin, &query).await?))
+}
+
+/// One operation and each of its lines, with the time and status of each (履歴詳細).
+#[utoipa::path(get, path = "/api/v1/corp/history/{reception_number}", tag = "corp",
+    security(("session_cookie" = [])),
+    params(("reception_number" = String, Path, description = "16 digits")),
+    responses(
+        (status = 200, body = HistoryDetail),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody),
+        (status = 404, description = "No such operation of the company", body = ErrorBody)))]
+async fn history_detail(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiPath(reception_number): ApiPath<String>,
+) -> ApiResult<ApiJson<HistoryDetail>> {
+    Ok(ApiJson(
+        super::history_detail(&state.db, &admin, &reception_number).await?,
+    ))
+}
+
+/// The company's admins.
+#[utoipa::path(get, path = "/api/v1/corp/admins", tag = "corp", security(("session_cookie" = [])),
+    responses(
+        (status = 200, body = Vec<CorpAdmin>),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody)))]
+async fn admins(State(state): State<AppState>, admin: Admin) -> ApiResult<ApiJson<Vec<CorpAdmin>>> {
+    Ok(ApiJson(super::admins(&state.db, &admin).await?))
+}
+
+/// Adds a sub-admin (main admin only): an existing account at once, a new address by an
+/// invitation mail with a code to set a password.
+#[utoipa::path(post, path = "/api/v1/corp/admins", tag = "corp", security(("session_cookie" = [])),
+    request_body = NewAdmin,
+    responses(
+        (status = 201, body = CorpAdmin),
+        (status = 400, description = "Not a mail address, or no name", body = ErrorBody),
+        (status = 403, description = "Not the main admin (`main_admin_only`)", body = ErrorBody),
+        (status = 409, description = "Already an admin of a company (`admin_in_other_company`)", body = ErrorBody),
+        (status = 429, description = "Too many mails to this address", body = ErrorBody)))]
+async fn add_admin(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiJson(new): ApiJson<NewAdmin>,
+) -> ApiResult<(StatusCode, ApiJson<CorpAdmin>)> {
+    let added = super::add_admin(&state, &admin, &new).await?;
+    Ok((StatusCode::CREATED, ApiJson(added)))
+}
+
+/// Removes a sub-admin (main admin only); their account stays.
+#[utoipa::path(delete, path = "/api/v1/corp/admins/{user_id}", tag = "corp",
+    security(("session_cookie" = [])),
+    params(("user_id" = i64, Path, description = "The sub-admin's account")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "Not the main admin (`main_admin_only`)", body = ErrorBody),
+        (status = 404, description = "No sub-admin of the company with this id", body = ErrorBody)))]
+async fn remove_admin(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiPath(user_id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    super::remove_admin(&state, &admin, user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A line's phone signs in with its number and the code of its latest password notice
+/// (SPEC C8): a device token for the line's own account.
+#[utoipa::path(post, path = "/api/v1/devices/line-login", tag = "corp", request_body = LineLogin,
+    responses(
+        (status = 201, description = "Signed in", body = DeviceSession),
+        (status = 400, description = "Not a phone number (`invalid_line_number`)", body = ErrorBody),
+        (status = 401, description = "Wrong number or code, or a used, replaced or expired code (`line_code_invalid`)", body = ErrorBody)))]
+async fn line_login(
+    State(state): State<AppState>,
+    ApiJson(login): ApiJson<LineLogin>,
+) -> ApiResult<(StatusCode, ApiJson<DeviceSession>)> {
+    let session = super::phone::sign_in(&state, &login).await?;
+    Ok((StatusCode::CREATED, ApiJson(session)))
+}
+
+/// Migrate-out (SPEC C2, C10): the old phone hands over its phonebook for the account's new
+/// phone, apart from backup. A line's phone needs its migration function.
+#[utoipa::path(put, path = "/api/v1/device/contacts-migration", tag = "corp",
+    security(("device_token" = [])),
+    request_body(content = String, content_type = "text/vcard", description = "The phonebook as vCard"),
+    responses(
+        (status = 200, description = "Handed over: how many contacts", body = PhonebookSent),
+        (status = 400, description = "Not a vCard file (`invalid_backup_file`)", body = ErrorBody),
+        (status = 403, description = "The line's permissions forbid it (`line_contract_check`, `migration_restricted`)", body = ErrorBody),
+        (status = 413, description = "Larger than 64 MB", body = ErrorBody)))]
+async fn send_phonebook(
+    State(state): State<AppState>,
+    device: CurrentDevice,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<ApiJson<PhonebookSent>> {
+    let body = body?;
+    let contacts = super::phone::send_phonebook(&state, device.user_id, &body).await?;
+    Ok(ApiJson(PhonebookSent { contacts }))
+}
+
+/// Migrate-in: the new phone takes the phonebook the old one handed over (vCard).
+#[utoipa::path(get, path = "/api/v1/device/contacts-migration", tag = "corp",
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "The phonebook", content_type = "text/vcard", body = String),
+        (status = 403, description = "The line's permissions forbid it (`line_contract_check`, `migration_restricted`)", body = ErrorBody),
+        (status = 404, description = "Nothing was handed over (`no_migration_data`)", body = ErrorBody)))]
+async fn receive_phonebook(
+    State(state): State<AppState>,
+    device: CurrentDevice,
+) -> ApiResult<Response> {
+    let vcard = super::phone::receive_phonebook(&state.db, device.user_id).await?;
+    let mut response = vcard.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/vcard; charset=utf-8"),
+    );
+    Ok(response)
+}
