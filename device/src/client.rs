@@ -6,8 +6,8 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use hako_protocol::{
     ABROAD_HEADER, AppDataBulk, AppDataDeleted, AppDataEntry, AppDataSaved, AppDataSwitches,
     BackupKind, BackupVersion, DeviceLogin, DeviceOs, DeviceReport, DeviceSession, ErrorBody,
-    ExclusionChange, Exclusions, ItemPage, MissingRequest, MissingResponse, PhoneSettings,
-    RegisterMode, RegisterRoom, Rooms, StoredItem, paths,
+    ExclusionChange, Exclusions, ItemPage, LineLogin, MissingRequest, MissingResponse,
+    PhoneSettings, PhonebookSent, RegisterMode, RegisterRoom, Rooms, StoredItem, paths,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sha2::{Digest, Sha256};
@@ -53,6 +53,14 @@ impl fmt::Display for CallError {
 
 impl std::error::Error for CallError {}
 
+/// How a phone describes itself when it signs in.
+#[derive(Clone, Copy)]
+pub struct Phone<'a> {
+    pub name: &'a str,
+    pub os: DeviceOs,
+    pub model: &'a str,
+}
+
 pub struct Client {
     http: reqwest::Client,
     server: String,
@@ -95,25 +103,54 @@ async fn checked(result: reqwest::Result<Response>, text: Text) -> Result<Respon
 }
 
 impl Client {
+    /// Signs in to an account with its password.
     pub async fn login(
         server: &str,
         email: &str,
         password: &str,
-        name: &str,
-        os: DeviceOs,
-        model: &str,
+        phone: Phone<'_>,
+        text: Text,
+    ) -> Result<Session, CallError> {
+        let body = DeviceLogin {
+            email: email.to_owned(),
+            password: password.to_owned(),
+            name: phone.name.to_owned(),
+            os: phone.os,
+            model: phone.model.to_owned(),
+        };
+        Self::sign_in(server, &paths::device_login(), &body, email, phone, text).await
+    }
+
+    /// Signs a company's line in with the code of its password notice (SPEC C8).
+    pub async fn login_line(
+        server: &str,
+        number: &str,
+        code: &str,
+        phone: Phone<'_>,
+        text: Text,
+    ) -> Result<Session, CallError> {
+        let body = LineLogin {
+            number: number.to_owned(),
+            code: code.trim().to_owned(),
+            name: phone.name.to_owned(),
+            os: phone.os,
+            model: phone.model.to_owned(),
+        };
+        Self::sign_in(server, &paths::line_login(), &body, number, phone, text).await
+    }
+
+    async fn sign_in(
+        server: &str,
+        path: &str,
+        body: &impl serde::Serialize,
+        who: &str,
+        phone: Phone<'_>,
         text: Text,
     ) -> Result<Session, CallError> {
         let server = server.trim_end_matches('/').to_owned();
         let request = reqwest::Client::new()
-            .post(format!("{server}{}", paths::device_login()))
-            .json(&DeviceLogin {
-                email: email.to_owned(),
-                password: password.to_owned(),
-                name: name.to_owned(),
-                os,
-                model: model.to_owned(),
-            });
+            .post(format!("{server}{path}"))
+            .json(body);
         let session: DeviceSession = checked(request.send().await, text)
             .await?
             .json()
@@ -121,11 +158,11 @@ impl Client {
             .map_err(|e| CallError::Network(e, text))?;
         Ok(Session {
             server,
-            email: email.to_owned(),
+            email: who.to_owned(),
             device_token: session.device_token,
-            os,
-            name: name.to_owned(),
-            model: model.to_owned(),
+            os: phone.os,
+            name: phone.name.to_owned(),
+            model: phone.model.to_owned(),
         })
     }
 
@@ -428,6 +465,32 @@ impl Client {
     pub async fn delete_all_app_data(&self) -> Result<AppDataDeleted, CallError> {
         self.json(self.request(Method::DELETE, &paths::app_data()))
             .await
+    }
+
+    /// Migrate-out: hands the phonebook over for the account's new phone.
+    pub async fn send_phonebook(&self, vcard: Vec<u8>) -> Result<PhonebookSent, CallError> {
+        self.json(
+            self.request(Method::PUT, &paths::device_contacts_migration())
+                .header("content-type", "text/vcard")
+                .body(vcard),
+        )
+        .await
+    }
+
+    /// Migrate-in: the phonebook the old phone handed over.
+    pub async fn receive_phonebook(&self) -> Result<Vec<u8>, CallError> {
+        let response = checked(
+            self.request(Method::GET, &paths::device_contacts_migration())
+                .send()
+                .await,
+            self.text,
+        )
+        .await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| CallError::Network(e, self.text))?;
+        Ok(bytes.to_vec())
     }
 
     pub async fn save_settings(

@@ -10,6 +10,7 @@ mod text;
 
 use std::{path::PathBuf, process::ExitCode};
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hako_protocol::{BackupKind, DeviceOs, ItemKind, RegisterMode};
 
@@ -27,12 +28,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Sign in to an account (password from HAKO_PASSWORD or a prompt).
+    /// Sign in to an account (password from HAKO_PASSWORD or a prompt), or as a company's
+    /// phone line with --line (the code of its password notice from HAKO_LINE_CODE or a
+    /// prompt).
     Login {
         #[arg(long)]
         server: String,
-        #[arg(long)]
-        email: String,
+        #[arg(long, required_unless_present = "line")]
+        email: Option<String>,
+        /// The line's phone number, e.g. 090-1234-5678 (SPEC C8).
+        #[arg(long, conflicts_with = "email")]
+        line: Option<String>,
         /// The phone's name as the account's other devices see it.
         #[arg(long, default_value = "hako-device")]
         name: String,
@@ -97,11 +103,24 @@ enum Command {
     },
     /// Show the account's ROOMs and this phone's place among them.
     Status,
+    /// Phonebook migration (SPEC C2): move the phonebook from the old phone to the new one.
+    Contacts {
+        #[command(subcommand)]
+        command: ContactsCommand,
+    },
     /// App data backup (SPEC P): apps' own data kept under the account.
     AppData {
         #[command(subcommand)]
         command: app_data::Command,
     },
+}
+
+#[derive(Subcommand)]
+enum ContactsCommand {
+    /// On the old phone: hand its phonebook (a vCard file) over for the new one.
+    MigrateOut { file: PathBuf },
+    /// On the new phone: take the phonebook the old one handed over, into FILE.
+    MigrateIn { file: PathBuf },
 }
 
 fn on_off(s: &str) -> Result<bool, String> {
@@ -152,23 +171,66 @@ async fn run(cli: Cli, text: Text) -> anyhow::Result<()> {
         Command::Login {
             server,
             email,
+            line,
             name,
             os,
             model,
         } => {
-            let password = match std::env::var("HAKO_PASSWORD") {
-                Ok(password) => password,
-                Err(_) => rpassword::prompt_password(format!("{} ({email}): ", text.password))?,
-            };
             let os = if os == "ios" {
                 DeviceOs::Ios
             } else {
                 DeviceOs::Android
             };
-            let session =
-                Client::login(&server, &email, &password, &name, os, &model, text).await?;
+            let phone = client::Phone {
+                name: &name,
+                os,
+                model: &model,
+            };
+            let (who, session) = match (line, email) {
+                (Some(number), _) => {
+                    let code = match std::env::var("HAKO_LINE_CODE") {
+                        Ok(code) => code,
+                        Err(_) => {
+                            rpassword::prompt_password(format!("{} ({number}): ", text.line_code))?
+                        }
+                    };
+                    let session = Client::login_line(&server, &number, &code, phone, text).await?;
+                    (number, session)
+                }
+                (None, Some(email)) => {
+                    let password = match std::env::var("HAKO_PASSWORD") {
+                        Ok(password) => password,
+                        Err(_) => {
+                            rpassword::prompt_password(format!("{} ({email}): ", text.password))?
+                        }
+                    };
+                    let session = Client::login(&server, &email, &password, phone, text).await?;
+                    (email, session)
+                }
+                (None, None) => unreachable!("clap requires --email or --line"),
+            };
             home.save_session(&session)?;
-            println!("{} {email} ({server})", text.signed_in);
+            println!("{} {who} ({server})", text.signed_in);
+            Ok(())
+        }
+        Command::Contacts { command } => {
+            let client = Client::from_home(&home, text)?;
+            match command {
+                ContactsCommand::MigrateOut { file } => {
+                    let vcard =
+                        std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
+                    let sent = client.send_phonebook(vcard).await?;
+                    println!(
+                        "{}: {} {}",
+                        text.phonebook_sent, sent.contacts, text.entries
+                    );
+                }
+                ContactsCommand::MigrateIn { file } => {
+                    let vcard = client.receive_phonebook().await?;
+                    std::fs::write(&file, vcard).with_context(|| format!("{}", file.display()))?;
+                    println!("{}: {}", text.phonebook_received, file.display());
+                }
+            }
             Ok(())
         }
         Command::Register {

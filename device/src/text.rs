@@ -51,6 +51,9 @@ pub struct Text {
     pub not_deleted: &'static str,
     pub server_newest: &'static str,
     pub cap: &'static str,
+    pub line_code: &'static str,
+    pub phonebook_sent: &'static str,
+    pub phonebook_received: &'static str,
 }
 
 const JA: Text = Text {
@@ -101,6 +104,9 @@ const JA: Text = Text {
     not_deleted: "削除しませんでした。",
     server_newest: "サーバーの最新",
     cap: "上限",
+    line_code: "サインインコード",
+    phonebook_sent: "電話帳を送りました",
+    phonebook_received: "電話帳を受け取りました",
 };
 
 const EN: Text = Text {
@@ -151,6 +157,9 @@ const EN: Text = Text {
     not_deleted: "Nothing was deleted.",
     server_newest: "newest on the server",
     cap: "cap",
+    line_code: "Sign-in code",
+    phonebook_sent: "Phonebook handed over",
+    phonebook_received: "Phonebook received",
 };
 
 impl Text {

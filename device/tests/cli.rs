@@ -747,3 +747,179 @@ async fn p2_p5_p6_switches_removed_apps_and_deletes_answer_with_their_reasons_an
     let (ok, out) = device(home.path(), &["app-data", "list"]).await;
     assert!(ok && out.contains("No app data is backed up."), "{out}");
 }
+
+/// Runs `hako-device` in Japanese with a line's sign-in code in `HAKO_LINE_CODE`.
+async fn device_with_code(home: &Path, args: &[&str], code: &str) -> (bool, String) {
+    let (home, code) = (home.to_owned(), code.to_owned());
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let output = Command::new(DEVICE)
+            .args(&args)
+            .env("HAKO_DEVICE_HOME", &home)
+            .env("HAKO_LINE_CODE", &code)
+            .env("LANG", "ja_JP.UTF-8")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    })
+    .await
+    .unwrap()
+}
+
+/// Sends a password notice to the line with this number and answers the code it mailed.
+async fn notice_code(server: &Server, number: &str) -> String {
+    use hako_api_shim::corp;
+    let admin_id: i64 = sqlx::query_scalar("SELECT user_id FROM corp_admins")
+        .fetch_one(&server.state.db)
+        .await
+        .unwrap();
+    let admin = corp::admin_of(&server.state.db, admin_id).await.unwrap();
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    let line: i64 = sqlx::query_scalar("SELECT id FROM corp_lines WHERE number = $1")
+        .bind(&digits)
+        .fetch_one(&server.state.db)
+        .await
+        .unwrap();
+    let request = corp::Request {
+        menu: hako_protocol::Menu::PasswordNotice,
+        line_ids: vec![line],
+        group_ids: Vec::new(),
+        values: None,
+        idempotency_key: None,
+    };
+    let outbox = server.state.config.data_dir.join("outbox");
+    let mails = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&outbox)
+            .map(|dir| dir.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default()
+    };
+    let before = mails();
+    corp::request(&server.state, &admin, request).await.unwrap();
+    // The server's own worker sends it: wait for the new mail.
+    for _ in 0..500 {
+        for path in mails().into_iter().filter(|p| !before.contains(p)) {
+            let mail = std::fs::read_to_string(&path).unwrap_or_default();
+            if let Some((_, rest)) = mail.split_once("サインインコード：") {
+                return rest.chars().take_while(char::is_ascii_digit).collect();
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no password notice was mailed");
+}
+
+#[tokio::test]
+async fn c8_c10_a_line_phone_signs_in_by_code_is_refused_in_the_seeds_words_and_moves_its_phonebook()
+ {
+    let server = server_with(|_| {}).await;
+    let company = hako_api_shim::corp::create_company(
+        &server.state,
+        "株式会社サンプル",
+        "phone@example.jp",
+        "管理 太郎",
+    )
+    .await
+    .unwrap();
+    let csv = "number,name,reading,group,department,device_kind,contract_date,email,status\n\
+               090-7777-0001,新 社員,シン シャイン,営業,,smartphone,2018-04-01,new@example.jp,in_service\n\
+               090-7777-0002,古 社員,フル シャイン,営業,,smartphone,2016-04-01,old@example.jp,in_service\n";
+    hako_api_shim::corp::import_lines(
+        &server.state.db,
+        company,
+        csv.as_bytes(),
+        server.state.clock.now(),
+    )
+    .await
+    .unwrap();
+
+    // The old phone signs in as the line; backup is off for it (contracted 2018).
+    let old_phone = tempfile::tempdir().unwrap();
+    let code = notice_code(&server, "090-7777-0001").await;
+    let login = ["login", "--server", &server.base, "--line", "090-7777-0001"];
+    let (ok, out) = device_with_code(old_phone.path(), &login, &code).await;
+    assert!(ok, "{out}");
+    let (ok, out) = device_with_code(old_phone.path(), &login, &code).await;
+    assert!(
+        !ok && out.contains("サインインコードが正しくありません"),
+        "used once: {out}"
+    );
+    device(old_phone.path(), &["register", "--room", "1"]).await;
+    let photos = tempfile::tempdir().unwrap();
+    folder_of_a_phone(photos.path());
+    let (ok, out) = device_with_code(
+        old_phone.path(),
+        &["backup", photos.path().to_str().unwrap()],
+        "",
+    )
+    .await;
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("管理者によりご利用を制限されています。"),
+        "{out}"
+    );
+
+    // Migration is on: the phonebook goes over to the line's new phone.
+    let vcf = photos.path().join("contacts.vcf");
+    let (ok, out) = device_with_code(
+        old_phone.path(),
+        &["contacts", "migrate-out", vcf.to_str().unwrap()],
+        "",
+    )
+    .await;
+    assert!(ok && out.contains("電話帳を送りました: 2"), "{out}");
+    let new_phone = tempfile::tempdir().unwrap();
+    let code = notice_code(&server, "090-7777-0001").await;
+    let (ok, out) = device_with_code(new_phone.path(), &login, &code).await;
+    assert!(ok, "{out}");
+    let received = new_phone.path().join("phonebook.vcf");
+    let (ok, out) = device_with_code(
+        new_phone.path(),
+        &["contacts", "migrate-in", received.to_str().unwrap()],
+        "",
+    )
+    .await;
+    assert!(ok, "{out}");
+    assert_eq!(
+        std::fs::read(&received).unwrap(),
+        std::fs::read(&vcf).unwrap()
+    );
+
+    // Backup on, migration off: the migration is refused with the seed's words.
+    sqlx::query("UPDATE corp_lines SET backup = 1, migration = 0 WHERE number = '09077770001'")
+        .execute(&server.state.db)
+        .await
+        .unwrap();
+    let (ok, out) = device_with_code(
+        new_phone.path(),
+        &["contacts", "migrate-in", received.to_str().unwrap()],
+        "",
+    )
+    .await;
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("電話帳ダウンロードを中止しました。管理者によりご利用を制限されています。"),
+        "{out}"
+    );
+
+    // Contracted 2016: both off, 2105 for everything.
+    let other = tempfile::tempdir().unwrap();
+    let code = notice_code(&server, "090-7777-0002").await;
+    let login = ["login", "--server", &server.base, "--line", "09077770002"];
+    let (ok, out) = device_with_code(other.path(), &login, &code).await;
+    assert!(ok, "{out}");
+    let (ok, out) = device_with_code(
+        other.path(),
+        &["contacts", "migrate-out", vcf.to_str().unwrap()],
+        "",
+    )
+    .await;
+    assert!(
+        !ok && out.contains("お使いの回線契約をご確認ください。2105"),
+        "{out}"
+    );
+}
