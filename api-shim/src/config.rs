@@ -31,6 +31,9 @@ pub struct Config {
     /// An S3-compatible bucket for stored files; none: the data folder.
     pub s3: Option<S3Config>,
     pub corp: CorpConfig,
+    /// Start the clock at this RFC 3339 instant instead of now (it then runs on): for e2e
+    /// runs and demonstrations only, e.g. inside the console's business hours.
+    pub clock_start: Option<String>,
 }
 
 /// The corporate console (SPEC C).
@@ -157,6 +160,7 @@ struct FileConfig {
     database_url: Option<String>,
     s3: Option<S3Config>,
     corp: Option<CorpConfig>,
+    clock_start: Option<String>,
 }
 
 /// What the command line and environment gave (clap fills these).
@@ -221,6 +225,7 @@ impl Config {
             database_url: overrides.database_url.or(file.database_url),
             s3: file.s3,
             corp: file.corp.unwrap_or_default(),
+            clock_start: file.clock_start,
         })
     }
 

@@ -1,6 +1,6 @@
 //! `hako`: the server and its operator commands.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
@@ -8,7 +8,6 @@ use hako_api_shim::{
     AppState,
     accounts::{self, password},
     app_data,
-    clock::SystemClock,
     config::{Config, Overrides},
     corp,
 };
@@ -271,7 +270,8 @@ fn shooting_date(file: &std::path::Path) -> String {
 async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
     let public_url = config.public_url.clone();
-    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    let clock = hako_api_shim::clock::of(&config)?;
+    let state = AppState::open(config, clock).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -319,7 +319,8 @@ fn email_and_password(email: &str) -> anyhow::Result<(String, String)> {
 
 async fn add_user(config: Config, email: &str) -> anyhow::Result<()> {
     let (email, password) = email_and_password(email)?;
-    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    let clock = hako_api_shim::clock::of(&config)?;
+    let state = AppState::open(config, clock).await?;
     let hash = password::hash(password).await?;
     if accounts::create_account(&state.db, &email, &hash, state.clock.now())
         .await?
@@ -338,7 +339,8 @@ fn parse_license_key(raw: &str) -> Result<LicenseKey, String> {
 }
 
 async fn corp(config: Config, command: CorpCommand) -> anyhow::Result<()> {
-    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    let clock = hako_api_shim::clock::of(&config)?;
+    let state = AppState::open(config, clock).await?;
     match command {
         CorpCommand::Create {
             name,
@@ -375,7 +377,8 @@ async fn corp(config: Config, command: CorpCommand) -> anyhow::Result<()> {
 }
 
 async fn apps(config: Config, command: AppsCommand) -> anyhow::Result<()> {
-    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    let clock = hako_api_shim::clock::of(&config)?;
+    let state = AppState::open(config, clock).await?;
     let now = state.clock.now();
     match command {
         AppsCommand::Add {
@@ -417,7 +420,8 @@ async fn apps(config: Config, command: AppsCommand) -> anyhow::Result<()> {
 }
 
 async fn license(config: Config, command: LicenseCommand) -> anyhow::Result<()> {
-    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    let clock = hako_api_shim::clock::of(&config)?;
+    let state = AppState::open(config, clock).await?;
     match command {
         LicenseCommand::Issue { count } => {
             for key in accounts::license_keys(&state)
@@ -465,7 +469,8 @@ async fn bench_fixture(
     years: u32,
 ) -> anyhow::Result<()> {
     let (email, password) = email_and_password(email)?;
-    let state = AppState::open(config, Arc::new(SystemClock)).await?;
+    let clock = hako_api_shim::clock::of(&config)?;
+    let state = AppState::open(config, clock).await?;
     let hash = password::hash(password).await?;
     let done = hako_api_shim::fixtures::bench::create(&state, &email, &hash, items, years).await?;
     println!(
