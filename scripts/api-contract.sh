@@ -87,6 +87,10 @@ upload IMG_0001.jpg "$work/photo.jpg" 1722000000
 upload notes.txt "$work/notes.txt" 1722000600
 printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Contract Test\r\nN:Test;Contract;;;\r\nTEL:090-0000-0000\r\nEND:VCARD\r\n' |
   curl -sf "${phone[@]}" -X PUT "$base/api/v1/device/backups/contacts" --data-binary @- >/dev/null
+# The account is the main admin of a company with lines, so the console answers with data.
+company=$("$hako" corp create --name 契約テスト株式会社 --admin-email "$email" --admin-name 契約 2>/dev/null)
+printf 'number,name,reading,group,department,device_kind,contract_date,email,status\n090-0000-0001,契約 一郎,ケイヤク イチロウ,営業,,smartphone,2018-04-01,line@example.jp,in_service\n080-0000-0002,契約 次郎,ケイヤク ジロウ,営業,,iphone,2016-04-01,,cancelled\n' >"$work/lines.csv"
+"$hako" corp lines import "$company" "$work/lines.csv" >/dev/null
 # An app of the catalog with data, so the app data reads answer with data too.
 "$hako" apps add jp.example.contract --name-ja 契約 --name-en Contract >/dev/null
 printf 'app settings' | curl -sf "${phone[@]}" -X PUT "$base/api/v1/app-data/jp.example.contract" \

@@ -129,6 +129,7 @@ async fn permission_change(
     responses(
         (status = 202, description = "Accepted", body = Reception),
         (status = 400, description = "No lines, over 200, a line outside the service", body = ErrorBody),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody),
         (status = 404, description = "A line that is not the company's", body = ErrorBody),
         (status = 422, description = "The key was used for another request (`idempotency_key_reused`)", body = ErrorBody)))]
 async fn password_notice(
@@ -153,8 +154,8 @@ async fn password_notice(
     params(HistoryQuery),
     responses(
         (status = 200, body = HistoryPage),
-        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody),
-        (status = 404, description = "A period that is not a date", body = ErrorBody)))]
+        (status = 400, description = "A period that is not a date (`invalid_query`)", body = ErrorBody),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody)))]
 async fn history(
     State(state): State<AppState>,
     admin: Admin,

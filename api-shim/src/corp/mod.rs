@@ -70,6 +70,8 @@ pub enum CorpError {
     CodeInvalid,
     #[error("not a phone number")]
     InvalidNumber,
+    #[error("not a date (YYYY-MM-DD)")]
+    InvalidDate,
     #[error("not a vCard phonebook")]
     InvalidPhonebook,
     #[error("no phonebook was handed over")]
@@ -106,6 +108,7 @@ impl CorpError {
             Self::MigrationRestricted => ErrorCode::MigrationRestricted,
             Self::CodeInvalid => ErrorCode::LineCodeInvalid,
             Self::InvalidNumber => ErrorCode::InvalidLineNumber,
+            Self::InvalidDate => ErrorCode::InvalidQuery,
             Self::InvalidPhonebook => ErrorCode::InvalidBackupFile,
             Self::NoPhonebook => ErrorCode::NoMigrationData,
             Self::Import(_)
@@ -545,7 +548,7 @@ pub async fn history(db: &Db, admin: &Admin, query: &HistoryQuery) -> Result<His
     let page = query.page.unwrap_or(1).max(1);
     let day = |date: &Option<String>| -> Result<Option<i64>> {
         date.as_deref()
-            .map(|d| japan_midnight(d).ok_or(CorpError::NotFound))
+            .map(|d| japan_midnight(d).ok_or(CorpError::InvalidDate))
             .transpose()
     };
     let filter = store::HistoryFilter {
