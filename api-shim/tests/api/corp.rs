@@ -45,13 +45,7 @@ fn rows(n: usize, group: &str) -> String {
 }
 
 async fn lines(app: &TestApp, web: &reqwest::Client, query: &str) -> CorpLinePage {
-    let response = web
-        .get(app.url(&format!("/api/v1/corp/lines{query}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
+    get_json(app, web, &format!("/api/v1/corp/lines{query}")).await
 }
 
 async fn change(app: &TestApp, web: &reqwest::Client, body: Value) -> reqwest::Response {
@@ -63,13 +57,7 @@ async fn change(app: &TestApp, web: &reqwest::Client, body: Value) -> reqwest::R
 }
 
 async fn detail(app: &TestApp, web: &reqwest::Client, reception: &str) -> HistoryDetail {
-    let response = web
-        .get(app.url(&format!("/api/v1/corp/history/{reception}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
+    get_json(app, web, &format!("/api/v1/corp/history/{reception}")).await
 }
 
 /// The operation's detail once it is no longer processing.
@@ -84,6 +72,11 @@ async fn finished(app: &TestApp, web: &reqwest::Client, reception: &str) -> Hist
     panic!("{reception} still processing");
 }
 
+/// A permission change that must be accepted; its reception number.
+async fn changed(app: &TestApp, web: &reqwest::Client, body: Value) -> String {
+    accepted(change(app, web, body).await).await
+}
+
 async fn accepted(response: reqwest::Response) -> String {
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let reception: Reception = response.json().await.unwrap();
@@ -94,14 +87,7 @@ async fn accepted(response: reqwest::Response) -> String {
 async fn c1_an_existing_account_becomes_main_admin_at_once_a_new_address_is_invited() {
     let app = spawn_app().await;
     let (_, web) = company(&app, "boss@example.jp", "").await;
-    let me: CorpAdminMe = web
-        .get(app.url("/api/v1/corp"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: CorpAdminMe = get_json(&app, &web, "/api/v1/corp").await;
     assert_eq!(
         (
             me.company_name.as_str(),
@@ -130,14 +116,7 @@ async fn c1_an_existing_account_becomes_main_admin_at_once_a_new_address_is_invi
         .await;
     assert!(set.status().is_success(), "{}", set.status());
     let invited = app.signed_in("new-admin@example.jp").await;
-    let me: CorpAdminMe = invited
-        .get(app.url("/api/v1/corp"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: CorpAdminMe = get_json(&app, &invited, "/api/v1/corp").await;
     assert_eq!(me.company_name, "別会社");
 
     // An account that is an admin already cannot be one of a second company; an account that
@@ -178,14 +157,7 @@ async fn c1_the_main_admin_adds_and_removes_sub_admins_each_action_recorded() {
         .await
         .unwrap();
     expect_error(refused, StatusCode::FORBIDDEN, ErrorCode::MainAdminOnly).await;
-    let admins: Vec<CorpAdmin> = main
-        .get(app.url("/api/v1/corp/admins"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let admins: Vec<CorpAdmin> = get_json(&app, &main, "/api/v1/corp/admins").await;
     assert_eq!(admins.len(), 2);
 
     let removed = main
@@ -350,14 +322,7 @@ async fn c3_c5_c9_a_change_by_lines_and_group_is_applied_and_the_history_follows
     app.clock.advance(TO_TEN_AM);
     let page = lines(&app, &web, "?per_page=20").await;
     assert_eq!(page.total, 7);
-    let groups: Vec<CorpGroup> = web
-        .get(app.url("/api/v1/corp/groups"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let groups: Vec<CorpGroup> = get_json(&app, &web, "/api/v1/corp/groups").await;
     let second = groups.iter().find(|g| g.name == "営業2課").unwrap();
     assert_eq!((second.members, second.selectable), (2, true));
     let three: Vec<i64> = page
@@ -368,13 +333,10 @@ async fn c3_c5_c9_a_change_by_lines_and_group_is_applied_and_the_history_follows
         .map(|l| l.id)
         .collect();
 
-    let reception = accepted(
-        change(
-            &app,
-            &web,
-            json!({"line_ids": three, "group_ids": [second.id], "backup": true, "migration": true}),
-        )
-        .await,
+    let reception = changed(
+        &app,
+        &web,
+        json!({"line_ids": three, "group_ids": [second.id], "backup": true, "migration": true}),
     )
     .await;
     assert_eq!(reception.len(), 16);
@@ -398,45 +360,31 @@ async fn c3_c5_c9_a_change_by_lines_and_group_is_applied_and_the_history_follows
     assert_eq!(on.iter().filter(|b| **b).count(), 5);
 
     // The history lists it, with its filters.
-    let history: HistoryPage = web
-        .get(app.url("/api/v1/corp/history?menu=permission_change&status=succeeded&per_page=50"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: HistoryPage = get_json(
+        &app,
+        &web,
+        "/api/v1/corp/history?menu=permission_change&status=succeeded&per_page=50",
+    )
+    .await;
     assert_eq!(
         (history.total, history.entries[0].reception_number.as_str()),
         (1, reception.as_str())
     );
-    let none: HistoryPage = web
-        .get(app.url("/api/v1/corp/history?status=failed"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let none: HistoryPage = get_json(&app, &web, "/api/v1/corp/history?status=failed").await;
     assert_eq!(none.total, 0);
-    let by_day: HistoryPage = web
-        .get(app.url("/api/v1/corp/history?from=2026-09-22&to=2026-09-22"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let by_day: HistoryPage = get_json(
+        &app,
+        &web,
+        "/api/v1/corp/history?from=2026-09-22&to=2026-09-22",
+    )
+    .await;
     assert_eq!(by_day.total, 1);
 
     // A second change the same day: the next number of the day's sequence.
-    let next = accepted(
-        change(
-            &app,
-            &web,
-            json!({"line_ids": [three[0]], "backup": false, "migration": false}),
-        )
-        .await,
+    let next = changed(
+        &app,
+        &web,
+        json!({"line_ids": [three[0]], "backup": false, "migration": false}),
     )
     .await;
     assert_eq!(
@@ -474,14 +422,7 @@ async fn c6_each_refusal_appears_in_its_situation_with_the_seeds_words() {
         .find(|l| l.name == "解約 済")
         .unwrap()
         .id;
-    let groups: Vec<CorpGroup> = web
-        .get(app.url("/api/v1/corp/groups"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let groups: Vec<CorpGroup> = get_json(&app, &web, "/api/v1/corp/groups").await;
     let mixed = groups.iter().find(|g| g.name == "解約組").unwrap();
     assert!(
         !mixed.selectable,
@@ -564,13 +505,10 @@ async fn c6_each_refusal_appears_in_its_situation_with_the_seeds_words() {
     app.clock.advance(60);
 
     // A 200-line change runs; another admin is refused meanwhile, the same admin is not.
-    let running = accepted(
-        change(
-            &app,
-            &web,
-            json!({"line_ids": ids, "backup": true, "migration": false}),
-        )
-        .await,
+    let running = changed(
+        &app,
+        &web,
+        json!({"line_ids": ids, "backup": true, "migration": false}),
     )
     .await;
     app.signed_up("other@example.jp").await;
@@ -594,13 +532,10 @@ async fn c6_each_refusal_appears_in_its_situation_with_the_seeds_words() {
     assert_eq!(processing.entry.status, OperationStatus::Processing);
     let page = lines(&app, &web, "?per_page=20").await;
     assert!(page.lines.iter().any(|l| l.processing), "lines show 処理中");
-    accepted(
-        change(
-            &app,
-            &web,
-            json!({"line_ids": [ids[0]], "backup": true, "migration": true}),
-        )
-        .await,
+    changed(
+        &app,
+        &web,
+        json!({"line_ids": [ids[0]], "backup": true, "migration": true}),
     )
     .await;
 }
@@ -635,14 +570,7 @@ async fn c3_an_idempotency_key_repeats_the_first_answer_and_never_makes_a_second
         ErrorCode::IdempotencyKeyReused,
     )
     .await;
-    let history: HistoryPage = web
-        .get(app.url("/api/v1/corp/history"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: HistoryPage = get_json(&app, &web, "/api/v1/corp/history").await;
     assert_eq!(history.total, 1);
 }
 
@@ -666,21 +594,11 @@ async fn c1_an_admin_of_one_company_sees_and_touches_nothing_of_another() {
     .await;
     let b = app.signed_in("b-admin@example.jp").await;
     let b_line = lines(&app, &b, "").await.lines[0].id;
-    let b_groups: Vec<CorpGroup> = b
-        .get(app.url("/api/v1/corp/groups"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let b_reception = accepted(
-        change(
-            &app,
-            &b,
-            json!({"line_ids": [b_line], "backup": true, "migration": true}),
-        )
-        .await,
+    let b_groups: Vec<CorpGroup> = get_json(&app, &b, "/api/v1/corp/groups").await;
+    let b_reception = changed(
+        &app,
+        &b,
+        json!({"line_ids": [b_line], "backup": true, "migration": true}),
     )
     .await;
 
@@ -710,23 +628,9 @@ async fn c1_an_admin_of_one_company_sees_and_touches_nothing_of_another() {
         .await
         .unwrap();
     expect_error(detail, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
-    let history: HistoryPage = a
-        .get(app.url("/api/v1/corp/history"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: HistoryPage = get_json(&app, &a, "/api/v1/corp/history").await;
     assert_eq!(history.total, 0);
-    let b_admins: Vec<CorpAdmin> = a
-        .get(app.url("/api/v1/corp/admins"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let b_admins: Vec<CorpAdmin> = get_json(&app, &a, "/api/v1/corp/admins").await;
     assert!(
         b_admins
             .iter()
@@ -850,13 +754,10 @@ async fn c8_c10_a_lines_phone_signs_in_by_code_and_obeys_its_permissions() {
 
     // The admin allows backup and stops migration: in effect once the line is done.
     app.clock.advance(TO_TEN_AM);
-    let allowed = accepted(
-        change(
-            &app,
-            &web,
-            json!({"line_ids": [ids[0]], "backup": true, "migration": false}),
-        )
-        .await,
+    let allowed = changed(
+        &app,
+        &web,
+        json!({"line_ids": [ids[0]], "backup": true, "migration": false}),
     )
     .await;
     assert_eq!(
@@ -943,13 +844,10 @@ async fn c5_a_200_line_change_finishes_with_two_instances_each_line_applied_once
     let ids: Vec<i64> = all.iter().map(|l| l.id).collect();
     assert_eq!(ids.len(), 200);
     let started = std::time::Instant::now();
-    let reception = accepted(
-        change(
-            &a,
-            &web,
-            json!({"line_ids": ids, "backup": true, "migration": true}),
-        )
-        .await,
+    let reception = changed(
+        &a,
+        &web,
+        json!({"line_ids": ids, "backup": true, "migration": true}),
     )
     .await;
     // Both instances look for work at once.

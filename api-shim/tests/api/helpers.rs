@@ -227,6 +227,17 @@ impl TestApp {
     }
 }
 
+/// A GET that must answer 200, read as `T`.
+pub async fn get_json<T: serde::de::DeserializeOwned>(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> T {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+    response.json().await.unwrap()
+}
+
 pub fn code_in(mail: &str) -> Option<String> {
     let (_, rest) = mail.split_once("確認コード：")?;
     Some(rest.chars().take_while(char::is_ascii_digit).collect())
