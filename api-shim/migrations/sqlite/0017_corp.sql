@@ -38,6 +38,7 @@ CREATE TABLE corp_lines (
     backup        INTEGER NOT NULL,             -- the permissions in effect (SPEC C2)
     migration     INTEGER NOT NULL,
     user_id       INTEGER REFERENCES users (id) ON DELETE SET NULL, -- the line's phone account
+    last_app_request_at INTEGER,                -- the last app-download request mailed to it
     updated_at    INTEGER NOT NULL,
     UNIQUE (company_id, number)
 );
@@ -50,7 +51,7 @@ CREATE TABLE corp_operations (
     id               INTEGER PRIMARY KEY,
     company_id       INTEGER NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
     reception_number TEXT    NOT NULL UNIQUE,
-    menu             TEXT    NOT NULL CHECK (menu IN ('permission_change', 'password_notice')),
+    menu             TEXT    NOT NULL CHECK (menu IN ('permission_change', 'password_notice', 'app_download')),
     admin_user_id    INTEGER REFERENCES users (id) ON DELETE SET NULL,
     admin_name       TEXT    NOT NULL,          -- as they were when they acted
     admin_email      TEXT    NOT NULL,
@@ -61,6 +62,7 @@ CREATE TABLE corp_operations (
     finished_at      INTEGER,
     idempotency_key  TEXT,
     request_hash     TEXT,
+    resend_of        INTEGER   REFERENCES corp_operations (id) ON DELETE SET NULL, -- the operation a resend repeats
     claimed_until    INTEGER,
     UNIQUE (company_id, admin_user_id, idempotency_key)
 );
@@ -70,8 +72,9 @@ CREATE INDEX corp_operations_processing ON corp_operations (status, id);
 CREATE TABLE corp_operation_lines (
     operation_id INTEGER NOT NULL REFERENCES corp_operations (id) ON DELETE CASCADE,
     line_id      INTEGER NOT NULL REFERENCES corp_lines (id) ON DELETE CASCADE,
-    status       TEXT    NOT NULL CHECK (status IN ('processing', 'succeeded', 'failed')),
-    reason       TEXT,                          -- an error code, when it failed
+    -- a mail's line is sent, failed or skipped (a 4G phone needs no app); a change's succeeds or fails
+    status       TEXT    NOT NULL CHECK (status IN ('processing', 'succeeded', 'failed', 'sent', 'skipped')),
+    reason       TEXT,                          -- why it failed or was skipped
     finished_at  INTEGER,
     PRIMARY KEY (operation_id, line_id)
 );
