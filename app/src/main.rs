@@ -9,12 +9,13 @@ mod query;
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Outlet, ProtectedParentRoute, Route, Router, Routes},
+    components::{Outlet, ParentRoute, ProtectedParentRoute, Route, Router, Routes},
     path,
 };
 
 use pages::{
-    Account, AppData, Guide, Library, Loading, NotFound, PasswordReset, Phones, SignIn, SignUp,
+    Account, AppData, CorpAdmins, CorpFrame, CorpHistory, CorpHistoryDetail, CorpMenu, CorpNotice,
+    CorpPermissions, Guide, Library, Loading, NotFound, PasswordReset, Phones, SignIn, SignUp,
     SignupDone, SignupVerify,
 };
 
@@ -36,6 +37,14 @@ fn App() -> impl IntoView {
                     <Route path=path!("/account") view=Account/>
                     <Route path=path!("/phones") view=Phones/>
                     <Route path=path!("/app-data") view=AppData/>
+                    <ParentRoute path=path!("/corp") view=CorpFrame>
+                        <Route path=path!("") view=CorpMenu/>
+                        <Route path=path!("permissions") view=CorpPermissions/>
+                        <Route path=path!("password-notice") view=CorpNotice/>
+                        <Route path=path!("history") view=CorpHistory/>
+                        <Route path=path!("history/:reception") view=CorpHistoryDetail/>
+                        <Route path=path!("admins") view=CorpAdmins/>
+                    </ParentRoute>
                 </ProtectedParentRoute>
                 <Route path=path!("/signin") view=SignIn/>
                 <Route path=path!("/signup") view=SignUp/>

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod app_data;
+pub mod corp;
 pub mod library;
 pub mod phones;
 

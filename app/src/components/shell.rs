@@ -8,8 +8,9 @@ use super::{
     icons::{GlobeIcon, Logo, PersonIcon},
 };
 use crate::{
+    api,
     auth::use_auth,
-    i18n::{COMMON, use_i18n, use_texts},
+    i18n::{COMMON, CORP, use_i18n, use_texts},
 };
 
 #[component]
@@ -48,13 +49,19 @@ pub fn AuthCard(#[prop(into)] title: TextProp, children: Children) -> impl IntoV
 }
 
 /// The account menu behind the person icon (SPEC V16): account information, phones, app data,
-/// the guide and sign-out.
+/// the company console for its admins, the guide and sign-out.
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let common = use_texts(&COMMON);
     let auth = use_auth();
     let navigate = use_navigate();
+    let corp = use_texts(&CORP);
     let open = RwSignal::new(false);
+    // 「法人管理」 only for an admin of a company: the server says (200, else 403).
+    let admin = LocalResource::new(move || {
+        let signed_in = auth.me.with(Option::is_some);
+        async move { signed_in && api::corp::me().await.is_ok() }
+    });
     let sign_out = Action::new_local(move |()| {
         let navigate = navigate.clone();
         async move {
@@ -81,6 +88,9 @@ pub fn AccountMenu() -> impl IntoView {
                     <a role="menuitem" class="menu-item" href="/account" data-testid="account-link">{move || common().account_title}</a>
                     <a role="menuitem" class="menu-item" href="/phones" data-testid="phones-link">{move || common().phones_menu}</a>
                     <a role="menuitem" class="menu-item" href="/app-data" data-testid="app-data-link">{move || common().app_data_title}</a>
+                    <Show when=move || admin.get().unwrap_or(false)>
+                        <a role="menuitem" class="menu-item" href="/corp" data-testid="corp-link">{move || corp().title}</a>
+                    </Show>
                     <a role="menuitem" class="menu-item" href="/guide" data-testid="guide-link">{move || common().guide_menu}</a>
                     <button type="button" role="menuitem" class="menu-item" data-testid="signout-button"
                         disabled=move || sign_out.pending().get()

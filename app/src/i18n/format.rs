@@ -30,6 +30,24 @@ pub fn local_time(rfc3339: &str) -> String {
     )
 }
 
+/// An RFC 3339 instant as the clock in Japan reads it, `2024-08-15 09:30`, whatever the
+/// browser's time zone: the console's hours and reception numbers are Japan time (SPEC C4).
+pub fn japan_time(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&rfc3339.into());
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    let japan = js_sys::Date::new(&(date.get_time() + 9.0 * 3_600_000.0).into());
+    format!(
+        "{}-{:02}-{:02} {:02}:{:02}",
+        japan.get_utc_full_year(),
+        japan.get_utc_month() + 1,
+        japan.get_utc_date(),
+        japan.get_utc_hours(),
+        japan.get_utc_minutes()
+    )
+}
+
 /// "3.2 MB": bytes in the largest unit that keeps the number small (1000-based, like phones).
 pub fn format_size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];

@@ -1,5 +1,6 @@
 mod account;
 mod app_data;
+mod corp;
 mod guide;
 mod library;
 mod phones;
@@ -9,6 +10,9 @@ mod signup;
 
 pub use account::Account;
 pub use app_data::AppData;
+pub use corp::{
+    CorpAdmins, CorpFrame, CorpHistory, CorpHistoryDetail, CorpMenu, CorpNotice, CorpPermissions,
+};
 pub use guide::Guide;
 pub use library::Library;
 pub use phones::Phones;
