@@ -12,6 +12,24 @@ const HAKO_CONFIG = path.resolve(__dirname, process.env.HAKO_E2E_CONFIG ?? 'hako
 const STORE_ENV = process.env.HAKO_DATABASE_URL ? { HAKO_DATABASE_URL: process.env.HAKO_DATABASE_URL } : {};
 const OIDC_PROVIDER = path.resolve(__dirname, '../api-shim/tests/oidc-provider/provider.mjs');
 
+/**
+ * The corporate console's own servers (tests/corp.spec.ts), SQLite each: one whose clock starts
+ * at 10:00 Japan time with 400 ms per line of an operation, one at 23:30 (outside the hours).
+ * Not in the PostgreSQL pass of scripts/test.sh, which does not run that spec.
+ */
+export const CORP_SERVERS = {
+  day: { port: Number(process.env.HAKO_E2E_CORP_PORT ?? 18083), data: path.resolve(__dirname, '.e2e-corp'), config: path.resolve(__dirname, 'hako-e2e-corp.toml') },
+  late: { port: Number(process.env.HAKO_E2E_CORP_LATE_PORT ?? 18084), data: path.resolve(__dirname, '.e2e-corp-late'), config: path.resolve(__dirname, 'hako-e2e-corp-late.toml') },
+};
+const corpServers = process.env.HAKO_DATABASE_URL ? [] : Object.values(CORP_SERVERS).map(({ port, data, config }) => ({
+  command: `rm -rf "${data}" && exec "${HAKO_BIN}" serve --listen 127.0.0.1:${port} --data "${data}" --dist "${DIST}" --config "${config}"`,
+  url: `http://127.0.0.1:${port}/api/health`,
+  reuseExistingServer: false,
+  timeout: 30_000,
+  stdout: 'pipe' as const,
+  env: { RUST_LOG: 'warn' },
+}));
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
@@ -59,5 +77,6 @@ export default defineConfig({
       stdout: 'pipe',
       env: { RUST_LOG: 'warn', ...STORE_ENV },
     },
+    ...corpServers,
   ],
 });
