@@ -1,9 +1,11 @@
 // Screenshots of the web viewer for docs/, taken from the demo library that scripts/run.sh
-// serves:  scripts/run.sh &  then  node e2e/demo-screenshots.mjs   (BASE to point elsewhere).
+// serves:  scripts/run.sh &  then  node e2e/demo-screenshots.mjs   (BASE to point elsewhere;
+// ONLY=corp for the corporate console's alone, ONLY=viewer for the rest).
 import { chromium } from '@playwright/test';
 import * as path from 'node:path';
 
 const base = process.env.BASE ?? 'http://127.0.0.1:8080';
+const only = process.env.ONLY;
 const docs = path.resolve(import.meta.dirname, '../docs');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'],
@@ -22,6 +24,11 @@ for (const [name, viewport, mobile] of [['pc', { width: 1280, height: 800 }, fal
   await page.getByTestId('signin-submit').click();
   await page.locator('[data-testid="timeline-item"] img').first().waitFor();
   await settle();
+  if (only !== 'corp') await viewer();
+  if (only !== 'viewer') await corp();
+  await context.close();
+
+  async function viewer() {
   await shot('library');
   const rail = await page.getByTestId('scroll-rail').boundingBox();
   await page.mouse.move(rail.x + rail.width / 2, rail.y + 30);
@@ -63,6 +70,34 @@ for (const [name, viewport, mobile] of [['pc', { width: 1280, height: 800 }, fal
   await page.getByTestId('app-data-confirm-delete-all').waitFor();
   await shot('app-data-delete-all');
   await page.getByTestId('app-data-confirm-cancel').click();
-  await context.close();
+  }
+
+  // The corporate console (SPEC C): the demo account is the main admin of 株式会社ハコ商事.
+  async function corp() {
+    const main = page.getByTestId('corp-page').locator('main');
+    await page.goto(`${base}/corp/permissions`);
+    await page.getByTestId('corp-line-row').first().waitFor();
+    for (const n of [0, 1, 4]) await page.getByTestId('corp-line-check').nth(n).check();
+    await page.getByTestId('corp-want-backup').check();
+    await page.getByTestId('corp-want-migration').check();
+    // The list in view, as an admin choosing sees it.
+    await page.getByTestId('corp-selected-count-top').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot('corp-lines');
+    await page.getByTestId('corp-to-confirm').click();
+    await page.getByTestId('corp-confirm-row').first().waitFor();
+    await main.evaluate((m) => m.scrollTo(0, 0));
+    await shot('corp-confirm');
+    await page.getByTestId('corp-decide').click();
+    await page.getByTestId('corp-reception-number').waitFor();
+    await shot('corp-done');
+    await page.goto(`${base}/corp/history`);
+    await page.getByTestId('corp-history-row').first().waitFor();
+    await page.waitForTimeout(400);
+    await shot('corp-history');
+    await page.getByTestId('corp-history-link').nth(1).click();
+    await page.getByTestId('corp-detail-row').first().waitFor();
+    await page.waitForTimeout(400);
+    await shot('corp-history-detail');
+  }
 }
 await browser.close();

@@ -36,6 +36,8 @@ if [ ! -d "$data/demo-phone" ]; then
   # The apps' own data is theirs, not the phone's shared storage: aside, for the step below.
   mkdir -p "$data/demo-apps"
   mv "$data/demo-phone.tmp/app-data" "$data/demo-phone.tmp/app-data.tsv" "$data/demo-apps/"
+  # The demo company's lines are the operator's file, not the phone's.
+  mv "$data/demo-phone.tmp/corp" "$data/demo-corp"
   mv "$data/demo-phone.tmp" "$data/demo-phone"
 fi
 export HAKO_DEVICE_HOME="$data/demo-device"
@@ -59,6 +61,31 @@ if [ -f "$data/demo-apps/app-data.tsv" ] && [ ! -f "$data/demo-apps/saved" ]; th
   else
     echo "(demo app data was not saved; the server still runs)"
   fi
+fi
+# The demo company (SPEC C), once: the demo account is its main admin; 120 lines from the
+# operator's CSV; a permission change for 営業1課 and a sign-in code notice, made as an admin
+# makes them (the change only 09:00–23:00 Japan time: outside, it waits for the next run).
+if [ -f "$data/demo-corp/lines.csv" ] && [ ! -f "$data/demo-corp/done" ]; then
+  hako() { HAKO_DATA="$data" target/release/hako "$@"; }
+  if [ ! -f "$data/demo-corp/company" ]; then
+    hako corp create --name "株式会社ハコ商事" --admin-email "$demo_email" --admin-name "管理 太郎" >"$data/demo-corp/company"
+    hako corp lines import "$(cat "$data/demo-corp/company")" "$data/demo-corp/lines.csv" >/dev/null
+  fi
+  jar="$data/demo-corp/cookies"
+  api() { curl -sf -b "$jar" -c "$jar" -H 'content-type: application/json' "$@"; }
+  pick() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+  if api -o /dev/null "http://$listen/api/v1/auth/signin" -d "{\"email\":\"$demo_email\",\"password\":\"$demo_password\"}" &&
+    group=$(api "http://$listen/api/v1/corp/groups" | pick 'next(g["id"] for g in d if g["name"] == "営業1課")') &&
+    first=$(api "http://$listen/api/v1/corp/lines?per_page=100" | pick 'json.dumps([l["id"] for l in d["lines"] if not l["email"] or l["group"] == "営業1課"][:12] + [l["id"] for l in d["lines"] if not l["email"]])') &&
+    api -o /dev/null "http://$listen/api/v1/corp/permission-changes" -H 'idempotency-key: demo-change' \
+      -d "{\"group_ids\":[$group],\"backup\":true,\"migration\":true}"; then
+    sleep 1
+    api -o /dev/null "http://$listen/api/v1/corp/mails/password-notice" -H 'idempotency-key: demo-notice' \
+      -d "{\"line_ids\":$first}" && touch "$data/demo-corp/done"
+  else
+    echo "(the demo company's permission change waits for 09:00–23:00 Japan time: run again then)"
+  fi
+  rm -f "$jar"
 fi
 printf '\n  Hako: http://%s/\n  デモ / demo: %s  パスワード / password: %s\n\n' "$listen" "$demo_email" "$demo_password"
 wait "$server"

@@ -21,9 +21,20 @@ const url = (server: Server) => `http://127.0.0.1:${server.port}`;
 
 /** An operator command of `hako` on that server's data folder and config. */
 function operator(server: Server, args: string[], env: Record<string, string> = {}): string {
-  return execFileSync(HAKO_BIN, args, {
-    env: { ...process.env, HAKO_DATA: server.data, HAKO_CONFIG: server.config, RUST_LOG: 'warn', ...env },
-  }).toString().trim();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return execFileSync(HAKO_BIN, args, {
+        env: { ...process.env, HAKO_DATA: server.data, HAKO_CONFIG: server.config, RUST_LOG: 'warn', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).toString().trim();
+    } catch (error) {
+      // Seen once: a command opening the database while the busy server and another test's
+      // command write to it failed "applying database migrations". Said, then tried again.
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? '');
+      if (attempt >= 3 || !/migrations|locked|busy/i.test(stderr)) throw error;
+      console.warn(`hako ${args[0]} failed (attempt ${attempt}), again: ${stderr.split('\n').slice(0, 3).join(' | ')}`);
+    }
+  }
 }
 
 type Line = { number: string; name: string; group: string; status?: 'in_service' | 'cancelled'; email?: string };
