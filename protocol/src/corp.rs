@@ -275,6 +275,135 @@ pub struct LineLogin {
     pub model: String,
 }
 
+/// Why a row of a lines CSV was refused (every bad row is reported, nothing is imported).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum RowProblem {
+    /// The file is neither UTF-8 nor Shift_JIS text.
+    Encoding,
+    /// The header row does not name the columns.
+    Header {
+        missing: Vec<String>,
+        unknown: Vec<String>,
+    },
+    /// Not a CSV row (a stray quote, …).
+    Unreadable,
+    Number,
+    Name,
+    Reading,
+    DeviceKind,
+    ContractDate,
+    Email,
+    Status,
+    /// The number is on an earlier line too.
+    Duplicate {
+        first_line: u64,
+    },
+}
+
+impl RowProblem {
+    pub fn message(&self, lang: crate::Lang) -> String {
+        let ja = matches!(lang, crate::Lang::Ja);
+        let text = |j: &str, e: &str| if ja { j.to_owned() } else { e.to_owned() };
+        match self {
+            Self::Encoding => text(
+                "UTF-8 でも Shift_JIS でもないファイルです",
+                "the file is neither UTF-8 nor Shift_JIS text",
+            ),
+            Self::Header { missing, unknown } => {
+                let columns =
+                    "number,name,reading,group,department,device_kind,contract_date,email,status";
+                if ja {
+                    format!(
+                        "見出し行は {columns} にしてください（不足: {} / 不明: {}）",
+                        missing.join(","),
+                        unknown.join(",")
+                    )
+                } else {
+                    format!(
+                        "the header row must name {columns} (missing: {}; unknown: {})",
+                        missing.join(","),
+                        unknown.join(",")
+                    )
+                }
+            }
+            Self::Unreadable => text("CSV の行として読めません", "not a readable CSV row"),
+            Self::Number => text(
+                "電話番号の形式が正しくありません",
+                "not a Japanese phone number",
+            ),
+            Self::Name => text("氏名が空です", "the name is empty"),
+            Self::Reading => text(
+                "氏名カナはかなで入力してください",
+                "write the reading in kana",
+            ),
+            Self::DeviceKind => text(
+                "端末種別は smartphone / iphone / feature_phone / windows のいずれかです",
+                "device_kind is smartphone, iphone, feature_phone or windows",
+            ),
+            Self::ContractDate => text(
+                "契約日は YYYY-MM-DD で入力してください",
+                "write contract_date as YYYY-MM-DD",
+            ),
+            Self::Email => text(
+                "メールアドレスの形式が正しくありません",
+                "not a mail address",
+            ),
+            Self::Status => text(
+                "ステータスは in_service か cancelled です",
+                "status is in_service or cancelled",
+            ),
+            Self::Duplicate { first_line } => {
+                if ja {
+                    format!("同じ電話番号が {first_line} 行目にもあります")
+                } else {
+                    format!("the same number is on line {first_line} too")
+                }
+            }
+        }
+    }
+}
+
+/// A refused row: its line in the file (the header is line 1), the value at fault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BadRow {
+    pub line: u64,
+    pub value: String,
+    #[serde(flatten)]
+    pub problem: RowProblem,
+}
+
+wire_enum!(
+    /// What an import does to a line.
+    LineChangeKind { Added, Updated, Unchanged }
+);
+
+/// What an import does (or, in a dry run, would do) to one line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LineChange {
+    pub number: String,
+    pub name: String,
+    pub change: LineChangeKind,
+    /// The columns an update changes.
+    pub fields: Vec<String>,
+}
+
+/// The answer to an import from the console: what it changed (or would change).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ImportPreview {
+    /// `true`: nothing was written.
+    pub dry_run: bool,
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Added and updated lines (unchanged ones are only counted).
+    pub changes: Vec<LineChange>,
+}
+
 /// A phonebook handed over for the new phone (migrate-out).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

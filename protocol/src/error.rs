@@ -37,6 +37,9 @@ pub struct ErrorBody {
     /// The most bytes this app may keep, when a save was over it (413).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_bytes: Option<u64>,
+    /// Every refused row of a lines CSV (`invalid_lines_csv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bad_rows: Option<Vec<crate::BadRow>>,
 }
 
 /// Machine codes. Their spelling on the wire is part of the public API: add, never rename.
@@ -123,6 +126,7 @@ pub enum ErrorCode {
     LineCodeInvalid,
     InvalidLineNumber,
     NoMigrationData,
+    InvalidLinesCsv,
 }
 
 impl ErrorCode {
@@ -206,6 +210,7 @@ impl ErrorCode {
             LineCodeInvalid => 401,
             InvalidLineNumber => 400,
             NoMigrationData => 404,
+            InvalidLinesCsv => 400,
         }
     }
 
@@ -531,6 +536,10 @@ impl ErrorCode {
                 "移行する電話帳がありません。先に古い電話で電話帳を送ってください。",
                 "There is no phonebook to move: send it from the old phone first.",
             ),
+            InvalidLinesCsv => (
+                "CSV に誤りがあるため、取り込みませんでした。行ごとの内容を確認して直してください。",
+                "The CSV has errors, so nothing was imported: fix the rows listed.",
+            ),
         }
     }
 }
@@ -545,6 +554,7 @@ impl ErrorBody {
             current_etag: None,
             current_saved_at: None,
             max_bytes: None,
+            bad_rows: None,
         }
     }
 }

@@ -8,9 +8,10 @@ use axum::{
 };
 use hako_protocol::{
     CorpAdmin, CorpAdminMe, CorpGroup, CorpLinePage, DeviceSession, ErrorBody, ErrorCode,
-    HistoryDetail, HistoryPage, HistoryQuery, LineLogin, LineQuery, LineSelection, Menu, NewAdmin,
-    PermissionChange, PhonebookSent, Reception,
+    HistoryDetail, HistoryPage, HistoryQuery, ImportPreview, LineLogin, LineQuery, LineSelection,
+    Menu, NewAdmin, PermissionChange, PhonebookSent, Reception,
 };
+use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{Admin, Request};
@@ -30,18 +31,54 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(password_notice))
         .routes(routes!(history))
         .routes(routes!(history_detail))
+        .routes(routes!(lines_csv))
+        .routes(routes!(history_csv))
+        // `…/{reception_number}.csv` is answered by `history_detail` (the router takes no
+        // suffix after a parameter); documented on its own.
+        .merge(OpenApiRouter::with_openapi(CsvDoc::openapi()))
         .routes(routes!(admins, add_admin))
         .routes(routes!(remove_admin))
         .routes(routes!(line_login))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(send_phonebook, receive_phonebook))
-                .layer(DefaultBodyLimit::max(PHONEBOOK_BODY_LIMIT)),
+                .routes(routes!(import_lines))
+                .layer(DefaultBodyLimit::max(FILE_BODY_LIMIT)),
         )
 }
 
-/// The largest phonebook a phone hands over (photos in vCards make them big).
-const PHONEBOOK_BODY_LIMIT: usize = 64 * 1024 * 1024;
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ImportQuery {
+    /// `true`: only say what the file would change.
+    dry_run: bool,
+}
+
+/// Imports the company's lines from CSV (UTF-8 with or without BOM, or Shift_JIS; the header
+/// `number,name,reading,group,department,device_kind,contract_date,email,status`), under the
+/// operator's rules: every bad row reported with its line number and nothing imported;
+/// re-import updates by number. `dry_run=true` answers what it would change and writes nothing.
+#[utoipa::path(post, path = "/api/v1/corp/lines/import", tag = "corp",
+    security(("session_cookie" = [])), params(ImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "The lines"),
+    responses(
+        (status = 200, description = "What the file changes (or would change)", body = ImportPreview),
+        (status = 400, description = "Bad rows, each with its line number and problem (`invalid_lines_csv`, `bad_rows`)", body = ErrorBody),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody),
+        (status = 413, description = "Larger than 64 MB", body = ErrorBody)))]
+async fn import_lines(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiQuery(query): ApiQuery<ImportQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<ApiJson<ImportPreview>> {
+    let body = body?;
+    let preview = super::import_from_console(&state, &admin, &body, query.dry_run).await?;
+    Ok(ApiJson(preview))
+}
+
+/// The largest phonebook a phone hands over (photos in vCards make them big), or lines CSV.
+const FILE_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The signed-in admin: 401 without a session, 403 `not_corp_admin` for another account.
 impl FromRequestParts<AppState> for Admin {
@@ -164,6 +201,72 @@ async fn history(
     Ok(ApiJson(super::history(&state.db, &admin, &query).await?))
 }
 
+/// A CSV answer that Excel opens as Japanese text, downloaded under `name`.
+fn csv_file(bytes: Vec<u8>, name: &str) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    response
+}
+
+/// The number list as CSV (UTF-8 with BOM): every line the search finds.
+#[utoipa::path(get, path = "/api/v1/corp/lines.csv", tag = "corp", security(("session_cookie" = [])),
+    params(LineQuery),
+    responses(
+        (status = 200, description = "UTF-8 with BOM, a Japanese header row", content_type = "text/csv", body = String),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody)))]
+async fn lines_csv(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiQuery(query): ApiQuery<LineQuery>,
+) -> ApiResult<Response> {
+    let bytes = super::lines_csv(&state.db, &admin, &query).await?;
+    Ok(csv_file(bytes, "lines.csv"))
+}
+
+/// The history as CSV (UTF-8 with BOM): every operation the filters find.
+#[utoipa::path(get, path = "/api/v1/corp/history.csv", tag = "corp", security(("session_cookie" = [])),
+    params(HistoryQuery),
+    responses(
+        (status = 200, description = "UTF-8 with BOM, a Japanese header row", content_type = "text/csv", body = String),
+        (status = 400, description = "A period that is not a date (`invalid_query`)", body = ErrorBody),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody)))]
+async fn history_csv(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> ApiResult<Response> {
+    let bytes = super::history_csv(&state.db, &admin, &query).await?;
+    Ok(csv_file(bytes, "history.csv"))
+}
+
+/// One operation's lines with their results as CSV (UTF-8 with BOM).
+#[utoipa::path(get, path = "/api/v1/corp/history/{reception_number}.csv", tag = "corp",
+    security(("session_cookie" = [])),
+    params(("reception_number" = String, Path, description = "16 digits")),
+    responses(
+        (status = 200, description = "UTF-8 with BOM, a Japanese header row", content_type = "text/csv", body = String),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody),
+        (status = 404, description = "No such operation of the company", body = ErrorBody)))]
+async fn history_detail_csv(
+    state: &AppState,
+    admin: &Admin,
+    reception_number: &str,
+) -> ApiResult<Response> {
+    let bytes = super::history_detail_csv(&state.db, admin, reception_number).await?;
+    Ok(csv_file(bytes, &format!("{reception_number}.csv")))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(history_detail_csv))]
+struct CsvDoc;
+
 /// One operation and each of its lines, with the time and status of each (履歴詳細).
 #[utoipa::path(get, path = "/api/v1/corp/history/{reception_number}", tag = "corp",
     security(("session_cookie" = [])),
@@ -176,10 +279,12 @@ async fn history_detail(
     State(state): State<AppState>,
     admin: Admin,
     ApiPath(reception_number): ApiPath<String>,
-) -> ApiResult<ApiJson<HistoryDetail>> {
-    Ok(ApiJson(
-        super::history_detail(&state.db, &admin, &reception_number).await?,
-    ))
+) -> ApiResult<Response> {
+    if let Some(reception_number) = reception_number.strip_suffix(".csv") {
+        return history_detail_csv(&state, &admin, reception_number).await;
+    }
+    let detail = super::history_detail(&state.db, &admin, &reception_number).await?;
+    Ok(ApiJson(detail).into_response())
 }
 
 /// The company's admins.

@@ -4,7 +4,10 @@
 
 use std::collections::HashMap;
 
-use hako_protocol::{DeviceKind, LineStatus, normalize_email, normalize_line_number};
+use hako_protocol::{
+    BadRow, DeviceKind, ImportPreview, Lang, LineChange, LineChangeKind, LineStatus, RowProblem,
+    format_line_number, normalize_email, normalize_line_number,
+};
 
 /// The columns, as the header must name them (in any order).
 pub const COLUMNS: [&str; 9] = [
@@ -35,15 +38,17 @@ pub struct LineRow {
     pub status: LineStatus,
 }
 
-/// Why a file was refused: nothing of it is imported.
+/// Why a file was refused: every bad row, and nothing of the file imported.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ImportError {
-    #[error("the file is neither UTF-8 nor Shift_JIS text")]
-    Encoding,
-    #[error("the header row must name the columns {columns}: {0}", columns = COLUMNS.join(","))]
-    Header(String),
-    #[error("{} bad rows, nothing imported:\n{}", .0.len(), .0.iter().map(|(line, why)| format!("line {line}: {why}")).collect::<Vec<_>>().join("\n"))]
-    Rows(Vec<(u64, String)>),
+#[error("{} bad rows, nothing imported:\n{}", .0.len(), .0.iter().map(|row| format!("line {}: {:?}: {}", row.line, row.value, row.problem.message(Lang::En))).collect::<Vec<_>>().join("\n"))]
+pub struct ImportError(pub Vec<BadRow>);
+
+fn refused(line: u64, value: &str, problem: RowProblem) -> ImportError {
+    ImportError(vec![BadRow {
+        line,
+        value: value.to_owned(),
+        problem,
+    }])
 }
 
 /// The file's text: UTF-8 (a BOM dropped), else Shift_JIS (Windows' variant, as Excel saves).
@@ -55,7 +60,7 @@ fn decode(bytes: &[u8]) -> Result<String, ImportError> {
     encoding_rs::SHIFT_JIS
         .decode_without_bom_handling_and_without_replacement(bytes)
         .map(|text| text.into_owned())
-        .ok_or(ImportError::Encoding)
+        .ok_or_else(|| refused(1, "", RowProblem::Encoding))
 }
 
 /// Every row of the file, checked; the first refusal of each bad row, with its line number.
@@ -66,28 +71,31 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<LineRow>, ImportError> {
         .from_reader(text.as_bytes());
     let header = reader
         .headers()
-        .map_err(|e| ImportError::Header(e.to_string()))?
+        .map_err(|_| refused(1, "", RowProblem::Unreadable))?
         .clone();
     let index: HashMap<&str, usize> = header
         .iter()
         .enumerate()
         .map(|(i, name)| (name.trim(), i))
         .collect();
-    let missing: Vec<&str> = COLUMNS
+    let missing: Vec<String> = COLUMNS
         .into_iter()
         .filter(|c| !index.contains_key(c))
+        .map(str::to_owned)
         .collect();
-    let unknown: Vec<&str> = header
+    let unknown: Vec<String> = header
         .iter()
         .map(str::trim)
         .filter(|name| !COLUMNS.contains(name))
+        .map(str::to_owned)
         .collect();
     if !missing.is_empty() || !unknown.is_empty() {
-        return Err(ImportError::Header(format!(
-            "missing [{}], unknown [{}]",
-            missing.join(","),
-            unknown.join(",")
-        )));
+        let header_line = header.iter().collect::<Vec<_>>().join(",");
+        return Err(refused(
+            1,
+            &header_line,
+            RowProblem::Header { missing, unknown },
+        ));
     }
     let mut rows = Vec::new();
     let mut bad = Vec::new();
@@ -97,32 +105,42 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<LineRow>, ImportError> {
             Ok(record) => record,
             Err(error) => {
                 let line = error.position().map_or(0, |p| p.line());
-                bad.push((line, error.to_string()));
+                bad.push(BadRow {
+                    line,
+                    value: String::new(),
+                    problem: RowProblem::Unreadable,
+                });
                 continue;
             }
         };
         let line = record.position().map_or(0, |p| p.line());
-        match row(&Fields {
+        let fields = Fields {
             record: &record,
             index: &index,
-        }) {
+        };
+        match row(&fields) {
             Ok(row) => match first_seen.get(&row.number) {
-                Some(first) => bad.push((
+                Some(&first_line) => bad.push(BadRow {
                     line,
-                    format!("number {} is also on line {first}", row.number),
-                )),
+                    value: fields.get("number").to_owned(),
+                    problem: RowProblem::Duplicate { first_line },
+                }),
                 None => {
                     first_seen.insert(row.number.clone(), line);
                     rows.push(row);
                 }
             },
-            Err(why) => bad.push((line, why)),
+            Err((column, problem)) => bad.push(BadRow {
+                line,
+                value: fields.get(column).to_owned(),
+                problem,
+            }),
         }
     }
     if bad.is_empty() {
         Ok(rows)
     } else {
-        Err(ImportError::Rows(bad))
+        Err(ImportError(bad))
     }
 }
 
@@ -138,36 +156,29 @@ impl Fields<'_> {
     }
 }
 
-fn row(fields: &Fields<'_>) -> Result<LineRow, String> {
+/// A checked row, or the column at fault and why.
+fn row(fields: &Fields<'_>) -> Result<LineRow, (&'static str, RowProblem)> {
     let field = |name: &str| fields.get(name);
-    let number = normalize_line_number(field("number"))
-        .ok_or_else(|| format!("number {:?}: not a Japanese phone number", field("number")))?;
+    let number = normalize_line_number(field("number")).ok_or(("number", RowProblem::Number))?;
     let name = field("name");
     if name.is_empty() {
-        return Err("name is empty".to_owned());
+        return Err(("name", RowProblem::Name));
     }
     let reading = field("reading");
     if reading.is_empty() || reading.chars().any(is_kanji) {
-        return Err(format!("reading {reading:?}: write the name in kana"));
+        return Err(("reading", RowProblem::Reading));
     }
-    let device_kind = DeviceKind::parse(field("device_kind")).ok_or_else(|| {
-        format!(
-            "device_kind {:?}: smartphone, iphone, feature_phone or windows",
-            field("device_kind")
-        )
-    })?;
+    let device_kind =
+        DeviceKind::parse(field("device_kind")).ok_or(("device_kind", RowProblem::DeviceKind))?;
     let contract_date = field("contract_date");
     if hako_media::time::japan_midnight(contract_date).is_none() {
-        return Err(format!(
-            "contract_date {contract_date:?}: write it as YYYY-MM-DD"
-        ));
+        return Err(("contract_date", RowProblem::ContractDate));
     }
     let email = match field("email") {
         "" => String::new(),
-        raw => normalize_email(raw).map_err(|_| format!("email {raw:?}: not a mail address"))?,
+        raw => normalize_email(raw).map_err(|_| ("email", RowProblem::Email))?,
     };
-    let status = LineStatus::parse(field("status"))
-        .ok_or_else(|| format!("status {:?}: in_service or cancelled", field("status")))?;
+    let status = LineStatus::parse(field("status")).ok_or(("status", RowProblem::Status))?;
     let group = Some(field("group")).filter(|g| !g.is_empty());
     Ok(LineRow {
         number,
@@ -180,6 +191,64 @@ fn row(fields: &Fields<'_>) -> Result<LineRow, String> {
         email,
         status,
     })
+}
+
+/// A line as the company has it now, in the file's terms.
+pub type Known = HashMap<String, [String; 8]>;
+
+/// A row's columns but the number, in `COLUMNS` order, as text to compare.
+pub fn columns_of(row: &LineRow) -> [String; 8] {
+    [
+        row.name.clone(),
+        row.reading.clone(),
+        row.group.clone().unwrap_or_default(),
+        row.department.clone(),
+        row.device_kind.as_str().to_owned(),
+        row.contract_date.clone(),
+        row.email.clone(),
+        row.status.as_str().to_owned(),
+    ]
+}
+
+/// What importing `rows` does to the company's `known` lines.
+pub fn changes(rows: &[LineRow], known: &Known, dry_run: bool) -> ImportPreview {
+    let mut preview = ImportPreview {
+        dry_run,
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        changes: Vec::new(),
+    };
+    for row in rows {
+        let now = columns_of(row);
+        let (change, fields) = match known.get(&row.number) {
+            None => (LineChangeKind::Added, Vec::new()),
+            Some(before) => {
+                let fields: Vec<String> = COLUMNS[1..]
+                    .iter()
+                    .zip(before.iter().zip(&now))
+                    .filter(|(_, (a, b))| a != b)
+                    .map(|(column, _)| (*column).to_owned())
+                    .collect();
+                if fields.is_empty() {
+                    preview.unchanged += 1;
+                    continue;
+                }
+                (LineChangeKind::Updated, fields)
+            }
+        };
+        match change {
+            LineChangeKind::Added => preview.added += 1,
+            _ => preview.updated += 1,
+        }
+        preview.changes.push(LineChange {
+            number: format_line_number(&row.number),
+            name: row.name.clone(),
+            change,
+            fields,
+        });
+    }
+    preview
 }
 
 /// A kanji: the name pasted where its reading belongs (kana, with latin letters and digits
@@ -226,26 +295,36 @@ mod tests {
              080-1111-7777,鈴木,スズキ,,,iphone,2017-05-10,,active\n\
              09012345678,山田 太郎,ヤマダ タロウ,,営業部,smartphone,2017-05-10,,in_service\n"
         );
-        let Err(ImportError::Rows(bad)) = parse(text.as_bytes()) else {
+        let Err(ImportError(bad)) = parse(text.as_bytes()) else {
             panic!("refused");
         };
-        let lines: Vec<u64> = bad.iter().map(|(line, _)| *line).collect();
+        let lines: Vec<u64> = bad.iter().map(|row| row.line).collect();
         assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9, 10]);
-        assert!(bad[7].1.contains("also on line 2"), "{:?}", bad[7]);
+        assert_eq!(bad[0].value, "090-1234-567");
+        assert_eq!(bad[0].problem, RowProblem::Number);
+        assert_eq!(bad[7].problem, RowProblem::Duplicate { first_line: 2 });
     }
 
     #[test]
     fn c1_a_header_without_the_columns_is_refused() {
-        let missing = "number,name\n090-1234-5678,山田\n";
-        assert!(matches!(
-            parse(missing.as_bytes()),
-            Err(ImportError::Header(_))
-        ));
-        let unknown = format!("{}x,extra\n", HEADER.trim_end());
-        assert!(matches!(
-            parse(unknown.as_bytes()),
-            Err(ImportError::Header(_))
-        ));
-        assert_eq!(parse(&[0x82, 0xa0, 0xff, 0xfe]), Err(ImportError::Encoding));
+        let problem = |text: &[u8]| match parse(text) {
+            Err(ImportError(bad)) => bad[0].problem.clone(),
+            Ok(_) => panic!("accepted"),
+        };
+        let missing = problem("number,name\n090-1234-5678,山田\n".as_bytes());
+        let RowProblem::Header { missing, unknown } = missing else {
+            panic!("{missing:?}");
+        };
+        assert_eq!(missing[0], "reading");
+        assert!(unknown.is_empty());
+        let unknown = problem(format!("{}x,extra\n", HEADER.trim_end()).as_bytes());
+        assert_eq!(
+            unknown,
+            RowProblem::Header {
+                missing: vec!["status".into()],
+                unknown: vec!["statusx".into(), "extra".into()]
+            }
+        );
+        assert_eq!(problem(&[0x82, 0xa0, 0xff, 0xfe]), RowProblem::Encoding);
     }
 }

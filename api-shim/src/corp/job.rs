@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use hako_protocol::{Menu, format_line_number};
+use hako_protocol::{Menu, OperationStatus, format_line_number};
 use rand::Rng;
 
 use super::store;
@@ -49,8 +49,35 @@ impl Job for OperationJob {
             }
         }
         store::finish_operation(&state.db, id, state.clock.now()).await?;
-        Ok(())
+        tell_admin_of_failures(state, id, menu).await
     }
+}
+
+/// When an operation ends 異常終了, the admin who started it hears how many lines failed,
+/// with a link to the detail (issue 15).
+async fn tell_admin_of_failures(state: &AppState, id: i64, menu: Menu) -> anyhow::Result<()> {
+    let Some(done) = store::operation_by_id(&state.db, id).await? else {
+        return Ok(());
+    };
+    if done.status != OperationStatus::Failed.as_str() {
+        return Ok(());
+    }
+    let lines = store::operation_lines(&state.db, id).await?;
+    let failed = lines.iter().filter(|line| line.status == "failed").count();
+    let (menu_ja, menu_en) = super::export::menu_names(menu);
+    let mail = Mail::CorpOperationFailed {
+        link: format!(
+            "{}/corp/history/{}",
+            state.config.public_url, done.reception_number
+        ),
+        reception_number: done.reception_number,
+        menu_ja,
+        menu_en,
+        failed: failed as u64,
+        total: lines.len() as u64,
+    };
+    state.mail_in_background(done.admin_email, mail);
+    Ok(())
 }
 
 /// Draws the line's new sign-in code (voiding the one before) and mails it to the line's

@@ -6,6 +6,7 @@
 //!
 //! Everything an admin reaches is scoped to their own company: each query names it.
 
+mod export;
 mod http;
 pub mod import;
 mod job;
@@ -15,9 +16,9 @@ mod store;
 use hako_media::time::{japan_day, japan_midnight, rfc3339, seconds_into_japan_day};
 use hako_protocol::{
     AdminRole, CorpAdmin, CorpAdminMe, CorpGroup, CorpLine, CorpLinePage, DeviceKind, ErrorCode,
-    HistoryDetail, HistoryEntry, HistoryLine, HistoryPage, HistoryQuery, LineQuery, LineStatus,
-    MAX_LINES_PER_OPERATION, Menu, NewAdmin, OperationStatus, PAGE_SIZES, PermissionChange,
-    Reception, format_line_number, normalize_email,
+    HistoryDetail, HistoryEntry, HistoryLine, HistoryPage, HistoryQuery, ImportPreview, LineQuery,
+    LineStatus, MAX_LINES_PER_OPERATION, Menu, NewAdmin, OperationStatus, PAGE_SIZES,
+    PermissionChange, Reception, format_line_number, normalize_email,
 };
 use sha2::{Digest, Sha256};
 
@@ -124,6 +125,9 @@ impl From<CorpError> for ApiError {
     fn from(error: CorpError) -> Self {
         match (error.code(), error) {
             (Some(code), _) => code.into(),
+            (None, CorpError::Import(error)) => {
+                ApiError::new(ErrorCode::InvalidLinesCsv).bad_rows(error.0)
+            }
             (None, CorpError::Accounts(error)) => error.into(),
             (None, CorpError::Phones(error)) => error.into(),
             (None, CorpError::Store(error)) => error.into(),
@@ -354,25 +358,52 @@ pub async fn import_lines(db: &Db, company_id: i64, csv: &[u8], now: i64) -> Res
     Ok(counts)
 }
 
+/// An import from the console (issue 15): what the file changes, line by line, applied unless
+/// `dry_run` — under the same rules as the operator's, in one transaction, and recorded.
+pub async fn import_from_console(
+    state: &AppState,
+    admin: &Admin,
+    csv: &[u8],
+    dry_run: bool,
+) -> Result<ImportPreview> {
+    let rows = import::parse(csv)?;
+    let mut tx = begin_write(&state.db).await?;
+    let known = store::known_lines(&mut tx, admin.company_id).await?;
+    let preview = import::changes(&rows, &known, dry_run);
+    if !dry_run {
+        store::import_lines(&mut tx, admin.company_id, &rows, state.clock.now()).await?;
+    }
+    tx.commit().await?;
+    if !dry_run {
+        let detail = format!("{} added, {} updated", preview.added, preview.updated);
+        audit(state, admin, "lines_imported", &detail).await?;
+    }
+    Ok(preview)
+}
+
 fn page_size(per_page: Option<u32>) -> u32 {
     per_page
         .filter(|size| PAGE_SIZES.contains(size))
         .unwrap_or(PAGE_SIZES[0])
 }
 
-/// The number list: search by number, name or reading, a group, a page (SPEC C3).
-pub async fn lines(db: &Db, admin: &Admin, query: &LineQuery) -> Result<CorpLinePage> {
-    let per_page = page_size(query.per_page);
-    let page = query.page.unwrap_or(1).max(1);
+fn line_filter(admin: &Admin, query: &LineQuery) -> store::LineFilter {
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let filter = store::LineFilter {
+    store::LineFilter {
         company_id: admin.company_id,
         text: search.map(str::to_owned),
         digits: search
             .map(|q| q.chars().filter(char::is_ascii_digit).collect::<String>())
             .filter(|d| !d.is_empty()),
         group_id: query.group,
-    };
+    }
+}
+
+/// The number list: search by number, name or reading, a group, a page (SPEC C3).
+pub async fn lines(db: &Db, admin: &Admin, query: &LineQuery) -> Result<CorpLinePage> {
+    let per_page = page_size(query.per_page);
+    let page = query.page.unwrap_or(1).max(1);
+    let filter = line_filter(admin, query);
     let total = store::count_lines(db, &filter).await?;
     let rows = store::lines(
         db,
@@ -387,6 +418,13 @@ pub async fn lines(db: &Db, admin: &Admin, query: &LineQuery) -> Result<CorpLine
         page,
         per_page,
     })
+}
+
+/// Every line the search finds, as CSV (the page is ignored).
+pub async fn lines_csv(db: &Db, admin: &Admin, query: &LineQuery) -> Result<Vec<u8>> {
+    let rows = store::lines(db, &line_filter(admin, query), i64::MAX, 0).await?;
+    let lines: Vec<CorpLine> = rows.into_iter().map(CorpLine::from).collect();
+    Ok(export::lines(&lines))
 }
 
 impl From<store::LineRow> for CorpLine {
@@ -542,23 +580,27 @@ async fn selection(
     Ok(lines.into_iter().map(|(id, _)| id).collect())
 }
 
-/// The history, newest first, filtered (SPEC C9).
-pub async fn history(db: &Db, admin: &Admin, query: &HistoryQuery) -> Result<HistoryPage> {
-    let per_page = page_size(query.per_page);
-    let page = query.page.unwrap_or(1).max(1);
+fn history_filter(admin: &Admin, query: &HistoryQuery) -> Result<store::HistoryFilter> {
     let day = |date: &Option<String>| -> Result<Option<i64>> {
         date.as_deref()
             .map(|d| japan_midnight(d).ok_or(CorpError::InvalidDate))
             .transpose()
     };
-    let filter = store::HistoryFilter {
+    Ok(store::HistoryFilter {
         company_id: admin.company_id,
         menu: query.menu.map(Menu::as_str),
         status: query.status.map(OperationStatus::as_str),
         from: day(&query.from)?,
         to: day(&query.to)?.map(|midnight| midnight + 86_400),
         admin_email: query.admin.clone(),
-    };
+    })
+}
+
+/// The history, newest first, filtered (SPEC C9).
+pub async fn history(db: &Db, admin: &Admin, query: &HistoryQuery) -> Result<HistoryPage> {
+    let per_page = page_size(query.per_page);
+    let page = query.page.unwrap_or(1).max(1);
+    let filter = history_filter(admin, query)?;
     let total = store::count_history(db, &filter).await?;
     let rows = store::history(
         db,
@@ -573,6 +615,19 @@ pub async fn history(db: &Db, admin: &Admin, query: &HistoryQuery) -> Result<His
         page,
         per_page,
     })
+}
+
+/// Every operation the filters find, as CSV (the page is ignored).
+pub async fn history_csv(db: &Db, admin: &Admin, query: &HistoryQuery) -> Result<Vec<u8>> {
+    let rows = store::history(db, &history_filter(admin, query)?, i64::MAX, 0).await?;
+    let entries: Vec<HistoryEntry> = rows.into_iter().map(HistoryEntry::from).collect();
+    Ok(export::history(&entries))
+}
+
+/// One operation's lines with their results, as CSV.
+pub async fn history_detail_csv(db: &Db, admin: &Admin, reception_number: &str) -> Result<Vec<u8>> {
+    let detail = history_detail(db, admin, reception_number).await?;
+    Ok(export::operation_lines(&detail.lines))
 }
 
 impl From<store::OperationRow> for HistoryEntry {

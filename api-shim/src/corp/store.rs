@@ -222,6 +222,51 @@ pub async fn import_lines(
     Ok((added, updated))
 }
 
+#[derive(sqlx::FromRow)]
+struct KnownRow {
+    number: String,
+    name: String,
+    reading: String,
+    group_name: String,
+    department: String,
+    device_kind: String,
+    contract_date: String,
+    email: String,
+    status: String,
+}
+
+/// The company's lines by number, their columns as `import::columns_of` writes them.
+pub async fn known_lines(
+    conn: &mut AnyConnection,
+    company_id: i64,
+) -> sqlx::Result<super::import::Known> {
+    let rows: Vec<KnownRow> = sqlx::query_as(
+        "SELECT l.number, l.name, l.reading, COALESCE(g.name, '') AS group_name, l.department,
+                l.device_kind, l.contract_date, l.email, l.status
+         FROM corp_lines l LEFT JOIN corp_groups g ON g.id = l.group_id
+         WHERE l.company_id = $1",
+    )
+    .bind(company_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let columns = [
+                r.name,
+                r.reading,
+                r.group_name,
+                r.department,
+                r.device_kind,
+                r.contract_date,
+                r.email,
+                r.status,
+            ];
+            (r.number, columns)
+        })
+        .collect())
+}
+
 /// The number list's search.
 pub struct LineFilter {
     pub company_id: i64,

@@ -50,6 +50,12 @@ impl ApiError {
         self
     }
 
+    /// Every refused row of a lines CSV (`invalid_lines_csv`).
+    pub fn bad_rows(mut self, rows: Vec<hako_protocol::BadRow>) -> Self {
+        self.body.bad_rows = Some(rows);
+        self
+    }
+
     /// The body a client would have read, for answers that carry several results (a bulk
     /// save); logged as a single answer would be.
     pub fn into_body(self) -> ErrorBody {

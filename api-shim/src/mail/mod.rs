@@ -45,6 +45,16 @@ pub enum Mail {
         role_en: &'static str,
         code: String,
     },
+    /// To the admin who started an operation that ended 異常終了 (issue 15).
+    #[template(path = "corp_operation_failed.txt")]
+    CorpOperationFailed {
+        reception_number: String,
+        menu_ja: &'static str,
+        menu_en: &'static str,
+        failed: u64,
+        total: u64,
+        link: String,
+    },
     /// A line's one-time sign-in code for its phone (SPEC C8).
     #[template(path = "corp_line_password_notice.txt")]
     CorpLinePasswordNotice {
@@ -213,6 +223,14 @@ mod tests {
                 company: "株式会社サンプル商事".into(),
                 number: "090-1234-5678".into(),
                 code: "12345678".into(),
+            },
+            Mail::CorpOperationFailed {
+                reception_number: "2026120700000001".into(),
+                menu_ja: "サインインコード通知",
+                menu_en: "sign-in code notice",
+                failed: 3,
+                total: 200,
+                link: "https://hako.example.jp/corp/history/2026120700000001".into(),
             },
         ] {
             let (_, text) = mail.subject_and_body().unwrap();

@@ -885,3 +885,230 @@ async fn c5_a_200_line_change_finishes_with_two_instances_each_line_applied_once
         finished_at
     );
 }
+
+#[tokio::test]
+async fn exports_are_csv_that_excel_opens_as_japanese_with_what_the_console_shows() {
+    let app = spawn_app().await;
+    let (_, web) = company(&app, "csv@example.jp", &rows(3, "営業1課")).await;
+    app.clock.advance(TO_TEN_AM);
+    let ids: Vec<i64> = lines(&app, &web, "")
+        .await
+        .lines
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    let reception = changed(
+        &app,
+        &web,
+        json!({"line_ids": ids, "backup": true, "migration": false}),
+    )
+    .await;
+    finished(&app, &web, &reception).await;
+    let text = |path: &'static str| {
+        let request = web.get(app.url(path)).send();
+        async move {
+            let response = request.await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(
+                response.headers()["content-type"],
+                "text/csv; charset=utf-8"
+            );
+            let bytes = response.bytes().await.unwrap();
+            assert!(
+                bytes.starts_with(b"\xEF\xBB\xBF"),
+                "{path}: a BOM for Excel"
+            );
+            String::from_utf8(bytes[3..].to_vec()).unwrap()
+        }
+    };
+    let lines_csv = text("/api/v1/corp/lines.csv").await;
+    let mut rows_of = lines_csv.split("\r\n");
+    assert!(
+        rows_of
+            .next()
+            .unwrap()
+            .starts_with("電話番号,氏名,氏名カナ,グループ")
+    );
+    assert_eq!(
+        rows_of.next().unwrap(),
+        "090-0000-0001,社員 1,シャイン 1,営業1課,営業部,スマートフォン,2018-04-01,line1@example.jp,サービス中,ON,OFF"
+    );
+    assert_eq!(
+        text("/api/v1/corp/lines.csv?q=0002")
+            .await
+            .split("\r\n")
+            .filter(|l| !l.is_empty())
+            .count(),
+        2
+    );
+    let history = text("/api/v1/corp/history.csv").await;
+    assert!(
+        history.contains(&format!("{reception},管理 太郎,csv@example.jp,2026-09-22 ")),
+        "{history}"
+    );
+    assert!(history.contains(",利用可否設定,正常終了,3"), "{history}");
+    let detail_path: &'static str = format!("/api/v1/corp/history/{reception}.csv").leak();
+    let detail = text(detail_path).await;
+    assert!(detail.starts_with(
+        "電話番号,氏名,グループ,結果日時,バックアップ機能,電話帳移行機能,ステータス,理由"
+    ));
+    assert!(
+        detail.contains("090-0000-0003,社員 3,営業1課,2026-09-22 "),
+        "{detail}"
+    );
+    assert!(detail.contains(",ON,OFF,正常終了,"), "{detail}");
+    let missing = web
+        .get(app.url("/api/v1/corp/history/2026010100000001.csv"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(missing, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+}
+
+#[tokio::test]
+async fn an_admin_imports_lines_with_a_preview_first_and_every_bad_row_named() {
+    let app = spawn_app().await;
+    let (_, web) = company(&app, "imp@example.jp", &rows(2, "営業1課")).await;
+    let import = |dry_run: bool, body: Vec<u8>| {
+        web.post(app.url(&format!("/api/v1/corp/lines/import?dry_run={dry_run}")))
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    // 10,000 lines in Shift_JIS: one renamed, one unchanged, the rest new.
+    let mut csv = String::from(HEADER);
+    csv.push_str("090-0000-0001,社員 一,シャイン イチ,営業1課,営業部,smartphone,2018-04-01,line1@example.jp,in_service\n");
+    csv.push_str("090-0000-0002,社員 2,シャイン 2,営業1課,営業部,smartphone,2018-04-01,line2@example.jp,in_service\n");
+    for i in 3..=10_000 {
+        csv.push_str(&format!(
+            "080-{:04}-{:04},新人 {i},シンジン {i},営業2課,,iphone,2024-04-01,,in_service\n",
+            i / 10_000,
+            i % 10_000
+        ));
+    }
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&csv);
+    let preview: hako_protocol::ImportPreview = import(true, sjis.to_vec())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            preview.dry_run,
+            preview.added,
+            preview.updated,
+            preview.unchanged
+        ),
+        (true, 9_998, 1, 1)
+    );
+    let renamed = preview
+        .changes
+        .iter()
+        .find(|c| c.number == "090-0000-0001")
+        .unwrap();
+    assert_eq!(
+        (renamed.change, renamed.fields.clone()),
+        (
+            hako_protocol::LineChangeKind::Updated,
+            vec!["name".to_owned(), "reading".to_owned()]
+        )
+    );
+    assert_eq!(
+        lines(&app, &web, "").await.total,
+        2,
+        "a dry run writes nothing"
+    );
+
+    let started = std::time::Instant::now();
+    let done: hako_protocol::ImportPreview = import(false, sjis.to_vec())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    eprintln!(
+        "10,000-line Shift_JIS import from the console: {:?}",
+        started.elapsed()
+    );
+    assert_eq!((done.dry_run, done.added, done.updated), (false, 9_998, 1));
+    assert_eq!(lines(&app, &web, "").await.total, 10_000);
+    assert_eq!(
+        lines(&app, &web, "?q=090-0000-0001").await.lines[0].name,
+        "社員 一"
+    );
+    // The export has the same Japanese text.
+    let exported = web
+        .get(app.url("/api/v1/corp/lines.csv"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let exported = String::from_utf8(exported[3..].to_vec()).unwrap();
+    assert!(exported.contains("090-0000-0001,社員 一,シャイン イチ,営業1課"));
+    assert!(exported.contains("080-0000-9999,新人 9999,シンジン 9999,営業2課"));
+
+    // Bad rows: each named with its line and problem, in the admin's language; nothing imported.
+    let bad = format!(
+        "{HEADER}090-0000-0001,,x,,,smartphone,2018-04-01,,in_service\n090-12,a,エー,,,phone,2018-04-01,,in_service\n"
+    );
+    let refused = expect_error(
+        import(false, bad.into_bytes()).await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidLinesCsv,
+    )
+    .await;
+    let rows = refused.bad_rows.unwrap();
+    assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+    assert_eq!(rows[0].problem, hako_protocol::RowProblem::Name);
+    assert_eq!(rows[1].value, "090-12");
+    assert_eq!(
+        rows[1].problem.message(hako_protocol::Lang::Ja),
+        "電話番号の形式が正しくありません"
+    );
+    assert_eq!(
+        lines(&app, &web, "?q=090-0000-0001").await.lines[0].name,
+        "社員 一"
+    );
+    let audit: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM corp_audit WHERE action = 'lines_imported'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(audit, 1, "the real import is recorded, the preview is not");
+}
+
+#[tokio::test]
+async fn the_admin_who_started_an_operation_that_ended_failed_hears_how_many_lines_failed() {
+    let app = spawn_app().await;
+    let csv = "090-6666-0001,宛先 有,アテサキ アリ,営業,,smartphone,2018-04-01,ok@example.jp,in_service\n\
+               090-6666-0002,宛先 無,アテサキ ナシ,営業,,smartphone,2018-04-01,,in_service\n";
+    let (_, web) = company(&app, "told@example.jp", csv).await;
+    app.next_mail("told@example.jp").await;
+    let ids: Vec<i64> = lines(&app, &web, "")
+        .await
+        .lines
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    let notice = web
+        .post(app.url("/api/v1/corp/mails/password-notice"))
+        .json(&json!({"line_ids": ids}))
+        .send()
+        .await
+        .unwrap();
+    let reception = accepted(notice).await;
+    assert_eq!(
+        finished(&app, &web, &reception).await.entry.status,
+        OperationStatus::Failed
+    );
+    let told = app.next_mail("told@example.jp").await;
+    assert!(told.contains(&reception), "{told}");
+    assert!(told.contains("2件のうち1件が異常終了"), "{told}");
+    assert!(
+        told.contains(&format!("/corp/history/{reception}")),
+        "{told}"
+    );
+}
