@@ -17,18 +17,39 @@ const OIDC_PROVIDER = path.resolve(__dirname, '../api-shim/tests/oidc-provider/p
  * at 10:00 Japan time with 400 ms per line of an operation, one at 23:30 (outside the hours).
  * Not in the PostgreSQL pass of scripts/test.sh, which does not run that spec.
  */
+/**
+ * The real SMTP server the day server mails through (hako-e2e-corp.toml's [smtp]):
+ * scripts/smtp.py keeps each accepted mail in `dir/mail/NNNNNN.eml` and refuses at RCPT every
+ * address listed in `dir/refuse`, so a test makes one line's mail fail for real.
+ */
+export const SMTP = { port: 18093, dir: path.resolve(__dirname, '.e2e-smtp') };
+
 export const CORP_SERVERS = {
-  day: { port: Number(process.env.HAKO_E2E_CORP_PORT ?? 18083), data: path.resolve(__dirname, '.e2e-corp'), config: path.resolve(__dirname, 'hako-e2e-corp.toml') },
-  late: { port: Number(process.env.HAKO_E2E_CORP_LATE_PORT ?? 18084), data: path.resolve(__dirname, '.e2e-corp-late'), config: path.resolve(__dirname, 'hako-e2e-corp-late.toml') },
+  day: {
+    port: Number(process.env.HAKO_E2E_CORP_PORT ?? 18083), data: path.resolve(__dirname, '.e2e-corp'),
+    config: path.resolve(__dirname, 'hako-e2e-corp.toml'), mail: path.join(SMTP.dir, 'mail'),
+  },
+  late: {
+    port: Number(process.env.HAKO_E2E_CORP_LATE_PORT ?? 18084), data: path.resolve(__dirname, '.e2e-corp-late'),
+    config: path.resolve(__dirname, 'hako-e2e-corp-late.toml'), mail: path.resolve(__dirname, '.e2e-corp-late', 'outbox'),
+  },
 };
-const corpServers = process.env.HAKO_DATABASE_URL ? [] : Object.values(CORP_SERVERS).map(({ port, data, config }) => ({
-  command: `rm -rf "${data}" && exec "${HAKO_BIN}" serve --listen 127.0.0.1:${port} --data "${data}" --dist "${DIST}" --config "${config}"`,
-  url: `http://127.0.0.1:${port}/api/health`,
-  reuseExistingServer: false,
-  timeout: 30_000,
-  stdout: 'pipe' as const,
-  env: { RUST_LOG: 'warn' },
-}));
+const corpServers = process.env.HAKO_DATABASE_URL ? [] : [
+  {
+    command: `rm -rf "${SMTP.dir}" && exec python3 "${path.resolve(__dirname, '../scripts/smtp.py')}" --port ${SMTP.port} --dir "${SMTP.dir}"`,
+    port: SMTP.port,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  },
+  ...Object.values(CORP_SERVERS).map(({ port, data, config }) => ({
+    command: `rm -rf "${data}" && exec "${HAKO_BIN}" serve --listen 127.0.0.1:${port} --data "${data}" --dist "${DIST}" --config "${config}"`,
+    url: `http://127.0.0.1:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'pipe' as const,
+    env: { RUST_LOG: 'warn' },
+  })),
+];
 
 export default defineConfig({
   testDir: './tests',

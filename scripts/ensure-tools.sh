@@ -83,6 +83,12 @@ if [ "$what" = test ]; then
     say "installing schemathesis $SCHEMATHESIS_VERSION from PyPI"
     python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   fi
+  # The real SMTP server mail tests send through (scripts/smtp.py).
+  AIOSMTPD_VERSION=1.4.6
+  if ! python3 -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+    say "installing aiosmtpd $AIOSMTPD_VERSION (an SMTP server) from PyPI"
+    python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
   # The OpenID provider the server's Google / Apple sign-in tests run against.
   if [ ! -d api-shim/tests/oidc-provider/node_modules/oauth2-mock-server ]; then
     say "installing the test OpenID provider"

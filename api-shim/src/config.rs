@@ -37,12 +37,25 @@ pub struct Config {
 }
 
 /// The corporate console (SPEC C).
-#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CorpConfig {
     /// A pause between the lines of an operation, so a 200-line change does not hold the
     /// database's writer for long at once; 0 (none) by default.
     pub apply_interval_ms: u64,
+    /// Where an app-download request (SPEC C7) sends each kind of phone: `smartphone` and
+    /// `iphone` to the Hako app, `windows` to the contacts-copy app. A kind without a link
+    /// gets the server's own address (`public_url`), where the web viewer names the apps.
+    pub app_links: AppLinks,
+}
+
+/// The store pages of the apps, per device kind (4G feature phones need none).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppLinks {
+    pub smartphone: Option<String>,
+    pub iphone: Option<String>,
+    pub windows: Option<String>,
 }
 
 /// Where stored files go when they do not stay in the data folder (SPEC X3).

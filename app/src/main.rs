@@ -14,9 +14,9 @@ use leptos_router::{
 };
 
 use pages::{
-    Account, AppData, CorpAdmins, CorpFrame, CorpHistory, CorpHistoryDetail, CorpMenu, CorpNotice,
-    CorpPermissions, Guide, Library, Loading, NotFound, PasswordReset, Phones, SignIn, SignUp,
-    SignupDone, SignupVerify,
+    Account, AppData, CorpAdmins, CorpAppDownload, CorpFrame, CorpHistory, CorpHistoryDetail,
+    CorpImport, CorpMenu, CorpNotice, CorpPermissions, Guide, Library, Loading, NotFound,
+    PasswordReset, Phones, SignIn, SignUp, SignupDone, SignupVerify,
 };
 
 #[component]
@@ -40,9 +40,11 @@ fn App() -> impl IntoView {
                     <ParentRoute path=path!("/corp") view=CorpFrame>
                         <Route path=path!("") view=CorpMenu/>
                         <Route path=path!("permissions") view=CorpPermissions/>
+                        <Route path=path!("app-download") view=CorpAppDownload/>
                         <Route path=path!("password-notice") view=CorpNotice/>
                         <Route path=path!("history") view=CorpHistory/>
                         <Route path=path!("history/:reception") view=CorpHistoryDetail/>
+                        <Route path=path!("lines/import") view=CorpImport/>
                         <Route path=path!("admins") view=CorpAdmins/>
                     </ParentRoute>
                 </ProtectedParentRoute>

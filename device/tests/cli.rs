@@ -785,13 +785,13 @@ async fn notice_code(server: &Server, number: &str) -> String {
         .fetch_one(&server.state.db)
         .await
         .unwrap();
-    let request = corp::Request {
-        menu: hako_protocol::Menu::PasswordNotice,
-        line_ids: vec![line],
-        group_ids: Vec::new(),
-        values: None,
-        idempotency_key: None,
-    };
+    let request = corp::Request::mail(
+        hako_protocol::Menu::PasswordNotice,
+        hako_protocol::LineSelection {
+            line_ids: vec![line],
+        },
+        None,
+    );
     let outbox = server.state.config.data_dir.join("outbox");
     let mails = || -> Vec<std::path::PathBuf> {
         std::fs::read_dir(&outbox)

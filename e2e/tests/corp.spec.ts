@@ -2,10 +2,15 @@
 // lines from CSV with the `hako` binary; its admin chooses lines and a group, sets the two
 // permissions, confirms and gets a reception number; the history shows 処理中, then 正常終了;
 // each of the seed's five refusals appears in its situation with its words; a line's phone is
-// refused before the change and allowed after. Japanese and English, phone and PC (projects).
+// refused before the change and allowed after. The app download request (C7) goes from the
+// change's 完了 with the allowed lines chosen, through a real SMTP server that refuses one
+// line, and the failed line is mailed again from the history (C9). The lines file is imported
+// from the console (Shift_JIS, previewed first; bad rows listed), the number list downloaded
+// as CSV. Japanese and English, phone and PC (projects).
 //
 // It runs against servers of its own (playwright.config.ts, CORP_SERVERS): one whose clock
-// starts at 10:00 Japan time with 400 ms per line, one at 23:30. Each test has its own company.
+// starts at 10:00 Japan time with 400 ms per line and mails through scripts/smtp.py (SMTP), one
+// at 23:30. Each test has its own company.
 import { Browser, Page, TestInfo, APIRequestContext } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,7 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test, expect, PASSWORD, jpeg } from './fixtures';
-import { CORP_SERVERS } from '../playwright.config';
+import { CORP_SERVERS, SMTP } from '../playwright.config';
 
 type Server = (typeof CORP_SERVERS)['day'];
 const HAKO_BIN = path.resolve(__dirname, '..', process.env.HAKO_BIN ?? '../target/debug/hako');
@@ -37,7 +42,10 @@ function operator(server: Server, args: string[], env: Record<string, string> = 
   }
 }
 
-type Line = { number: string; name: string; group: string; status?: 'in_service' | 'cancelled'; email?: string };
+type Line = {
+  number: string; name: string; group: string; status?: 'in_service' | 'cancelled'; email?: string;
+  device?: 'smartphone' | 'iphone' | 'feature_phone' | 'windows';
+};
 
 /** A test's company: its main admin (a Hako account), its lines from the operator's CSV. */
 type Company = { admin: string; name: string; lines: Line[]; prefix: string; slug: string };
@@ -59,28 +67,70 @@ function company(server: Server, info: TestInfo, build: (number: (n: number) => 
   // The last line: a shifted clock is announced in the log before it.
   const id = operator(server, ['corp', 'create', '--name', name, '--admin-email', admin, '--admin-name', '管理 太郎']).split('\n').pop()!;
   const lines = build((n) => numberOf(prefix, n));
-  const csv = ['number,name,reading,group,department,device_kind,contract_date,email,status',
-    ...lines.map((l, i) => [l.number, l.name, `シャイン ${i + 1}`, l.group, '営業部', 'smartphone', '2018-04-01',
-      l.email ?? `${slug}-${i + 1}@example.jp`, l.status ?? 'in_service'].join(','))].join('\n');
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hako-corp-')), 'lines.csv');
-  fs.writeFileSync(file, csv);
+  fs.writeFileSync(file, linesCsv(lines, slug));
   const imported = operator(server, ['corp', 'lines', 'import', id, file]);
   expect(imported).toContain(`imported ${lines.length} lines`);
   return { admin, name, lines, prefix, slug };
 }
 
-/** The 8-digit sign-in code of the newest password notice to `to` in that server's outbox. */
+/** The operator's lines file: the n-th line reads シャイン n and mails `<slug>-n@example.jp`. */
+function linesCsv(lines: Line[], slug: string): string {
+  return ['number,name,reading,group,department,device_kind,contract_date,email,status',
+    ...lines.map((l, i) => [l.number, l.name, `シャイン ${i + 1}`, l.group, '営業部', l.device ?? 'smartphone', '2018-04-01',
+      l.email ?? `${slug}-${i + 1}@example.jp`, l.status ?? 'in_service'].join(','))].join('\n');
+}
+
+/** The company's n-th line's address (from 1), as `linesCsv` writes it. */
+const addressOf = (corp: Company, n: number) => corp.lines[n - 1].email ?? `${corp.slug}-${n}@example.jp`;
+
+/** The mails to `to` that server sent (its SMTP server's folder, or its outbox), newest first. */
+function mailsTo(server: Server, to: string): string[] {
+  if (!fs.existsSync(server.mail)) return [];
+  return fs.readdirSync(server.mail).filter((f) => f.endsWith('.eml')).map((f) => path.join(server.mail, f))
+    .map((file) => ({ text: fs.readFileSync(file, 'utf8'), mtime: fs.statSync(file).mtimeMs }))
+    .filter((m) => m.text.includes(`To: ${to}\r\n`))
+    .sort((a, b) => b.mtime - a.mtime).map((m) => m.text);
+}
+
+/** The 8-digit sign-in code of the newest password notice to `to`. */
 async function lineCode(server: Server, to: string): Promise<string> {
-  const outbox = path.join(server.data, 'outbox');
   for (;;) {
-    const mails = fs.existsSync(outbox) ? fs.readdirSync(outbox).map((f) => path.join(outbox, f))
-      .map((file) => ({ text: fs.readFileSync(file, 'utf8'), mtime: fs.statSync(file).mtimeMs }))
-      .filter((m) => m.text.includes(`To: ${to}\r\n`) && m.text.includes('サインインコード：'))
-      .sort((a, b) => b.mtime - a.mtime) : [];
-    const code = mails[0]?.text.match(/サインインコード：(\d{8})/);
+    const code = mailsTo(server, to).map((text) => text.match(/サインインコード：(\d{8})/)).find(Boolean);
     if (code) return code[1];
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Makes the SMTP server refuse `address` at RCPT (`on`) or take it again. Every test shares
+ * the one list, so each change is made under a lock (a directory: made or not, atomically).
+ */
+async function refuse(address: string, on: boolean) {
+  const file = path.join(SMTP.dir, 'refuse');
+  const lock = `${file}.lock`;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  try {
+    const kept = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && l !== address) : [];
+    if (on) kept.push(address);
+    fs.writeFileSync(`${file}.new`, kept.map((l) => `${l}\n`).join(''));
+    fs.renameSync(`${file}.new`, file);
+  } finally {
+    fs.rmdirSync(lock);
+  }
+}
+
+/** The text in Shift_JIS (cp932), as Excel saves a CSV: Node cannot encode it, Python can. */
+function shiftJis(text: string): Buffer {
+  return execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode("utf-8").encode("cp932"))'],
+    { input: Buffer.from(text, 'utf8') });
 }
 
 async function signIn(page: Page, server: Server, email: string) {
@@ -92,6 +142,7 @@ async function signIn(page: Page, server: Server, email: string) {
 }
 
 const lineRow = (page: Page, number: string) => page.locator(`[data-testid="corp-line-row"][data-number="${number}"]`);
+const detailRow = (page: Page, number: string) => page.locator(`[data-testid="corp-detail-row"][data-number="${number}"]`);
 const groupRow = (page: Page, name: string) => page.locator(`[data-testid="corp-group-row"][data-name="${name}"]`);
 
 /** A line's phone (SPEC C8): signs in with its number and the code of its notice. */
@@ -128,6 +179,10 @@ const WORDS = {
     hours: 'ただいまの時間帯はあんしんバックアップを利用できません。',
     busy: 'ただいま受付できません。しばらく経ってから再度お試しください。',
     sendQuestion: 'サインインコードの通知メールを送信します。よろしいですか？', sendCount: (n: number) => `対象回線: ${n}件`,
+    appQuestion: 'アプリダウンロード依頼メールを送信します。よろしいですか？', failed: '異常終了', sent: '正常終了（送信済み）',
+    skipped: '対象外', refused: 'メールサーバが受け取りを拒否しました', noApp: '4Gケータイのためアプリは不要です',
+    featurePhone: '4Gケータイ', never: '未送信', appMenu: 'アプリダウンロード依頼', resent: '再送',
+    noticeList: 'サインインコード通知メールの履歴',
   },
   'en-US': {
     menu: 'Company admin', done: 'Your request was accepted.', history: 'The history shows how the change is going.',
@@ -138,6 +193,10 @@ const WORDS = {
     hours: 'Changes are accepted from 9:00 to 23:00 Japan time only.',
     busy: "Another admin's change is still being applied. Please try again later.",
     sendQuestion: 'Send the sign-in code notice by mail?', sendCount: (n: number) => `Lines: ${n}`,
+    appQuestion: 'Send the app download request by mail?', failed: 'Failed', sent: 'Completed (sent)',
+    skipped: 'Skipped', refused: 'The mail server refused it', noApp: 'A 4G feature phone needs no app',
+    featurePhone: '4G feature phone', never: 'Never', appMenu: 'App download request', resent: 'Resend',
+    noticeList: 'Sign-in code notice mails',
   },
 } as const;
 
@@ -170,10 +229,10 @@ for (const locale of ['ja-JP', 'en-US'] as const) {
       await page.getByTestId('corp-menu-notice').click();
       await expect(page.getByTestId('corp-notice-private')).toBeVisible();
       await lineRow(page, first.number).getByTestId('corp-line-check').check();
-      await page.getByTestId('corp-notice-send').click();
-      await expect(page.getByTestId('corp-notice-confirm')).toContainText(w.sendQuestion);
-      await expect(page.getByTestId('corp-notice-confirm-count')).toHaveText(w.sendCount(1));
-      await page.getByTestId('corp-notice-ok').click();
+      await page.getByTestId('corp-mail-send').click();
+      await expect(page.getByTestId('corp-mail-confirm')).toContainText(w.sendQuestion);
+      await expect(page.getByTestId('corp-mail-confirm-count')).toHaveText(w.sendCount(1));
+      await page.getByTestId('corp-mail-ok').click();
       await expect(page.getByTestId('corp-done-message')).toHaveText(w.done);
       await expect(page.getByTestId('corp-reception-number')).toHaveText(/^20261208\d{8}$/);
       const upload = await linePhone(request, server, first.number, await lineCode(server, `${corp.slug}-1@example.jp`));
@@ -243,6 +302,105 @@ for (const locale of ['ja-JP', 'en-US'] as const) {
       // The phone may back up now.
       const allowed = await upload();
       expect(allowed.status()).toBe(201);
+    });
+
+    test('app download request: from the change’s 完了 with the allowed lines, through SMTP; a refused line resent', async ({ page }, info) => {
+      test.setTimeout(120_000);
+      const server = CORP_SERVERS.day;
+      const corp = company(server, info, (n) => [
+        { number: n(1), name: '拒否 一郎', group: '営業1課' },
+        { number: n(2), name: '送信 二郎', group: '営業1課' },
+        { number: n(3), name: '携帯 三郎', group: '営業1課', device: 'feature_phone' },
+        { number: n(4), name: '別件 四郎', group: '営業2課' },
+      ]);
+      const [refusedLine, sentLine, featurePhone, other] = corp.lines;
+      const chosen = [refusedLine, sentLine, featurePhone];
+      // The mail server will refuse the first line's address, as for a mailbox that does not exist.
+      await refuse(addressOf(corp, 1), true);
+      await signIn(page, server, corp.admin);
+
+      // A permission change that allows backup for three lines; its 完了 leads on.
+      await page.goto(`${url(server)}/corp/permissions`);
+      for (const line of chosen) await lineRow(page, line.number).getByTestId('corp-line-check').check();
+      await page.getByTestId('corp-want-backup').check();
+      await page.getByTestId('corp-to-confirm').click();
+      await page.getByTestId('corp-decide').click();
+      await expect(page.getByTestId('corp-done-message')).toHaveText(w.done);
+      await page.getByTestId('corp-done-app-download').click();
+
+      // The app download request opens with exactly those lines chosen; the 4G phone says what it is.
+      await expect(page.getByTestId('corp-app-download')).toBeVisible();
+      await expect(page.getByTestId('corp-app-feature-phone')).toBeVisible();
+      await expect(page.getByTestId('corp-selected-count')).toHaveText(w.count(3, 4));
+      for (const line of chosen) await expect(lineRow(page, line.number).getByTestId('corp-line-check')).toBeChecked();
+      await expect(lineRow(page, other.number).getByTestId('corp-line-check')).not.toBeChecked();
+      await expect(lineRow(page, featurePhone.number).getByTestId('corp-line-device')).toHaveText(w.featurePhone);
+      await expect(lineRow(page, sentLine.number).getByTestId('corp-line-requested')).toHaveText(w.never);
+      await page.getByTestId('corp-mail-send').click();
+      await expect(page.getByTestId('corp-mail-confirm')).toContainText(w.appQuestion);
+      await expect(page.getByTestId('corp-mail-confirm-count')).toHaveText(w.sendCount(3));
+      await page.getByTestId('corp-mail-ok').click();
+      await expect(page.getByTestId('corp-done-message')).toHaveText(w.done);
+      const reception = (await page.getByTestId('corp-reception-number').textContent())!;
+      expect(reception).toMatch(/^20261208\d{8}$/);
+      await page.getByTestId('corp-done-history').click();
+
+      // Each line's result, in words: refused by the SMTP server, sent, not needed.
+      await expect(page.getByTestId('corp-detail-reception')).toHaveText(reception);
+      await expect(page.getByTestId('corp-detail-state')).toHaveText(w.failed, { timeout: 20_000 });
+      await expect(detailRow(page, refusedLine.number).getByTestId('corp-detail-status')).toContainText(w.failed);
+      await expect(detailRow(page, refusedLine.number).getByTestId('corp-detail-reason')).toHaveText(w.refused);
+      await expect(detailRow(page, sentLine.number).getByTestId('corp-detail-status')).toHaveText(w.sent);
+      await expect(detailRow(page, featurePhone.number).getByTestId('corp-detail-status')).toContainText(w.skipped);
+      await expect(detailRow(page, featurePhone.number).getByTestId('corp-detail-reason')).toHaveText(w.noApp);
+      await expect(detailRow(page, featurePhone.number).getByTestId('corp-detail-check')).toBeDisabled();
+      // The mail the SMTP server took has the smartphone's link; the 4G phone got none.
+      const [mail] = mailsTo(server, addressOf(corp, 2));
+      expect(mail).toContain('https://play.google.com/store/apps/details?id=jp.example.hako');
+      expect(mail).toContain(sentLine.number);
+      expect(mailsTo(server, addressOf(corp, 3))).toHaveLength(0);
+      expect(mailsTo(server, addressOf(corp, 1))).toHaveLength(0);
+
+      // メール再送 of the refused line, once its mailbox takes mail: a new reception number.
+      await refuse(addressOf(corp, 1), false);
+      await detailRow(page, refusedLine.number).getByTestId('corp-detail-check').check();
+      await expect(page.getByTestId('corp-resend-count')).toHaveText(w.count(1, 3));
+      await page.getByTestId('corp-resend').click();
+      await expect(page.getByTestId('corp-mail-confirm')).toContainText(w.appQuestion);
+      await expect(page.getByTestId('corp-mail-confirm-count')).toHaveText(w.sendCount(1));
+      await page.getByTestId('corp-mail-ok').click();
+      const resent = page.getByTestId('corp-resent');
+      await expect(resent.getByTestId('corp-reception-number')).toHaveText(/^20261208\d{8}$/);
+      const again = (await resent.getByTestId('corp-reception-number').textContent())!;
+      expect(again).not.toBe(reception);
+      await resent.getByTestId('corp-done-history').click();
+      await expect(page.getByTestId('corp-detail-reception')).toHaveText(again);
+      await expect(page.getByTestId('corp-detail-resend-of')).toHaveText(reception);
+      await expect(page.getByTestId('corp-detail-state')).toHaveText(w.succeeded, { timeout: 20_000 });
+      await expect(page.getByTestId('corp-detail-row')).toHaveCount(1);
+      await expect(detailRow(page, refusedLine.number).getByTestId('corp-detail-status')).toHaveText(w.sent);
+      expect(mailsTo(server, addressOf(corp, 1))).toHaveLength(1);
+
+      // The history by menu: both requests, the resend marked; the CSV link carries the filter.
+      await page.goto(`${url(server)}/corp/history`);
+      await page.getByTestId('corp-filter-menu').selectOption('app_download');
+      await page.getByTestId('corp-filter-apply').click();
+      await expect(page.getByTestId('corp-history-row')).toHaveCount(2);
+      await expect(page.locator(`[data-testid="corp-history-row"][data-reception="${again}"]`).getByTestId('corp-history-resent')).toHaveText(w.resent);
+      await expect(page.locator(`[data-testid="corp-history-row"][data-reception="${reception}"]`).getByTestId('corp-history-menu')).toHaveText(w.appMenu);
+      await expect(page.getByTestId('corp-history-csv')).toHaveAttribute('href', /history\.csv\?menu=app_download$/);
+      // The sign-in code notices' own list (none in this company).
+      await page.getByTestId('corp-history-notices').click();
+      await expect(page.getByTestId('corp-history-title')).toHaveText(w.noticeList);
+      await expect(page.getByTestId('corp-history-empty')).toBeVisible();
+
+      // The number list knows when each line was last asked.
+      await page.goto(`${url(server)}/corp/app-download`);
+      await expect(lineRow(page, refusedLine.number).getByTestId('corp-line-requested')).toHaveText(/^2026-12-08 \d\d:\d\d$/);
+      await page.getByTestId('corp-requested-from').fill('2026-12-08');
+      await page.getByTestId('corp-search-submit').click();
+      await expect(page.getByTestId('corp-line-row')).toHaveCount(2);
+      await expect(lineRow(page, featurePhone.number)).toHaveCount(0);
     });
 
     test('the seed refusals while choosing: none, 201 across pages, a cancelled line, its group', async ({ page }, info) => {
@@ -351,5 +509,119 @@ test.describe('refusals at 決定', () => {
     await expect(page.getByTestId('corp-admin-confirm')).toContainText('代理 次郎');
     await page.getByTestId('corp-admin-confirm-ok').click();
     await expect(page.getByTestId('corp-admin-row')).toHaveCount(1);
+  });
+});
+
+test.describe('files', () => {
+  test.use({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+
+  test('回線の取り込み: a Shift_JIS file previewed, then imported; a file with bad rows shows every row', async ({ page }, info) => {
+    const server = CORP_SERVERS.day;
+    const corp = company(server, info, (n) => [
+      { number: n(1), name: '社員 1', group: '営業1課' },
+      { number: n(2), name: '社員 2', group: '営業1課' },
+    ]);
+    // One line renamed, one as it is, one new — in Shift_JIS with CRLF, as Excel saves it.
+    const rows: Line[] = [{ ...corp.lines[0], name: '山田 花子' }, corp.lines[1], { number: numberOf(corp.prefix, 3), name: '新人 三郎', group: '総務課' }];
+    const file = shiftJis(linesCsv(rows, corp.slug).replaceAll('\n', '\r\n'));
+    expect(file.includes(Buffer.from('山田'))).toBe(false);
+    await signIn(page, server, corp.admin);
+    await page.goto(`${url(server)}/corp`);
+    await page.getByTestId('corp-menu-import').click();
+    await expect(page.getByTestId('corp-import-columns')).toContainText('device_kind');
+    await page.getByTestId('corp-import-file').setInputFiles({ name: '回線.csv', mimeType: 'text/csv', buffer: file });
+
+    // First what it would do; nothing is written yet.
+    const preview = page.getByTestId('corp-import-preview');
+    await expect(preview.getByTestId('corp-import-added')).toContainText('1件');
+    await expect(preview.getByTestId('corp-import-updated')).toContainText('1件');
+    await expect(preview.getByTestId('corp-import-unchanged')).toContainText('1件');
+    const change = (number: string) => page.locator(`[data-testid="corp-import-change"][data-number="${number}"]`);
+    await expect(page.getByTestId('corp-import-change')).toHaveCount(2);
+    await expect(change(rows[2].number)).toHaveAttribute('data-change', 'added');
+    await expect(change(rows[2].number)).toContainText('新人 三郎');
+    await expect(change(rows[0].number)).toHaveAttribute('data-change', 'updated');
+    await expect(change(rows[0].number).getByTestId('corp-import-fields')).toHaveText('氏名');
+    const before = await (await page.request.get(`${url(server)}/api/v1/corp/lines`)).json();
+    expect(before.total).toBe(2);
+
+    // 取り込む: done, and the number list has the new and the renamed line.
+    await page.getByTestId('corp-import-apply').click();
+    await expect(page.getByTestId('corp-import-done-message')).toHaveText('取り込みました。');
+    await expect(page.getByTestId('corp-import-done').getByTestId('corp-import-added')).toContainText('1件');
+    await page.getByTestId('corp-import-to-lines').click();
+    await expect(lineRow(page, rows[2].number).getByTestId('corp-line-name')).toHaveText('新人 三郎');
+    await expect(lineRow(page, rows[0].number).getByTestId('corp-line-name')).toHaveText('山田 花子');
+
+    // A file with four bad rows (CRLF, as Excel writes): each one with its row as an editor
+    // numbers it, its value and problem; nothing imported.
+    await page.goto(`${url(server)}/corp/lines/import`);
+    const bad = ['number,name,reading,group,department,device_kind,contract_date,email,status',
+      '090-12,番号 違い,バンゴウ,,,smartphone,2018-04-01,,in_service',
+      `${numberOf(corp.prefix, 5)},,ナマエナシ,,,smartphone,2018-04-01,,in_service`,
+      `${numberOf(corp.prefix, 6)},漢字 読み,漢字,,,smartphone,2018-04-01,,in_service`,
+      `${numberOf(corp.prefix, 7)},端末 違い,タンマツ,,,pager,2018-04-01,,in_service`].join('\r\n');
+    await page.getByTestId('corp-import-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await expect(page.getByTestId('corp-import-error')).toContainText('CSV に誤りがあるため、取り込みませんでした。');
+    await expect(page.getByTestId('corp-import-bad-row')).toHaveCount(4);
+    const badRow = (line: number) => page.locator(`[data-testid="corp-import-bad-row"][data-line="${line}"]`);
+    for (const [line, value, problem] of [
+      [2, '090-12', '電話番号の形式が正しくありません'],
+      [3, '（空欄）', '氏名が空です'],
+      [4, '漢字', '氏名カナはかなで入力してください'],
+      [5, 'pager', '端末種別は smartphone / iphone / feature_phone / windows のいずれかです'],
+    ] as const) {
+      await expect(badRow(line).getByTestId('corp-bad-line')).toHaveText(String(line));
+      await expect(badRow(line).getByTestId('corp-bad-value')).toHaveText(value);
+      await expect(badRow(line).getByTestId('corp-bad-problem')).toHaveText(problem);
+    }
+    await expect(page.getByTestId('corp-import-preview')).toHaveCount(0);
+    const after = await (await page.request.get(`${url(server)}/api/v1/corp/lines`)).json();
+    expect(after.total).toBe(3);
+  });
+
+  test('CSV: the number list downloads as found, with a BOM and the Japanese names; an operation too', async ({ page }, info) => {
+    const server = CORP_SERVERS.day;
+    const corp = company(server, info, (n) => [
+      { number: n(1), name: '山田 太郎', group: '営業1課' },
+      { number: n(2), name: '鈴木 花子', group: '営業1課' },
+      { number: n(3), name: '山田 次郎', group: '総務課' },
+    ]);
+    await signIn(page, server, corp.admin);
+    await page.goto(`${url(server)}/corp/permissions`);
+    await expect(page.getByTestId('corp-line-row')).toHaveCount(3);
+    const csv = async (testid: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+      return { name: download.suggestedFilename(), bytes: fs.readFileSync((await download.path())!) };
+    };
+    const all = await csv('corp-lines-csv');
+    expect(all.name).toBe('lines.csv');
+    expect([...all.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = all.bytes.toString('utf8');
+    expect(text).toContain('電話番号,氏名');
+    for (const line of corp.lines) expect(text).toContain(`${line.number},${line.name}`);
+
+    // As the search finds: 山田 only.
+    await page.getByTestId('corp-search').fill('山田');
+    await page.getByTestId('corp-search-submit').click();
+    await expect(page.getByTestId('corp-line-row')).toHaveCount(2);
+    const found = (await csv('corp-lines-csv')).bytes.toString('utf8');
+    expect(found).toContain('山田 太郎');
+    expect(found).toContain('山田 次郎');
+    expect(found).not.toContain('鈴木 花子');
+
+    // An operation's lines: a notice to one line, its detail's CSV.
+    await page.goto(`${url(server)}/corp/password-notice`);
+    await lineRow(page, corp.lines[1].number).getByTestId('corp-line-check').check();
+    await page.getByTestId('corp-mail-send').click();
+    await page.getByTestId('corp-mail-ok').click();
+    const reception = (await page.getByTestId('corp-reception-number').textContent())!;
+    await page.getByTestId('corp-done-history').click();
+    await expect(page.getByTestId('corp-detail-state')).toHaveText('正常終了', { timeout: 20_000 });
+    await expect(detailRow(page, corp.lines[1].number).getByTestId('corp-detail-status')).toHaveText('正常終了（送信済み）');
+    const detail = await csv('corp-detail-csv');
+    expect(detail.name).toBe(`${reception}.csv`);
+    expect([...detail.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(detail.bytes.toString('utf8')).toContain('鈴木 花子');
   });
 });

@@ -57,12 +57,26 @@ wire_enum!(
 
 wire_enum!(
     /// Which console menu an operation came from (利用メニュー).
-    Menu { PermissionChange, PasswordNotice }
+    Menu { PermissionChange, PasswordNotice, AppDownload }
 );
+
+impl Menu {
+    /// The menus whose operations send mail: their lines can be mailed again (メール再送).
+    pub fn mails(self) -> bool {
+        matches!(self, Self::PasswordNotice | Self::AppDownload)
+    }
+}
 
 wire_enum!(
     /// 処理中 / 正常終了 / 異常終了 (SPEC C5), of an operation and of each of its lines.
     OperationStatus { Processing, Succeeded, Failed }
+);
+
+wire_enum!(
+    /// Where one line of an operation stands: a change's line succeeds or fails; a mail's line
+    /// is sent, fails, or is skipped (a 4G feature phone needs no app, SPEC C7). Only `failed`
+    /// makes the operation 異常終了.
+    LineResult { Processing, Succeeded, Sent, Failed, Skipped }
 );
 
 /// The signed-in admin and their company (404 for an account that is no admin).
@@ -101,6 +115,8 @@ pub struct CorpLine {
     pub backup: bool,
     /// The phonebook migration function, as in effect now.
     pub migration: bool,
+    /// When the last app-download request was mailed to the line (RFC 3339), if ever.
+    pub last_app_request_at: Option<String>,
 }
 
 /// One page of the number list.
@@ -124,6 +140,13 @@ pub struct LineQuery {
     /// Only this group's lines.
     #[serde(default)]
     pub group: Option<i64>,
+    /// Only lines whose last app-download request was mailed on or after this Japan date
+    /// (`YYYY-MM-DD`, 依頼メール送信日時 … から).
+    #[serde(default)]
+    pub requested_from: Option<String>,
+    /// … and on or before this Japan date (… まで).
+    #[serde(default)]
+    pub requested_to: Option<String>,
     /// From 1.
     #[serde(default)]
     pub page: Option<u32>,
@@ -155,7 +178,7 @@ pub struct PermissionChange {
     pub migration: bool,
 }
 
-/// Lines chosen for a mail (the password notice).
+/// Lines chosen for a mail (a sign-in code notice, an app-download request, a resend).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LineSelection {
@@ -183,6 +206,8 @@ pub struct HistoryEntry {
     pub status: OperationStatus,
     /// How many lines the operation names.
     pub line_count: u64,
+    /// The operation this one mails again (メール再送), by its reception number.
+    pub resend_of: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,8 +254,9 @@ pub struct HistoryLine {
     /// The values the change sets (permission changes only).
     pub backup: Option<bool>,
     pub migration: Option<bool>,
-    pub status: OperationStatus,
-    /// Why the line failed, as an error code's wire name (`line_not_in_service`, …).
+    pub status: LineResult,
+    /// Why the line failed or was skipped: `line_not_in_service`, `no_mail_address`,
+    /// `mail_refused`, `no_app_needed`.
     pub reason: Option<String>,
 }
 

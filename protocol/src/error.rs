@@ -127,6 +127,7 @@ pub enum ErrorCode {
     InvalidLineNumber,
     NoMigrationData,
     InvalidLinesCsv,
+    NotResendable,
 }
 
 impl ErrorCode {
@@ -211,6 +212,7 @@ impl ErrorCode {
             InvalidLineNumber => 400,
             NoMigrationData => 404,
             InvalidLinesCsv => 400,
+            NotResendable => 400,
         }
     }
 
@@ -539,6 +541,10 @@ impl ErrorCode {
             InvalidLinesCsv => (
                 "CSV に誤りがあるため、取り込みませんでした。行ごとの内容を確認して直してください。",
                 "The CSV has errors, so nothing was imported: fix the rows listed.",
+            ),
+            NotResendable => (
+                "メール再送できるのは、メールを送った操作の回線だけです。",
+                "Only the lines of an operation that sent mail can be mailed again.",
             ),
         }
     }

@@ -190,8 +190,32 @@ pub fn corp_password_notice() -> String {
     format!("{API}/corp/mails/password-notice")
 }
 
+pub fn corp_app_download() -> String {
+    format!("{API}/corp/mails/app-download")
+}
+
 pub fn corp_history() -> String {
     format!("{API}/corp/history")
+}
+
+pub fn corp_history_resend(reception_number: &str) -> String {
+    format!("{API}/corp/history/{}/resend", segment(reception_number))
+}
+
+pub fn corp_lines_csv() -> String {
+    format!("{API}/corp/lines.csv")
+}
+
+pub fn corp_lines_import() -> String {
+    format!("{API}/corp/lines/import")
+}
+
+pub fn corp_history_csv() -> String {
+    format!("{API}/corp/history.csv")
+}
+
+pub fn corp_history_detail_csv(reception_number: &str) -> String {
+    format!("{API}/corp/history/{}.csv", segment(reception_number))
 }
 
 pub fn corp_history_detail(reception_number: &str) -> String {

@@ -3,7 +3,7 @@
 //! header row in Japanese, times in Japan time. Pure: rows in, bytes out.
 
 use hako_protocol::{
-    CorpLine, DeviceKind, HistoryEntry, HistoryLine, LineStatus, Menu, OperationStatus,
+    CorpLine, DeviceKind, HistoryEntry, HistoryLine, LineResult, LineStatus, Menu, OperationStatus,
 };
 
 /// Excel reads a CSV as UTF-8 only when it starts with a BOM.
@@ -37,6 +37,28 @@ pub fn menu_names(menu: Menu) -> (&'static str, &'static str) {
     match menu {
         Menu::PermissionChange => ("利用可否設定", "permission change"),
         Menu::PasswordNotice => ("サインインコード通知", "sign-in code notice"),
+        Menu::AppDownload => ("アプリダウンロード依頼", "app download request"),
+    }
+}
+
+/// A line's result: a sent mail ended normally too; a skipped line needed no mail.
+fn line_result_name(result: LineResult) -> &'static str {
+    match result {
+        LineResult::Processing => "処理中",
+        LineResult::Succeeded | LineResult::Sent => "正常終了",
+        LineResult::Failed => "異常終了",
+        LineResult::Skipped => "対象外",
+    }
+}
+
+/// Why a line failed or was skipped, in words (the wire has the code).
+fn reason_name(reason: &str) -> &str {
+    match reason {
+        "line_not_in_service" => "解約済の回線",
+        "no_mail_address" => "メールアドレスが登録されていません",
+        "mail_refused" => "メールサーバが受け取りを拒否しました",
+        "no_app_needed" => "4Gケータイのためアプリは不要です",
+        other => other,
     }
 }
 
@@ -71,6 +93,7 @@ pub fn lines(lines: &[CorpLine]) -> Vec<u8> {
         "ステータス",
         "バックアップ機能",
         "電話帳移行機能",
+        "依頼メール送信日時",
     ];
     csv(
         &header,
@@ -92,6 +115,10 @@ pub fn lines(lines: &[CorpLine]) -> Vec<u8> {
                 status.to_owned(),
                 on_off(line.backup),
                 on_off(line.migration),
+                line.last_app_request_at
+                    .as_deref()
+                    .map(japan)
+                    .unwrap_or_default(),
             ]
         }),
     )
@@ -148,8 +175,12 @@ pub fn operation_lines(lines: &[HistoryLine]) -> Vec<u8> {
                 line.finished_at.as_deref().map(japan).unwrap_or_default(),
                 line.backup.map(on_off).unwrap_or_default(),
                 line.migration.map(on_off).unwrap_or_default(),
-                status_name(line.status).to_owned(),
-                line.reason.clone().unwrap_or_default(),
+                line_result_name(line.status).to_owned(),
+                line.reason
+                    .as_deref()
+                    .map(reason_name)
+                    .unwrap_or_default()
+                    .to_owned(),
             ]
         }),
     )
@@ -170,6 +201,7 @@ mod tests {
             menu: Menu::PermissionChange,
             status: OperationStatus::Processing,
             line_count: 3,
+            resend_of: None,
         };
         let bytes = history(&[entry]);
         assert!(bytes.starts_with(BOM));

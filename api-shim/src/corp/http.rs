@@ -29,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(groups))
         .routes(routes!(permission_change))
         .routes(routes!(password_notice))
+        .routes(routes!(app_download))
+        .routes(routes!(resend))
         .routes(routes!(history))
         .routes(routes!(history_detail))
         .routes(routes!(lines_csv))
@@ -117,6 +119,7 @@ async fn me(State(state): State<AppState>, admin: Admin) -> ApiResult<ApiJson<Co
     params(LineQuery),
     responses(
         (status = 200, body = CorpLinePage),
+        (status = 400, description = "A request period that is not a date (`invalid_query`)", body = ErrorBody),
         (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody)))]
 async fn lines(
     State(state): State<AppState>,
@@ -152,10 +155,28 @@ async fn permission_change(
     admin: Admin,
     headers: HeaderMap,
     ApiJson(change): ApiJson<PermissionChange>,
-) -> ApiResult<(StatusCode, ApiJson<Reception>)> {
+) -> Accepted {
     let request = Request::permission_change(change, idempotency_key(&headers)?);
-    let reception = super::request(&state, &admin, request).await?;
-    Ok((StatusCode::ACCEPTED, ApiJson(reception)))
+    accepted(super::request(&state, &admin, request).await)
+}
+
+/// An operation's answer: 202 with its reception number.
+type Accepted = ApiResult<(StatusCode, ApiJson<Reception>)>;
+
+fn accepted(reception: super::Result<Reception>) -> Accepted {
+    Ok((StatusCode::ACCEPTED, ApiJson(reception?)))
+}
+
+/// A mail to the chosen lines, from the menu that sends it.
+async fn mail(
+    state: &AppState,
+    admin: &Admin,
+    headers: &HeaderMap,
+    menu: Menu,
+    selection: LineSelection,
+) -> Accepted {
+    let request = Request::mail(menu, selection, idempotency_key(headers)?);
+    accepted(super::request(state, admin, request).await)
 }
 
 /// Mails each chosen line a new one-time sign-in code for its phone (SPEC C8); no admin ever
@@ -174,16 +195,52 @@ async fn password_notice(
     admin: Admin,
     headers: HeaderMap,
     ApiJson(selection): ApiJson<LineSelection>,
-) -> ApiResult<(StatusCode, ApiJson<Reception>)> {
-    let request = Request {
-        menu: Menu::PasswordNotice,
-        line_ids: selection.line_ids,
-        group_ids: Vec::new(),
-        values: None,
-        idempotency_key: idempotency_key(&headers)?,
-    };
-    let reception = super::request(&state, &admin, request).await?;
-    Ok((StatusCode::ACCEPTED, ApiJson(reception)))
+) -> Accepted {
+    mail(&state, &admin, &headers, Menu::PasswordNotice, selection).await
+}
+
+/// Mails each chosen line the link to the app its phone needs (SPEC C7): the Hako app for
+/// smartphones and iPhones, the contacts-copy app for Windows phones (links from the config);
+/// 4G feature phones need none and are skipped (`skipped`, `no_app_needed`), never mailed.
+#[utoipa::path(post, path = "/api/v1/corp/mails/app-download", tag = "corp",
+    security(("session_cookie" = [])), request_body = LineSelection,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key answers the first reception number")),
+    responses(
+        (status = 202, description = "Accepted", body = Reception),
+        (status = 400, description = "No lines, over 200, a line outside the service", body = ErrorBody),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody),
+        (status = 404, description = "A line that is not the company's", body = ErrorBody),
+        (status = 422, description = "The key was used for another request (`idempotency_key_reused`)", body = ErrorBody)))]
+async fn app_download(
+    State(state): State<AppState>,
+    admin: Admin,
+    headers: HeaderMap,
+    ApiJson(selection): ApiJson<LineSelection>,
+) -> Accepted {
+    mail(&state, &admin, &headers, Menu::AppDownload, selection).await
+}
+
+/// Mails chosen lines of an earlier mail operation again (メール再送): a new operation with
+/// its own reception number, whose history entry names the one it repeats (`resend_of`).
+#[utoipa::path(post, path = "/api/v1/corp/history/{reception_number}/resend", tag = "corp",
+    security(("session_cookie" = [])), request_body = LineSelection,
+    params(("reception_number" = String, Path, description = "16 digits"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key answers the first reception number")),
+    responses(
+        (status = 202, description = "Accepted: the new operation", body = Reception),
+        (status = 400, description = "No lines, over 200, a line outside the service, or a line that operation did not mail / an operation that sent no mail (`not_resendable`)", body = ErrorBody),
+        (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody),
+        (status = 404, description = "No such operation of the company", body = ErrorBody),
+        (status = 422, description = "The key was used for another request (`idempotency_key_reused`)", body = ErrorBody)))]
+async fn resend(
+    State(state): State<AppState>,
+    admin: Admin,
+    headers: HeaderMap,
+    ApiPath(reception_number): ApiPath<String>,
+    ApiJson(selection): ApiJson<LineSelection>,
+) -> Accepted {
+    let key = idempotency_key(&headers)?;
+    accepted(super::resend(&state, &admin, &reception_number, selection, key).await)
 }
 
 /// The company's operations, newest first, by menu, status, period (Japan dates) and admin.
@@ -220,6 +277,7 @@ fn csv_file(bytes: Vec<u8>, name: &str) -> Response {
     params(LineQuery),
     responses(
         (status = 200, description = "UTF-8 with BOM, a Japanese header row", content_type = "text/csv", body = String),
+        (status = 400, description = "A request period that is not a date (`invalid_query`)", body = ErrorBody),
         (status = 403, description = "Not an admin (`not_corp_admin`)", body = ErrorBody)))]
 async fn lines_csv(
     State(state): State<AppState>,

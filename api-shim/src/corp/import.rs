@@ -65,7 +65,9 @@ fn decode(bytes: &[u8]) -> Result<String, ImportError> {
 
 /// Every row of the file, checked; the first refusal of each bad row, with its line number.
 pub fn parse(bytes: &[u8]) -> Result<Vec<LineRow>, ImportError> {
-    let text = decode(bytes)?;
+    // The csv crate counts a CRLF file's lines one short (Excel writes CRLF): LF only, so
+    // every reported line number is the one an editor shows.
+    let text = decode(bytes)?.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -303,6 +305,18 @@ mod tests {
         assert_eq!(bad[0].value, "090-1234-567");
         assert_eq!(bad[0].problem, RowProblem::Number);
         assert_eq!(bad[7].problem, RowProblem::Duplicate { first_line: 2 });
+    }
+
+    #[test]
+    fn c1_line_numbers_are_the_same_with_crlf_as_with_lf() {
+        let lf = format!("{HEADER}090-12,佐藤,サトウ,,,iphone,2017-05-10,,in_service\n");
+        let crlf = lf.replace('\n', "\r\n");
+        for text in [lf, crlf] {
+            let Err(ImportError(bad)) = parse(text.as_bytes()) else {
+                panic!("accepted");
+            };
+            assert_eq!(bad[0].line, 2, "{text:?}");
+        }
     }
 
     #[test]

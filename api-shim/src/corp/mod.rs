@@ -17,8 +17,8 @@ use hako_media::time::{japan_day, japan_midnight, rfc3339, seconds_into_japan_da
 use hako_protocol::{
     AdminRole, CorpAdmin, CorpAdminMe, CorpGroup, CorpLine, CorpLinePage, DeviceKind, ErrorCode,
     HistoryDetail, HistoryEntry, HistoryLine, HistoryPage, HistoryQuery, ImportPreview, LineQuery,
-    LineStatus, MAX_LINES_PER_OPERATION, Menu, NewAdmin, OperationStatus, PAGE_SIZES,
-    PermissionChange, Reception, format_line_number, normalize_email,
+    LineResult, LineSelection, LineStatus, MAX_LINES_PER_OPERATION, Menu, NewAdmin,
+    OperationStatus, PAGE_SIZES, PermissionChange, Reception, format_line_number, normalize_email,
 };
 use sha2::{Digest, Sha256};
 
@@ -77,6 +77,8 @@ pub enum CorpError {
     InvalidPhonebook,
     #[error("no phonebook was handed over")]
     NoPhonebook,
+    #[error("only the lines of a mail operation can be mailed again")]
+    NotResendable,
     #[error(transparent)]
     Import(#[from] import::ImportError),
     #[error(transparent)]
@@ -112,6 +114,7 @@ impl CorpError {
             Self::InvalidDate => ErrorCode::InvalidQuery,
             Self::InvalidPhonebook => ErrorCode::InvalidBackupFile,
             Self::NoPhonebook => ErrorCode::NoMigrationData,
+            Self::NotResendable => ErrorCode::NotResendable,
             Self::Import(_)
             | Self::Accounts(_)
             | Self::Phones(_)
@@ -387,23 +390,34 @@ fn page_size(per_page: Option<u32>) -> u32 {
         .unwrap_or(PAGE_SIZES[0])
 }
 
-fn line_filter(admin: &Admin, query: &LineQuery) -> store::LineFilter {
+fn line_filter(admin: &Admin, query: &LineQuery) -> Result<store::LineFilter> {
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    store::LineFilter {
+    Ok(store::LineFilter {
         company_id: admin.company_id,
         text: search.map(str::to_owned),
         digits: search
             .map(|q| q.chars().filter(char::is_ascii_digit).collect::<String>())
             .filter(|d| !d.is_empty()),
         group_id: query.group,
-    }
+        requested: japan_days(&query.requested_from, &query.requested_to)?,
+    })
+}
+
+/// A period of Japan dates (`YYYY-MM-DD`, both ends included) as Unix seconds `[from, to)`.
+fn japan_days(from: &Option<String>, to: &Option<String>) -> Result<(Option<i64>, Option<i64>)> {
+    let midnight = |date: &Option<String>| -> Result<Option<i64>> {
+        date.as_deref()
+            .map(|d| japan_midnight(d).ok_or(CorpError::InvalidDate))
+            .transpose()
+    };
+    Ok((midnight(from)?, midnight(to)?.map(|day| day + 86_400)))
 }
 
 /// The number list: search by number, name or reading, a group, a page (SPEC C3).
 pub async fn lines(db: &Db, admin: &Admin, query: &LineQuery) -> Result<CorpLinePage> {
     let per_page = page_size(query.per_page);
     let page = query.page.unwrap_or(1).max(1);
-    let filter = line_filter(admin, query);
+    let filter = line_filter(admin, query)?;
     let total = store::count_lines(db, &filter).await?;
     let rows = store::lines(
         db,
@@ -422,7 +436,7 @@ pub async fn lines(db: &Db, admin: &Admin, query: &LineQuery) -> Result<CorpLine
 
 /// Every line the search finds, as CSV (the page is ignored).
 pub async fn lines_csv(db: &Db, admin: &Admin, query: &LineQuery) -> Result<Vec<u8>> {
-    let rows = store::lines(db, &line_filter(admin, query), i64::MAX, 0).await?;
+    let rows = store::lines(db, &line_filter(admin, query)?, i64::MAX, 0).await?;
     let lines: Vec<CorpLine> = rows.into_iter().map(CorpLine::from).collect();
     Ok(export::lines(&lines))
 }
@@ -444,6 +458,7 @@ impl From<store::LineRow> for CorpLine {
             processing: row.processing.0,
             backup: row.backup.0,
             migration: row.migration.0,
+            last_app_request_at: row.last_app_request_at.map(rfc3339),
         }
     }
 }
@@ -469,6 +484,8 @@ pub struct Request {
     /// The values a permission change sets.
     pub values: Option<(bool, bool)>,
     pub idempotency_key: Option<String>,
+    /// The operation a resend mails again.
+    pub resend_of: Option<i64>,
 }
 
 impl Request {
@@ -479,17 +496,31 @@ impl Request {
             group_ids: change.group_ids,
             values: Some((change.backup, change.migration)),
             idempotency_key: key,
+            resend_of: None,
+        }
+    }
+
+    /// A mail to chosen lines: a sign-in code notice or an app-download request.
+    pub fn mail(menu: Menu, selection: LineSelection, key: Option<String>) -> Self {
+        Self {
+            menu,
+            line_ids: selection.line_ids,
+            group_ids: Vec::new(),
+            values: None,
+            idempotency_key: key,
+            resend_of: None,
         }
     }
 
     /// What a retry with the same key must repeat exactly.
     fn fingerprint(&self) -> String {
         let text = format!(
-            "{}|{:?}|{:?}|{:?}",
+            "{}|{:?}|{:?}|{:?}|{:?}",
             self.menu.as_str(),
             self.line_ids,
             self.group_ids,
-            self.values
+            self.values,
+            self.resend_of
         );
         hex::encode(Sha256::digest(text.as_bytes()))
     }
@@ -533,11 +564,42 @@ pub async fn request(state: &AppState, admin: &Admin, request: Request) -> Resul
         received_at: now,
         idempotency_key: request.idempotency_key.as_deref(),
         request_hash: &fingerprint,
+        resend_of: request.resend_of,
     };
     store::insert_operation(&mut tx, &operation, &lines).await?;
     tx.commit().await?;
     state.corp_jobs.wake();
     Ok(Reception { reception_number })
+}
+
+/// Mails chosen lines of an earlier mail operation again (メール再送, SPEC C9): a new
+/// operation with its own reception number, linked to the one it repeats, under the same
+/// selection rules. Only lines of that operation may be chosen.
+pub async fn resend(
+    state: &AppState,
+    admin: &Admin,
+    reception_number: &str,
+    selection: LineSelection,
+    key: Option<String>,
+) -> Result<Reception> {
+    let original = store::operation(&state.db, admin.company_id, reception_number)
+        .await?
+        .ok_or(CorpError::NotFound)?;
+    let menu = Menu::parse(&original.menu).unwrap_or(Menu::PermissionChange);
+    if !menu.mails() {
+        return Err(CorpError::NotResendable);
+    }
+    let lines: std::collections::HashSet<i64> = store::operation_lines(&state.db, original.id)
+        .await?
+        .into_iter()
+        .map(|line| line.line_id)
+        .collect();
+    if selection.line_ids.iter().any(|id| !lines.contains(id)) {
+        return Err(CorpError::NotResendable);
+    }
+    let mut request = Request::mail(menu, selection, key);
+    request.resend_of = Some(original.id);
+    self::request(state, admin, request).await
 }
 
 /// The lines an operation names, checked in the seed's order.
@@ -581,17 +643,13 @@ async fn selection(
 }
 
 fn history_filter(admin: &Admin, query: &HistoryQuery) -> Result<store::HistoryFilter> {
-    let day = |date: &Option<String>| -> Result<Option<i64>> {
-        date.as_deref()
-            .map(|d| japan_midnight(d).ok_or(CorpError::InvalidDate))
-            .transpose()
-    };
+    let (from, to) = japan_days(&query.from, &query.to)?;
     Ok(store::HistoryFilter {
         company_id: admin.company_id,
         menu: query.menu.map(Menu::as_str),
         status: query.status.map(OperationStatus::as_str),
-        from: day(&query.from)?,
-        to: day(&query.to)?.map(|midnight| midnight + 86_400),
+        from,
+        to,
         admin_email: query.admin.clone(),
     })
 }
@@ -641,6 +699,7 @@ impl From<store::OperationRow> for HistoryEntry {
             menu: Menu::parse(&row.menu).unwrap_or(Menu::PermissionChange),
             status: OperationStatus::parse(&row.status).unwrap_or(OperationStatus::Processing),
             line_count: u64::try_from(row.lines).unwrap_or(0),
+            resend_of: row.resend_of,
         }
     }
 }
@@ -666,7 +725,7 @@ pub async fn history_detail(
             finished_at: line.finished_at.map(rfc3339),
             backup: values.map(|v| v.0),
             migration: values.map(|v| v.1),
-            status: OperationStatus::parse(&line.status).unwrap_or(OperationStatus::Processing),
+            status: LineResult::parse(&line.status).unwrap_or(LineResult::Processing),
             reason: line.reason,
         })
         .collect();

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use hako_protocol::LineResult;
 use sqlx::{Any, AnyConnection, Executor};
 
 use super::{Admin, default_permissions, import::LineRow as ImportedLine};
@@ -275,6 +276,8 @@ pub struct LineFilter {
     /// Matched in the number.
     pub digits: Option<String>,
     pub group_id: Option<i64>,
+    /// The last app-download request in `[from, to)` (Unix seconds).
+    pub requested: (Option<i64>, Option<i64>),
 }
 
 /// `%text%` for LIKE, with LIKE's own characters escaped.
@@ -289,18 +292,30 @@ fn contains(text: &str) -> String {
 const LINE_WHERE: &str = "l.company_id = $1
     AND ($2 IS NULL OR l.name LIKE $2 ESCAPE '\\' OR l.reading LIKE $2 ESCAPE '\\'
          OR l.number LIKE $3 ESCAPE '\\')
-    AND ($4 IS NULL OR l.group_id = $4)";
+    AND ($4 IS NULL OR l.group_id = $4)
+    AND ($5 IS NULL OR l.last_app_request_at >= $5)
+    AND ($6 IS NULL OR l.last_app_request_at < $6)";
+
+/// Binds the filter's values to `LINE_WHERE`'s $1–$6.
+fn bind_line_filter<'q, O>(
+    query: sqlx::query::QueryAs<'q, Any, O, sqlx::any::AnyArguments<'q>>,
+    filter: &'q LineFilter,
+) -> sqlx::query::QueryAs<'q, Any, O, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(filter.company_id)
+        .bind(filter.text.as_deref().map(contains))
+        .bind(filter.digits.as_deref().map(contains))
+        .bind(filter.group_id)
+        .bind(filter.requested.0)
+        .bind(filter.requested.1)
+}
 
 pub async fn count_lines(db: &Db, filter: &LineFilter) -> sqlx::Result<i64> {
-    sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM corp_lines l WHERE {LINE_WHERE}"
-    ))
-    .bind(filter.company_id)
-    .bind(filter.text.as_deref().map(contains))
-    .bind(filter.digits.as_deref().map(contains))
-    .bind(filter.group_id)
-    .fetch_one(db)
-    .await
+    let sql = format!("SELECT COUNT(*) FROM corp_lines l WHERE {LINE_WHERE}");
+    let (count,): (i64,) = bind_line_filter(sqlx::query_as(&sql), filter)
+        .fetch_one(db)
+        .await?;
+    Ok(count)
 }
 
 #[derive(sqlx::FromRow)]
@@ -319,6 +334,7 @@ pub struct LineRow {
     pub processing: Flag,
     pub backup: Flag,
     pub migration: Flag,
+    pub last_app_request_at: Option<i64>,
 }
 
 pub async fn lines(
@@ -327,26 +343,23 @@ pub async fn lines(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<LineRow>> {
-    sqlx::query_as(&format!(
+    let sql = format!(
         "SELECT l.id, l.number, l.name, l.reading, l.group_id, g.name AS group_name,
                 l.department, l.device_kind, l.contract_date, l.email, l.status,
                 EXISTS (SELECT 1 FROM corp_operation_lines ol
                         JOIN corp_operations o ON o.id = ol.operation_id
                         WHERE ol.line_id = l.id AND ol.status = 'processing'
                           AND o.menu = 'permission_change') AS processing,
-                l.backup, l.migration
+                l.backup, l.migration, l.last_app_request_at
          FROM corp_lines l LEFT JOIN corp_groups g ON g.id = l.group_id
          WHERE {LINE_WHERE}
-         ORDER BY l.number LIMIT $5 OFFSET $6"
-    ))
-    .bind(filter.company_id)
-    .bind(filter.text.as_deref().map(contains))
-    .bind(filter.digits.as_deref().map(contains))
-    .bind(filter.group_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(db)
-    .await
+         ORDER BY l.number LIMIT $7 OFFSET $8"
+    );
+    bind_line_filter(sqlx::query_as(&sql), filter)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db)
+        .await
 }
 
 #[derive(sqlx::FromRow)]
@@ -472,6 +485,8 @@ pub struct NewOperation<'a> {
     pub received_at: i64,
     pub idempotency_key: Option<&'a str>,
     pub request_hash: &'a str,
+    /// The operation a resend mails again.
+    pub resend_of: Option<i64>,
 }
 
 pub async fn insert_operation(
@@ -482,8 +497,8 @@ pub async fn insert_operation(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO corp_operations (company_id, reception_number, menu, admin_user_id,
             admin_name, admin_email, backup, migration, status, received_at, idempotency_key,
-            request_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'processing', $9, $10, $11) RETURNING id",
+            request_hash, resend_of)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'processing', $9, $10, $11, $12) RETURNING id",
     )
     .bind(op.admin.company_id)
     .bind(op.reception_number)
@@ -496,6 +511,7 @@ pub async fn insert_operation(
     .bind(op.received_at)
     .bind(op.idempotency_key)
     .bind(op.request_hash)
+    .bind(op.resend_of)
     .fetch_one(&mut *conn)
     .await?;
     for chunk in lines.chunks(100) {
@@ -562,11 +578,14 @@ pub struct OperationRow {
     pub received_at: i64,
     pub finished_at: Option<i64>,
     pub lines: i64,
+    /// The reception number of the operation this one mails again.
+    pub resend_of: Option<String>,
 }
 
 const OPERATION_COLUMNS: &str = "o.id, o.company_id, o.reception_number, o.menu, o.admin_name,
     o.admin_email, o.backup, o.migration, o.status, o.received_at, o.finished_at,
-    (SELECT COUNT(*) FROM corp_operation_lines ol WHERE ol.operation_id = o.id) AS lines";
+    (SELECT COUNT(*) FROM corp_operation_lines ol WHERE ol.operation_id = o.id) AS lines,
+    (SELECT r.reception_number FROM corp_operations r WHERE r.id = o.resend_of) AS resend_of";
 
 pub async fn history(
     db: &Db,
@@ -617,6 +636,7 @@ pub struct OperationLineRow {
     pub name: String,
     pub group_name: Option<String>,
     pub email: String,
+    pub device_kind: String,
     pub status: String,
     pub reason: Option<String>,
     pub finished_at: Option<i64>,
@@ -624,8 +644,8 @@ pub struct OperationLineRow {
 
 pub async fn operation_lines(db: &Db, operation_id: i64) -> sqlx::Result<Vec<OperationLineRow>> {
     sqlx::query_as(
-        "SELECT ol.line_id, l.number, l.name, g.name AS group_name, l.email, ol.status,
-                ol.reason, ol.finished_at
+        "SELECT ol.line_id, l.number, l.name, g.name AS group_name, l.email, l.device_kind,
+                ol.status, ol.reason, ol.finished_at
          FROM corp_operation_lines ol JOIN corp_lines l ON l.id = ol.line_id
          LEFT JOIN corp_groups g ON g.id = l.group_id
          WHERE ol.operation_id = $1 ORDER BY l.number",
@@ -667,40 +687,66 @@ pub async fn apply_line(
         .execute(&mut *conn)
         .await?;
     }
-    line_done(
-        conn,
-        operation_id,
-        line_id,
-        (!applied).then_some("line_not_in_service"),
-        now,
-    )
-    .await
+    let done = if applied {
+        LineDone::ok(LineResult::Succeeded)
+    } else {
+        LineDone::failed("line_not_in_service")
+    };
+    line_done(conn, operation_id, line_id, done, now).await
 }
 
-/// Marks a line of an operation done: succeeded, or failed for `reason`.
+/// How a line of an operation ended, and why when it failed or was skipped.
+pub struct LineDone {
+    pub result: LineResult,
+    pub reason: Option<&'static str>,
+}
+
+impl LineDone {
+    pub fn ok(result: LineResult) -> Self {
+        Self {
+            result,
+            reason: None,
+        }
+    }
+
+    pub fn failed(reason: &'static str) -> Self {
+        Self {
+            result: LineResult::Failed,
+            reason: Some(reason),
+        }
+    }
+}
+
+/// Marks a line of an operation done, once (a line no longer processing is left alone).
 pub async fn line_done<'e>(
     db: impl Executor<'e, Database = Any>,
     operation_id: i64,
     line_id: i64,
-    reason: Option<&str>,
+    done: LineDone,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE corp_operation_lines SET status = $1, reason = $2, finished_at = $3
          WHERE operation_id = $4 AND line_id = $5 AND status = 'processing'",
     )
-    .bind(if reason.is_some() {
-        "failed"
-    } else {
-        "succeeded"
-    })
-    .bind(reason)
+    .bind(done.result.as_str())
+    .bind(done.reason)
     .bind(now)
     .bind(operation_id)
     .bind(line_id)
     .execute(db)
     .await
     .map(drop)
+}
+
+/// Notes that an app-download request went to the line (the number list shows it, SPEC C7).
+pub async fn app_requested(db: &Db, line_id: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE corp_lines SET last_app_request_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(line_id)
+        .execute(db)
+        .await
+        .map(drop)
 }
 
 /// The lines of an operation still waiting.

@@ -55,6 +55,15 @@ pub enum Mail {
         total: u64,
         link: String,
     },
+    /// A line's request to install the app its phone needs (SPEC C7).
+    #[template(path = "corp_app_download.txt")]
+    CorpAppDownload {
+        company: String,
+        number: String,
+        app_ja: &'static str,
+        app_en: &'static str,
+        link: String,
+    },
     /// A line's one-time sign-in code for its phone (SPEC C8).
     #[template(path = "corp_line_password_notice.txt")]
     CorpLinePasswordNotice {
@@ -223,6 +232,13 @@ mod tests {
                 company: "株式会社サンプル商事".into(),
                 number: "090-1234-5678".into(),
                 code: "12345678".into(),
+            },
+            Mail::CorpAppDownload {
+                company: "株式会社サンプル商事".into(),
+                number: "090-1234-5678".into(),
+                app_ja: "連絡先コピーアプリ",
+                app_en: "the contacts copy app",
+                link: "https://play.google.com/store/apps/details?id=jp.example.hako".into(),
             },
             Mail::CorpOperationFailed {
                 reception_number: "2026120700000001".into(),

@@ -398,6 +398,8 @@ fn cases(a: &Owned) -> Vec<Case> {
         case(M::POST, "/api/v1/corp/admins", p("/api/v1/corp/admins"), Some(json!({"email": "b-sub@example.jp", "name": "B sub"})), OwnScope),
         case(M::POST, "/api/v1/corp/permission-changes", p("/api/v1/corp/permission-changes"), Some(json!({"line_ids": [a.line], "backup": true, "migration": true})), Foreign),
         case(M::POST, "/api/v1/corp/mails/password-notice", p("/api/v1/corp/mails/password-notice"), Some(json!({"line_ids": [a.line]})), Foreign),
+        case(M::POST, "/api/v1/corp/mails/app-download", p("/api/v1/corp/mails/app-download"), Some(json!({"line_ids": [a.line]})), Foreign),
+        case(M::POST, "/api/v1/corp/history/{reception_number}/resend", format!("/api/v1/corp/history/{}/resend", a.reception), Some(json!({"line_ids": [a.line]})), Foreign),
         case(M::GET, "/api/v1/corp/history/{reception_number}", format!("/api/v1/corp/history/{}", a.reception), None, Foreign),
         case(M::DELETE, "/api/v1/corp/admins/{user_id}", format!("/api/v1/corp/admins/{}", a.admin), None, Foreign),
         case(M::GET, "/api/v1/corp/lines.csv", p("/api/v1/corp/lines.csv"), None, OwnScope),

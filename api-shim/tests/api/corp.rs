@@ -7,12 +7,12 @@ use std::{process::Command, time::Duration};
 use hako_api_shim::corp;
 use hako_protocol::{
     CorpAdmin, CorpAdminMe, CorpGroup, CorpLinePage, DeviceSession, ErrorCode, HistoryDetail,
-    HistoryPage, OperationStatus, Reception,
+    HistoryPage, LineResult, Menu, OperationStatus, Reception,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::*;
+use crate::{helpers::*, smtp::SmtpServer};
 
 const HEADER: &str =
     "number,name,reading,group,department,device_kind,contract_date,email,status\n";
@@ -46,6 +46,16 @@ fn rows(n: usize, group: &str) -> String {
 
 async fn lines(app: &TestApp, web: &reqwest::Client, query: &str) -> CorpLinePage {
     get_json(app, web, &format!("/api/v1/corp/lines{query}")).await
+}
+
+/// The ids of the first page of the number list, in number order.
+async fn line_ids(app: &TestApp, web: &reqwest::Client) -> Vec<i64> {
+    lines(app, web, "")
+        .await
+        .lines
+        .iter()
+        .map(|l| l.id)
+        .collect()
 }
 
 async fn change(app: &TestApp, web: &reqwest::Client, body: Value) -> reqwest::Response {
@@ -349,7 +359,7 @@ async fn c3_c5_c9_a_change_by_lines_and_group_is_applied_and_the_history_follows
     assert!(
         done.lines
             .iter()
-            .all(|l| l.status == OperationStatus::Succeeded && l.backup == Some(true))
+            .all(|l| l.status == LineResult::Succeeded && l.backup == Some(true))
     );
     let after = lines(&app, &web, "").await;
     let on: Vec<bool> = after
@@ -545,12 +555,7 @@ async fn c3_an_idempotency_key_repeats_the_first_answer_and_never_makes_a_second
     let app = spawn_app().await;
     let (_, web) = company(&app, "idem@example.jp", &rows(3, "営業1課")).await;
     app.clock.advance(TO_TEN_AM);
-    let ids: Vec<i64> = lines(&app, &web, "")
-        .await
-        .lines
-        .iter()
-        .map(|l| l.id)
-        .collect();
+    let ids = line_ids(&app, &web).await;
     let body = json!({"line_ids": ids, "backup": true, "migration": true});
     let send = |body: Value| {
         web.post(app.url("/api/v1/corp/permission-changes"))
@@ -861,11 +866,7 @@ async fn c5_a_200_line_change_finishes_with_two_instances_each_line_applied_once
     eprintln!("200-line change: 正常終了 after {:?}", started.elapsed());
     assert_eq!(done.entry.status, OperationStatus::Succeeded);
     assert_eq!(done.lines.len(), 200);
-    assert!(
-        done.lines
-            .iter()
-            .all(|l| l.status == OperationStatus::Succeeded)
-    );
+    assert!(done.lines.iter().all(|l| l.status == LineResult::Succeeded));
     let applied: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM corp_lines WHERE backup = $1 AND migration = $1")
             .bind(true)
@@ -891,12 +892,7 @@ async fn exports_are_csv_that_excel_opens_as_japanese_with_what_the_console_show
     let app = spawn_app().await;
     let (_, web) = company(&app, "csv@example.jp", &rows(3, "営業1課")).await;
     app.clock.advance(TO_TEN_AM);
-    let ids: Vec<i64> = lines(&app, &web, "")
-        .await
-        .lines
-        .iter()
-        .map(|l| l.id)
-        .collect();
+    let ids = line_ids(&app, &web).await;
     let reception = changed(
         &app,
         &web,
@@ -931,7 +927,7 @@ async fn exports_are_csv_that_excel_opens_as_japanese_with_what_the_console_show
     );
     assert_eq!(
         rows_of.next().unwrap(),
-        "090-0000-0001,社員 1,シャイン 1,営業1課,営業部,スマートフォン,2018-04-01,line1@example.jp,サービス中,ON,OFF"
+        "090-0000-0001,社員 1,シャイン 1,営業1課,営業部,スマートフォン,2018-04-01,line1@example.jp,サービス中,ON,OFF,"
     );
     assert_eq!(
         text("/api/v1/corp/lines.csv?q=0002")
@@ -1087,12 +1083,7 @@ async fn the_admin_who_started_an_operation_that_ended_failed_hears_how_many_lin
                090-6666-0002,宛先 無,アテサキ ナシ,営業,,smartphone,2018-04-01,,in_service\n";
     let (_, web) = company(&app, "told@example.jp", csv).await;
     app.next_mail("told@example.jp").await;
-    let ids: Vec<i64> = lines(&app, &web, "")
-        .await
-        .lines
-        .iter()
-        .map(|l| l.id)
-        .collect();
+    let ids = line_ids(&app, &web).await;
     let notice = web
         .post(app.url("/api/v1/corp/mails/password-notice"))
         .json(&json!({"line_ids": ids}))
@@ -1111,4 +1102,233 @@ async fn the_admin_who_started_an_operation_that_ended_failed_hears_how_many_lin
         told.contains(&format!("/corp/history/{reception}")),
         "{told}"
     );
+}
+
+/// A company of six lines for the mail menus: three phones that need an app, a 4G feature
+/// phone, an address the mail server refuses, and a line without an address.
+const MAIL_LINES: &str = "\
+090-7777-0001,スマホ 一,スマホ イチ,営業,,smartphone,2018-04-01,android@example.jp,in_service\n\
+090-7777-0002,アイ 二,アイ ニ,営業,,iphone,2018-04-01,iphone@example.jp,in_service\n\
+090-7777-0003,ウィン 三,ウィン サン,営業,,windows,2018-04-01,windows@example.jp,in_service\n\
+090-7777-0004,ケータイ 四,ケータイ ヨン,営業,,feature_phone,2018-04-01,keitai@example.jp,in_service\n\
+090-7777-0005,拒否 五,キョヒ ゴ,営業,,smartphone,2018-04-01,unknown-user@example.jp,in_service\n\
+090-7777-0006,宛先 六,アテサキ ロク,営業,,iphone,2018-04-01,,in_service\n";
+
+async fn mail(app: &TestApp, web: &reqwest::Client, path: &str, ids: &[i64]) -> reqwest::Response {
+    web.post(app.url(path))
+        .json(&json!({ "line_ids": ids }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn c7_c9_app_download_requests_go_through_smtp_per_line_and_a_failed_line_is_resent() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(|config| {
+        config.smtp = Some(smtp.config());
+        config.corp.app_links = hako_api_shim::config::AppLinks {
+            smartphone: Some("https://play.example/hako".into()),
+            iphone: Some("https://apps.example/hako".into()),
+            windows: Some("https://store.example/contacts-copy".into()),
+        };
+    })
+    .await
+    .reading_mail_in(smtp.mail_dir());
+    let (_, web) = company(&app, "mailer@example.jp", MAIL_LINES).await;
+    let ids = line_ids(&app, &web).await;
+    assert!(
+        lines(&app, &web, "")
+            .await
+            .lines
+            .iter()
+            .all(|l| l.last_app_request_at.is_none())
+    );
+    smtp.refuse(&["unknown-user@example.jp"]);
+
+    let path = "/api/v1/corp/mails/app-download";
+    let reception = accepted(mail(&app, &web, path, &ids).await).await;
+    let done = finished(&app, &web, &reception).await;
+    assert_eq!(done.entry.menu, Menu::AppDownload);
+    assert_eq!(
+        done.entry.status,
+        OperationStatus::Failed,
+        "a refused line fails the operation"
+    );
+    let results: Vec<(&str, LineResult, Option<&str>)> = done
+        .lines
+        .iter()
+        .map(|l| (l.number.as_str(), l.status, l.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("090-7777-0001", LineResult::Sent, None),
+            ("090-7777-0002", LineResult::Sent, None),
+            ("090-7777-0003", LineResult::Sent, None),
+            ("090-7777-0004", LineResult::Skipped, Some("no_app_needed")),
+            ("090-7777-0005", LineResult::Failed, Some("mail_refused")),
+            ("090-7777-0006", LineResult::Failed, Some("no_mail_address")),
+        ]
+    );
+    // Each kind of phone gets its app's link; the 4G phone nothing.
+    let android = smtp.mails_to("android@example.jp");
+    assert_eq!(android.len(), 1);
+    assert!(
+        android[0].contains("https://play.example/hako"),
+        "{}",
+        android[0]
+    );
+    assert!(android[0].contains("Hako アプリ"), "{}", android[0]);
+    assert!(smtp.mails_to("iphone@example.jp")[0].contains("https://apps.example/hako"));
+    let windows = &smtp.mails_to("windows@example.jp")[0];
+    assert!(
+        windows.contains("https://store.example/contacts-copy"),
+        "{windows}"
+    );
+    assert!(windows.contains("連絡先コピーアプリ"), "{windows}");
+    assert!(smtp.mails_to("keitai@example.jp").is_empty());
+    assert!(smtp.mails_to("unknown-user@example.jp").is_empty());
+    // The admin who sent it hears of the two failures, through the same server.
+    let told = smtp.mails_to("mailer@example.jp");
+    assert!(
+        told.iter()
+            .any(|m| m.contains(&reception) && m.contains("6件のうち2件が異常終了")),
+        "{told:?}"
+    );
+
+    // The number list shows when each line was last asked, and filters by it (Japan dates:
+    // the test clock stands at 2026-09-21 23:13 in Japan).
+    let requested: Vec<bool> = lines(&app, &web, "")
+        .await
+        .lines
+        .iter()
+        .map(|l| l.last_app_request_at.is_some())
+        .collect();
+    assert_eq!(requested, [true, true, true, false, false, false]);
+    let on_the_day = "?requested_from=2026-09-21&requested_to=2026-09-21";
+    assert_eq!(lines(&app, &web, on_the_day).await.total, 3);
+    assert_eq!(lines(&app, &web, "?requested_to=2026-09-20").await.total, 0);
+    assert_eq!(
+        lines(&app, &web, "?requested_from=2026-09-22").await.total,
+        0
+    );
+    let bad_date = web
+        .get(app.url("/api/v1/corp/lines?requested_from=21-09-2026"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(bad_date, StatusCode::BAD_REQUEST, ErrorCode::InvalidQuery).await;
+
+    // The mailbox exists now: the failed line is mailed again, as a new operation that names
+    // the one it repeats.
+    smtp.refuse(&[]);
+    let refused_line = ids[4];
+    let resend_path = format!("/api/v1/corp/history/{reception}/resend");
+    let again = accepted(mail(&app, &web, &resend_path, &[refused_line]).await).await;
+    assert_ne!(again, reception);
+    let resent = finished(&app, &web, &again).await;
+    assert_eq!(resent.entry.status, OperationStatus::Succeeded);
+    assert_eq!(resent.entry.menu, Menu::AppDownload);
+    assert_eq!(resent.entry.resend_of.as_deref(), Some(reception.as_str()));
+    assert_eq!(resent.lines.len(), 1);
+    assert_eq!(resent.lines[0].status, LineResult::Sent);
+    assert_eq!(smtp.mails_to("unknown-user@example.jp").len(), 1);
+    let history: HistoryPage = get_json(&app, &web, "/api/v1/corp/history?menu=app_download").await;
+    assert_eq!(history.total, 2);
+}
+
+#[tokio::test]
+async fn c9_only_lines_of_a_mail_operation_can_be_resent_under_the_selection_rules() {
+    let app = spawn_app().await;
+    let (_, web) = company(&app, "resend@example.jp", MAIL_LINES).await;
+    let ids = line_ids(&app, &web).await;
+    let notice = mail(&app, &web, "/api/v1/corp/mails/password-notice", &ids[..2]).await;
+    let reception = accepted(notice).await;
+    let done = finished(&app, &web, &reception).await;
+    assert!(
+        done.lines.iter().all(|l| l.status == LineResult::Sent),
+        "{done:?}"
+    );
+    let resend = |reception: String, ids: Vec<i64>| {
+        let (app, web) = (&app, &web);
+        async move {
+            let path = format!("/api/v1/corp/history/{reception}/resend");
+            mail(app, web, &path, &ids).await
+        }
+    };
+
+    // A line the notice did not mail.
+    let other = resend(reception.clone(), vec![ids[0], ids[2]]).await;
+    expect_error(other, StatusCode::BAD_REQUEST, ErrorCode::NotResendable).await;
+    // None chosen: the seed's words.
+    let none = resend(reception.clone(), vec![]).await;
+    expect_error(none, StatusCode::BAD_REQUEST, ErrorCode::NoLinesSelected).await;
+    // No such operation.
+    let unknown = resend("2026092199999999".into(), vec![ids[0]]).await;
+    expect_error(unknown, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    // A permission change sent no mail.
+    app.clock.advance(TO_TEN_AM);
+    let change = changed(
+        &app,
+        &web,
+        json!({"line_ids": [ids[0]], "backup": true, "migration": true}),
+    )
+    .await;
+    finished(&app, &web, &change).await;
+    let not_mail = resend(change, vec![ids[0]]).await;
+    expect_error(not_mail, StatusCode::BAD_REQUEST, ErrorCode::NotResendable).await;
+    // The notice's own line can be resent: a new code, the old one void.
+    let first_code = line_code(&app, "android@example.jp").await;
+    let again = accepted(resend(reception.clone(), vec![ids[0]]).await).await;
+    let resent = finished(&app, &web, &again).await;
+    assert_eq!(resent.entry.menu, Menu::PasswordNotice);
+    assert_eq!(resent.entry.resend_of.as_deref(), Some(reception.as_str()));
+    let old = line_login(&app, "090-7777-0001", &first_code).await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    let new_code = line_code(&app, "android@example.jp").await;
+    assert!(
+        line_login(&app, "090-7777-0001", &new_code)
+            .await
+            .status()
+            .is_success()
+    );
+}
+
+#[tokio::test]
+async fn c6_c7_an_app_download_request_refuses_a_selection_in_the_seeds_words_at_any_hour() {
+    let app = spawn_app().await;
+    let cancelled = "090-8888-0001,退職 者,タイショク シャ,営業,,smartphone,2018-04-01,gone@example.jp,cancelled\n";
+    let (_, web) = company(
+        &app,
+        "rules@example.jp",
+        &format!("{}{cancelled}", rows(201, "営業1課")),
+    )
+    .await;
+    let path = "/api/v1/corp/mails/app-download";
+    let mut ids = Vec::new();
+    for page in 1..=3 {
+        let query = format!("?per_page=100&page={page}");
+        ids.extend(lines(&app, &web, &query).await.lines.iter().map(|l| l.id));
+    }
+    // 23:13 in Japan: mails are not held to the permission change's hours (seed: C6's table).
+    let none = mail(&app, &web, path, &[]).await;
+    let body = expect_error(none, StatusCode::BAD_REQUEST, ErrorCode::NoLinesSelected).await;
+    assert_eq!(
+        body.code.message(hako_protocol::Lang::Ja),
+        "ユーザが1件も選択されていません。"
+    );
+    let all_but_cancelled = &ids[..201];
+    let over = mail(&app, &web, path, all_but_cancelled).await;
+    expect_error(over, StatusCode::BAD_REQUEST, ErrorCode::TooManyLines).await;
+    let with_cancelled = [ids[0], ids[201]];
+    let refused = mail(&app, &web, path, &with_cancelled).await;
+    expect_error(
+        refused,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::LineNotInService,
+    )
+    .await;
+    let reception = accepted(mail(&app, &web, path, &ids[..200]).await).await;
+    assert_eq!(finished(&app, &web, &reception).await.lines.len(), 200);
 }

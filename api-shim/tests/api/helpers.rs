@@ -90,6 +90,12 @@ pub fn fresh_bucket_prefix() -> Option<hako_api_shim::config::S3Config> {
 }
 
 impl TestApp {
+    /// Mail is read from `dir` instead of the outbox: where a real SMTP server keeps it.
+    pub fn reading_mail_in(mut self, dir: PathBuf) -> Self {
+        self.outbox = dir;
+        self
+    }
+
     /// The server's OpenAPI document.
     pub async fn openapi(&self) -> Value {
         reqwest::get(self.url("/api/openapi.json"))

@@ -19,5 +19,6 @@ mod oidc;
 mod phones;
 mod scale_out;
 mod server;
+mod smtp;
 mod timeline;
 mod uploads;

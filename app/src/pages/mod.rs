@@ -11,7 +11,8 @@ mod signup;
 pub use account::Account;
 pub use app_data::AppData;
 pub use corp::{
-    CorpAdmins, CorpFrame, CorpHistory, CorpHistoryDetail, CorpMenu, CorpNotice, CorpPermissions,
+    CorpAdmins, CorpAppDownload, CorpFrame, CorpHistory, CorpHistoryDetail, CorpImport, CorpMenu,
+    CorpNotice, CorpPermissions,
 };
 pub use guide::Guide;
 pub use library::Library;

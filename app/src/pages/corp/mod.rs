@@ -1,19 +1,22 @@
 //! `/corp/…`: the corporate console (SPEC C1–C9), for the admins of a company. The frame
 //! (`CorpFrame`) asks the server who the admin is once and shows the company and the admin's
 //! name above every page; the service menu leads to the permission settings
-//! (`permissions.rs`), the sign-in code notice (`notice.rs`), the history (`history.rs`) and,
-//! for the main admin, the admins (`admins.rs`). Both ways of choosing lines are one component
+//! (`permissions.rs`), the two mail menus — app download request and sign-in code notice, one
+//! page (`mail.rs`) —, the history (`history.rs`), the lines import (`import.rs`) and, for the
+//! main admin, the admins (`admins.rs`). Both ways of choosing lines are one component
 //! (`selector.rs`). Tables turn into cards on a phone (`data-label` names each cell).
 
 mod admins;
 mod history;
-mod notice;
+mod import;
+mod mail;
 mod permissions;
 mod selector;
 
 pub use admins::CorpAdmins;
 pub use history::{CorpHistory, CorpHistoryDetail};
-pub use notice::CorpNotice;
+pub use import::CorpImport;
+pub use mail::{CorpAppDownload, CorpNotice};
 pub use permissions::CorpPermissions;
 
 use hako_protocol::{AdminRole, CorpAdminMe, CorpLine, ErrorCode, PAGE_SIZES};
@@ -27,9 +30,10 @@ use crate::{
     query::from_name,
 };
 
-/// Lines the permission change's 完了 screen hands to the notice page, to come chosen.
+/// Lines a 完了 screen hands to the next mail page, to come chosen there (the permission
+/// change's to the app download request or the notice, the request's to the notice).
 #[derive(Clone, Copy)]
-pub struct NoticeHandoff(pub RwSignal<Vec<CorpLine>>);
+pub struct Handoff(pub RwSignal<Vec<CorpLine>>);
 
 /// The frame of every console page: who is signed in, for which company; an account that is
 /// no admin reads why instead.
@@ -38,7 +42,7 @@ pub fn CorpFrame() -> impl IntoView {
     let common = use_texts(&COMMON);
     let texts = use_texts(&CORP);
     let me = LocalResource::new(api::corp::me);
-    provide_context(NoticeHandoff(RwSignal::new(Vec::new())));
+    provide_context(Handoff(RwSignal::new(Vec::new())));
     let body = move || match me.get() {
         None => {
             view! { <p class="list-note" role="status">{move || common().loading}</p> }.into_any()
@@ -84,8 +88,10 @@ fn CorpHeader(me: CorpAdminMe) -> impl IntoView {
             <nav class="corp-nav" aria-label=move || texts().service_menu>
                 <A href="/corp" exact=true attr:data-testid="corp-nav-menu">{move || texts().service_menu}</A>
                 <A href="/corp/permissions" attr:data-testid="corp-nav-permissions">{move || texts().permissions}</A>
+                <A href="/corp/app-download" attr:data-testid="corp-nav-app-download">{move || texts().app_download_menu}</A>
                 <A href="/corp/password-notice" attr:data-testid="corp-nav-notice">{move || texts().notice}</A>
                 <A href="/corp/history" attr:data-testid="corp-nav-history">{move || texts().history}</A>
+                <A href="/corp/lines/import" attr:data-testid="corp-nav-import">{move || texts().import}</A>
                 {(role == AdminRole::Main).then(|| view! {
                     <A href="/corp/admins" attr:data-testid="corp-nav-admins">{move || texts().admins}</A>
                 })}
@@ -118,8 +124,10 @@ pub fn CorpMenu() -> impl IntoView {
             <p class="corp-lead">{move || texts().service_lead}</p>
             <ul class="corp-menu">
                 {item("/corp/permissions", "corp-menu-permissions", |t| t.permissions, |t| t.permissions_desc)}
+                {item("/corp/app-download", "corp-menu-app-download", |t| t.app_download, |t| t.app_download_desc)}
                 {item("/corp/password-notice", "corp-menu-notice", |t| t.notice, |t| t.notice_desc)}
                 {item("/corp/history", "corp-menu-history", |t| t.history, |t| t.history_desc)}
+                {item("/corp/lines/import", "corp-menu-import", |t| t.import, |t| t.import_desc)}
                 {main.then(|| item("/corp/admins", "corp-menu-admins", |t| t.admins, |t| t.admins_desc))}
             </ul>
             <Notes/>
@@ -233,12 +241,13 @@ fn Allowed(on: bool) -> impl IntoView {
     }
 }
 
-/// Why a line of an operation failed, from its reason's wire name.
+/// Why a line of an operation failed or was skipped, from its reason's wire name.
 fn reason_text(reason: &str, lang: hako_protocol::Lang) -> String {
     let texts = CORP.get(lang);
     match reason {
         "no_mail_address" => texts.reason_no_mail.to_owned(),
         "mail_refused" => texts.reason_mail_refused.to_owned(),
+        "no_app_needed" => texts.reason_no_app.to_owned(),
         other => from_name::<ErrorCode>(other)
             .map_or_else(|| other.to_owned(), |code| code.message(lang).to_owned()),
     }
@@ -247,4 +256,40 @@ fn reason_text(reason: &str, lang: hako_protocol::Lang) -> String {
 /// A rule the page checked itself, shown as the server would word it.
 fn refused(code: ErrorCode) -> Option<ClientError> {
     Some(super::local_error(code))
+}
+
+/// From / to Japan dates (`YYYY-MM-DD`; the browser's date picker), under one legend.
+#[component]
+fn Period(
+    #[prop(into)] legend: Signal<&'static str>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    #[prop(into)] testid: String,
+) -> impl IntoView {
+    let texts = use_texts(&CORP);
+    view! {
+        <fieldset class="corp-field corp-period">
+            <legend>{move || legend.get()}</legend>
+            <input type="date" data-testid=format!("{testid}-from")
+                aria-label=move || format!("{} {}", legend.get(), texts().period_from)
+                prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
+            <span>{move || texts().period_from}</span>
+            <input type="date" data-testid=format!("{testid}-to")
+                aria-label=move || format!("{} {}", legend.get(), texts().period_to)
+                prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+            <span>{move || texts().period_to}</span>
+        </fieldset>
+    }
+}
+
+/// 「CSVダウンロード」: a plain link, so the browser saves the server's file (its name, the
+/// BOM Excel needs) and the session cookie goes with it.
+#[component]
+fn CsvLink(#[prop(into)] href: Signal<String>, #[prop(into)] testid: String) -> impl IntoView {
+    let texts = use_texts(&CORP);
+    view! {
+        <a class="btn ghost corp-outline corp-csv" href=move || href.get() download="" data-testid=testid>
+            <span aria-hidden="true">"⤓ "</span>{move || texts().csv_download}
+        </a>
+    }
 }

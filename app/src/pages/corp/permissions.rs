@@ -1,15 +1,17 @@
 //! 利用可否設定 (SPEC C3–C6): STEP 1 chooses lines from the number list or by group and the
 //! wanted value of each function; 確認 shows every line the change names (group members
 //! read from the server) and sends it with an `Idempotency-Key`; 完了 gives the reception
-//! number, the way to its history, and the notice with the changed lines chosen. 戻る keeps
+//! number, the way to its history, and — when the change allowed something — the app download
+//! request or the notice with the changed lines chosen. 戻る keeps
 //! the choice: it lives in this page, not in the steps.
 
-use hako_protocol::{CorpLine, PAGE_SIZES, PermissionChange};
+use hako_protocol::{CorpLine, Menu, PAGE_SIZES, PermissionChange};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::{
-    Allowed, NoticeHandoff, Pager, PerPage, Steps,
+    Allowed, Handoff, Pager, PerPage, Steps,
+    mail::Received,
     selector::{ActionBar, GroupList, LineList, Selection},
 };
 use crate::{
@@ -55,7 +57,11 @@ pub fn CorpPermissions() -> impl IntoView {
             <Confirm selection=selection backup=backup migration=migration step=step changed=changed/>
         }
         .into_any(),
-        Step::Done(reception) => view! { <Done reception=reception changed=changed/> }.into_any(),
+        Step::Done(reception) => {
+            // The lines are "allowed" when the change turned either function on.
+            let allowed = backup.get_untracked() || migration.get_untracked();
+            view! { <Done reception=reception changed=changed allowed=allowed/> }.into_any()
+        }
     }
     };
     view! {
@@ -141,7 +147,7 @@ fn Choose(
             </p>
         </Show>
         {move || match mode.get() {
-            Mode::Lines => view! { <LineList selection=selection/> }.into_any(),
+            Mode::Lines => view! { <LineList selection=selection purpose=Menu::PermissionChange/> }.into_any(),
             Mode::Groups => view! { <GroupList selection=selection/> }.into_any(),
         }}
         <ActionBar selection=selection>
@@ -293,32 +299,43 @@ fn Change(now: bool, wanted: bool) -> impl IntoView {
     }
 }
 
+/// 完了: the reception number; when the change allowed something, the way on to the app
+/// download request (the seed's button) or the notice, with the changed lines chosen.
 #[component]
-fn Done(reception: String, changed: RwSignal<Vec<CorpLine>>) -> impl IntoView {
+fn Done(reception: String, changed: RwSignal<Vec<CorpLine>>, allowed: bool) -> impl IntoView {
     let texts = use_texts(&CORP);
     let navigate = use_navigate();
-    let handoff = expect_context::<NoticeHandoff>();
-    let detail = format!("/corp/history/{reception}");
-    let to_notice = move |_| {
-        handoff.0.set(changed.get_untracked());
-        navigate("/corp/password-notice", Default::default());
+    let handoff = expect_context::<Handoff>();
+    let hand_to = move |path: &'static str| {
+        let navigate = navigate.clone();
+        move |_| {
+            handoff.0.set(changed.get_untracked());
+            navigate(path, Default::default());
+        }
     };
+    let onward = allowed.then(|| {
+        view! {
+            <p class="corp-lead">{move || texts().done_notice_lead}</p>
+            <div class="corp-actions">
+                <a class="btn ghost corp-outline" href="/corp" data-testid="corp-done-ok">{move || texts().ok}</a>
+                <button type="button" class="btn ghost corp-outline" data-testid="corp-done-notice"
+                    on:click=hand_to("/corp/password-notice")>{move || texts().to_notice}</button>
+                <button type="button" class="btn primary corp-go" data-testid="corp-done-app-download"
+                    on:click=hand_to("/corp/app-download")>{move || texts().to_app_download}</button>
+            </div>
+        }
+    });
+    let ok_only = onward.is_none().then(|| {
+        view! {
+            <div class="corp-actions">
+                <a class="btn primary corp-go" href="/corp" data-testid="corp-done-ok">{move || texts().ok}</a>
+            </div>
+        }
+    });
     view! {
-        <div class="corp-done" data-testid="corp-done" role="status">
-            <p class="corp-done-title" data-testid="corp-done-message">{move || texts().done_received}</p>
-            <p class="corp-reception">
-                <span>{move || texts().reception_number}</span>
-                <strong data-testid="corp-reception-number">{reception}</strong>
-            </p>
-            <p>{move || texts().done_history}</p>
-            <p><a href=detail data-testid="corp-done-history">{move || texts().done_history_link}</a></p>
-        </div>
-        <p class="corp-lead">{move || texts().done_notice_lead}</p>
-        <div class="corp-actions">
-            <a class="btn ghost corp-outline" href="/corp" data-testid="corp-done-ok">{move || texts().ok}</a>
-            <button type="button" class="btn primary corp-go" data-testid="corp-done-notice" on:click=to_notice>
-                {move || texts().to_notice}
-            </button>
-        </div>
+        <Received reception=reception title=Signal::derive(move || texts().done_received)
+            note=Signal::derive(move || texts().done_history)/>
+        {onward}
+        {ok_only}
     }
 }

@@ -1,21 +1,22 @@
-//! Choosing lines, written once for the permission change and the sign-in code notice: the
-//! number list (search over number, name and reading, a group, 20/50/100 a page, ページ内全選択
-//! / ページ内全解除) and, for a permission change, the groups. The choice lives in [`Selection`]
+//! Choosing lines, written once for the permission change and the mails (app download
+//! request, sign-in code notice): the number list (search over number, name and reading, a
+//! group, for the app download request the date of its last mail, 20/50/100 a page,
+//! ページ内全選択 / ページ内全解除, the list as CSV) and, for a permission change, the groups. The choice lives in [`Selection`]
 //! and survives paging and searching; the count is always in view. The seed's three refusals
 //! (none, over 200, a line outside the service) show while choosing, in its words.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use hako_protocol::{
-    CorpGroup, CorpLine, ErrorCode, LineQuery, LineStatus, MAX_LINES_PER_OPERATION,
+    CorpGroup, CorpLine, ErrorCode, LineQuery, LineStatus, MAX_LINES_PER_OPERATION, Menu,
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
-use super::{Allowed, Pager, PerPage, refused};
+use super::{Allowed, CsvLink, Pager, PerPage, Period, refused};
 use crate::{
     api::{self, ClientError},
     components::form::ErrorMessage,
-    i18n::{COMMON, CORP, use_texts},
+    i18n::{COMMON, CORP, japan_time, use_texts},
 };
 
 /// The lines and groups chosen, and the company's number of lines (the count's 「/120件」).
@@ -171,23 +172,27 @@ pub fn ActionBar(selection: Selection, children: Children) -> impl IntoView {
     }
 }
 
-/// 携帯電話番号一覧から選択.
+/// 携帯電話番号一覧から選択. `purpose` is the menu the list serves: an app download request
+/// shows each line's phone and when its last request was mailed (依頼メール送信日時), and
+/// filters by that date; the others show the two permissions.
 #[component]
-pub fn LineList(selection: Selection) -> impl IntoView {
+pub fn LineList(selection: Selection, purpose: Menu) -> impl IntoView {
     let common = use_texts(&COMMON);
     let texts = use_texts(&CORP);
+    let requests = purpose == Menu::AppDownload;
     let draft = RwSignal::new(String::new());
-    let search = RwSignal::new(String::new());
-    let group = RwSignal::new(None::<i64>);
+    let draft_from = RwSignal::new(String::new());
+    let draft_to = RwSignal::new(String::new());
+    // What the list shows: the search as last submitted, without page and size.
+    let applied = RwSignal::new(LineQuery::default());
     let page = RwSignal::new(1u32);
     let per_page = RwSignal::new(50u32);
     let groups = LocalResource::new(api::corp::groups);
     let list = LocalResource::new(move || {
         let query = LineQuery {
-            q: Some(search.get()).filter(|q| !q.trim().is_empty()),
-            group: group.get(),
             page: Some(page.get()),
             per_page: Some(per_page.get()),
+            ..applied.get()
         };
         async move { api::corp::lines(&query).await }
     });
@@ -198,15 +203,21 @@ pub fn LineList(selection: Selection) -> impl IntoView {
             .unwrap_or_default()
     };
     let found = Signal::derive(move || list.get().and_then(Result::ok).map_or(0, |p| p.total));
+    let text = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        search.set(draft.get_untracked());
+        applied.update(|q| {
+            q.q = text(draft);
+            q.requested_from = text(draft_from);
+            q.requested_to = text(draft_to);
+        });
         page.set(1);
     };
     let clear = move |_| {
-        draft.set(String::new());
-        search.set(String::new());
-        group.set(None);
+        for s in [draft, draft_from, draft_to] {
+            s.set(String::new());
+        }
+        applied.set(LineQuery::default());
         page.set(1);
     };
     let select_page = move |on: bool| {
@@ -240,12 +251,21 @@ pub fn LineList(selection: Selection) -> impl IntoView {
                         <th scope="col">{move || texts().col_number}</th>
                         <th scope="col">{move || texts().col_name}</th>
                         <th scope="col">{move || texts().col_status}</th>
-                        <th scope="col">{move || texts().backup}</th>
-                        <th scope="col">{move || texts().migration}</th>
+                        {if requests {
+                            view! {
+                                <th scope="col">{move || texts().col_device}</th>
+                                <th scope="col">{move || texts().col_requested}</th>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <th scope="col">{move || texts().backup}</th>
+                                <th scope="col">{move || texts().migration}</th>
+                            }.into_any()
+                        }}
                     </tr></thead>
                     <tbody>
                         {p.lines.into_iter().enumerate().map(|(i, line)| view! {
-                            <LineRow line=line no=start + i + 1 selection=selection/>
+                            <LineRow line=line no=start + i + 1 selection=selection requests=requests/>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -266,16 +286,20 @@ pub fn LineList(selection: Selection) -> impl IntoView {
                     <span>{move || texts().group_filter}</span>
                     <select class="corp-select" data-testid="corp-group-filter"
                         on:change=move |ev| {
-                            group.set(event_target_value(&ev).parse().ok());
+                            let chosen = event_target_value(&ev).parse().ok();
+                            applied.update(|q| q.group = chosen);
                             page.set(1);
                         }>
-                        <option value="" prop:selected=move || group.get().is_none()>{move || texts().any}</option>
+                        <option value="" prop:selected=move || applied.with(|q| q.group.is_none())>{move || texts().any}</option>
                         {move || groups.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g| {
                             let id = g.id;
-                            view! { <option value=id.to_string() prop:selected=move || group.get() == Some(id)>{g.name}</option> }
+                            view! { <option value=id.to_string() prop:selected=move || applied.with(|q| q.group == Some(id))>{g.name}</option> }
                         }).collect_view()}
                     </select>
                 </label>
+                {requests.then(|| view! {
+                    <Period legend=Signal::derive(move || texts().col_requested) from=draft_from to=draft_to testid="corp-requested"/>
+                })}
                 <div class="corp-tool-buttons">
                     <button type="submit" class="btn ghost corp-outline" data-testid="corp-search-submit">{move || texts().search}</button>
                     <button type="button" class="btn ghost" data-testid="corp-search-clear" on:click=clear>{move || texts().clear}</button>
@@ -285,6 +309,7 @@ pub fn LineList(selection: Selection) -> impl IntoView {
             <div class="corp-list-head">
                 <SelectionCount selection=selection testid="corp-selected-count-top"/>
                 <p class="corp-hint">{move || texts().limit_note}</p>
+                <CsvLink href=Signal::derive(move || api::corp::lines_csv_href(&applied.get())) testid="corp-lines-csv"/>
             </div>
             <div class="corp-page-actions">
                 <button type="button" class="btn ghost corp-outline" data-testid="corp-select-page"
@@ -300,13 +325,15 @@ pub fn LineList(selection: Selection) -> impl IntoView {
 }
 
 #[component]
-fn LineRow(line: CorpLine, no: usize, selection: Selection) -> impl IntoView {
+fn LineRow(line: CorpLine, no: usize, selection: Selection, requests: bool) -> impl IntoView {
     let texts = use_texts(&CORP);
     let id = line.id;
     let cancelled = line.status != LineStatus::InService;
     let status = line.status;
     let processing = line.processing;
     let (backup, migration) = (line.backup, line.migration);
+    let device = line.device_kind;
+    let requested = line.last_app_request_at.as_deref().map(japan_time);
     let number = line.number.clone();
     let name = line.name.clone();
     let group = line.group.clone().unwrap_or_default();
@@ -352,8 +379,24 @@ fn LineRow(line: CorpLine, no: usize, selection: Selection) -> impl IntoView {
                     {move || texts().line_status(status, processing)}
                 </span>
             </td>
-            <td data-label=move || texts().backup data-testid="corp-line-backup"><Allowed on=backup/></td>
-            <td data-label=move || texts().migration data-testid="corp-line-migration"><Allowed on=migration/></td>
+            {if requests {
+                view! {
+                    <td data-label=move || texts().col_device data-testid="corp-line-device" data-kind=device.as_str()>
+                        {move || texts().device(device)}
+                    </td>
+                    <td data-label=move || texts().col_requested class="corp-time" data-testid="corp-line-requested">
+                        {match requested.clone() {
+                            Some(at) => at.into_any(),
+                            None => view! { <span class="corp-muted">{move || texts().never_requested}</span> }.into_any(),
+                        }}
+                    </td>
+                }.into_any()
+            } else {
+                view! {
+                    <td data-label=move || texts().backup data-testid="corp-line-backup"><Allowed on=backup/></td>
+                    <td data-label=move || texts().migration data-testid="corp-line-migration"><Allowed on=migration/></td>
+                }.into_any()
+            }}
         </tr>
     }
 }
