@@ -16,6 +16,7 @@ cargo clippy --all-targets -- -D warnings
 cargo clippy -p hako-app --target wasm32-unknown-unknown -- -D warnings
 step "unit and integration tests (SQLite + data folder)"
 cargo test
+cargo test -p hako-app   # the viewer's pure parts (not a default member: it builds for wasm)
 
 step "start PostgreSQL and SeaweedFS (S3) for the scale-out pass"
 services=$(mktemp -d /tmp/hako-test-stack.XXXXXX)

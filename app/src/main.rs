@@ -6,10 +6,13 @@ mod components;
 mod i18n;
 mod pages;
 mod query;
+mod text;
 
 use leptos::prelude::*;
 use leptos_router::{
+    NavigateOptions,
     components::{Outlet, ParentRoute, ProtectedParentRoute, Route, Router, Routes},
+    hooks::use_navigate,
     path,
 };
 
@@ -18,6 +21,25 @@ use pages::{
     CorpImport, CorpMenu, CorpNotice, CorpPermissions, Guide, Library, Loading, NotFound,
     PasswordReset, Phones, SignIn, SignUp, SignupDone, SignupVerify,
 };
+
+/// The pages behind sign-in. Back from a Google/Apple sign-in, the page that was asked for
+/// before it (kept by the sign-in page) is opened.
+#[component]
+fn SignedIn() -> impl IntoView {
+    if let Some(next) = auth::take_next() {
+        let navigate = use_navigate();
+        request_animation_frame(move || {
+            navigate(
+                &next,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        });
+    }
+    view! { <Outlet/> }
+}
 
 #[component]
 fn App() -> impl IntoView {
@@ -31,8 +53,9 @@ fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=NotFound>
-                <ProtectedParentRoute path=path!("") view=Outlet
-                    condition=move || signed_in.get() redirect_path=|| "/signin" fallback=Loading>
+                <ProtectedParentRoute path=path!("")
+                    condition=move || signed_in.get() redirect_path=auth::signin_path fallback=Loading
+                    view=SignedIn>
                     <Route path=path!("/") view=Library/>
                     <Route path=path!("/account") view=Account/>
                     <Route path=path!("/phones") view=Phones/>

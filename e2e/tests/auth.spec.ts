@@ -166,4 +166,19 @@ for (const provider of ['google', 'apple']) {
     await expect(page).toHaveURL(/\/signin$/);
     await expect(page.getByTestId(`signin-${provider}`)).toBeVisible();
   });
+
+  test(`a page asked for signed out opens after signing in with ${provider} (issue 16)`, async ({ page }) => {
+    await page.goto('/phones');
+    await expect(page).toHaveURL(/\/signin\?next=%2Fphones$/);
+    await page.getByTestId(`signin-${provider}`).click();
+    // A new person: the welcome page first, then the page that was asked for.
+    await expect(page.getByTestId('signup-done')).toBeVisible();
+    await page.getByTestId('signup-done-continue').click();
+    await expect(page).toHaveURL(/\/phones$/);
+    await expect(page).toHaveTitle(/ – Hako$/);
+    // Kept once: the library's top stays the library afterwards.
+    await page.goto('/');
+    await expect(page.getByTestId('library-page')).toBeVisible();
+    await expect(page).toHaveURL(/\/$/);
+  });
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test, expect, jpeg, signIn, Phone } from './fixtures';
+import { test, expect, jpeg, signIn, Phone, PASSWORD } from './fixtures';
 
 const DAY = 86_400;
 /** 2021-03-01 12:00 in Japan. */
@@ -305,3 +305,155 @@ test('the menu switches ROOMs; the URL keeps the ROOM over reload and back', asy
   await page.goBack();
   await expect(page.getByTestId('timeline-item')).toHaveCount(2);
 });
+
+// Issue 16 item 4: deep links survive sign-in, the browser tab names the page, the tab and the
+// photo, and closing the photo view asks the server for nothing more.
+for (const [locale, library, contacts, accountTitle, signInTitle] of [
+  ['ja-JP', 'ライブラリ', '連絡先', 'アカウント情報', 'Hako にサインイン'],
+  ['en-US', 'Library', 'Contacts', 'Account information', 'Sign in to Hako'],
+]) {
+  test.describe(locale, () => {
+    test.use({ locale });
+
+    test('a photo link opened signed out lands on the photo after sign-in; titles name page, tab and photo', async ({ page, request, account }) => {
+      const email = account;
+      const phone = await Phone.signIn(request, email);
+      await phone.photos(2, MARCH_2021);
+      const asked: string[] = [];
+      page.on('request', (r) => { if (/\/api\/v1\/items\/\d+$/.test(new URL(r.url()).pathname)) asked.push(new URL(r.url()).pathname); });
+      await signIn(page, email);
+      await expect(page).toHaveTitle(`${library} – Hako`);
+      await page.getByTestId('open-item').first().click();
+      await expect(page.getByTestId('photo-viewer')).toBeVisible();
+      await expect(page).toHaveTitle('IMG_1.jpg – Hako');
+      const link = new URL(page.url());
+      expect(link.searchParams.get('item')).toMatch(/^\d+$/);
+      // Closed by its button after a click in the grid: back in history, no item 0 asked for.
+      await page.getByTestId('photo-viewer-close').click();
+      await expect(page.getByTestId('photo-viewer')).toHaveCount(0);
+      await expect(page).toHaveTitle(`${library} – Hako`);
+      await page.getByTestId('tab-contacts').click();
+      await expect(page).toHaveTitle(`${contacts} – Hako`);
+      await page.goto('/account');
+      await expect(page).toHaveTitle(`${accountTitle} – Hako`);
+
+      await page.context().clearCookies();
+      const deepLink = `${link.pathname}${link.search}`;
+      await page.goto(deepLink);
+      await expect(page).toHaveURL(/\/signin\?next=/);
+      expect(new URL(page.url()).searchParams.get('next')).toBe(deepLink);
+      await expect(page).toHaveTitle(`${signInTitle} – Hako`);
+      await page.getByTestId('signin-email').fill(email);
+      await page.getByTestId('signin-password').fill(PASSWORD);
+      await page.getByTestId('signin-submit').click();
+      await expect(page.getByTestId('photo-viewer')).toBeVisible();
+      expect(`${new URL(page.url()).pathname}${new URL(page.url()).search}`).toBe(deepLink);
+      await expect(page).toHaveTitle('IMG_1.jpg – Hako');
+      // Opened by the link: Esc closes it in place, still without asking for item 0.
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('photo-viewer')).toHaveCount(0);
+      await expect(page).not.toHaveURL(/item=/);
+      await expect(page).toHaveTitle(`${library} – Hako`);
+      expect(asked.filter((p) => p.endsWith('/items/0'))).toEqual([]);
+      expect(asked.length).toBeGreaterThanOrEqual(2);
+
+      // Any guarded page survives sign-in; the library's top signs in to plain /signin.
+      await page.context().clearCookies();
+      await page.goto('/phones');
+      await expect(page).toHaveURL(/\/signin\?next=%2Fphones$/);
+      await page.getByTestId('signin-email').fill(email);
+      await page.getByTestId('signin-password').fill(PASSWORD);
+      await page.getByTestId('signin-submit').click();
+      await expect(page).toHaveURL(/\/phones$/);
+      // Another site is never a place to go after sign-in.
+      await page.context().clearCookies();
+      await page.goto('/signin?next=//example.com/');
+      await page.getByTestId('signin-email').fill(email);
+      await page.getByTestId('signin-password').fill(PASSWORD);
+      await page.getByTestId('signin-submit').click();
+      await expect(page.getByTestId('library-page')).toBeVisible();
+      expect(new URL(page.url()).host).toBe(link.host);
+    });
+  });
+}
+
+// Issue 16 item 5: contacts search that folds kana, width and case; a search with no result
+// says so; call history written like contacts; the three backups download from their tabs.
+for (const [locale, noMatch, missed, libraryLabel] of [
+  ['ja-JP', '「すずき」に一致する連絡先はありません。', '不在着信', 'ライブラリ'],
+  ['en-US', 'No contacts match “すずき”.', 'Missed', 'Library'],
+]) {
+  test.describe(locale, () => {
+    test.use({ locale });
+
+    test('contacts search folds kana, width and case; calls read like contacts; backups download', async ({ page, request, account }) => {
+      const phone = await Phone.signIn(request, account);
+      const vcards =
+        'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:田中 健\r\nN:田中;健;;;\r\nX-PHONETIC-LAST-NAME:タナカ\r\nX-PHONETIC-FIRST-NAME:ケン\r\nTEL:09011852455\r\nEMAIL:KEN@example.jp\r\nEND:VCARD\r\n' +
+        'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:山田 太郎\r\nN:山田;太郎;;;\r\nX-PHONETIC-LAST-NAME:やまだ\r\nX-PHONETIC-FIRST-NAME:たろう\r\nTEL:090-1111-2222\r\nEND:VCARD\r\n';
+      await phone.backup('contacts', vcards);
+      const calendar = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Hako//e2e//JA\r\nBEGIN:VEVENT\r\nUID:1@e2e\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240814T100000\r\nDTEND:20240814T110000\r\nSUMMARY:歯医者\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+      await phone.backup('calendar', calendar);
+      const calls = [
+        { number: '09012371231', direction: 'incoming', time: '2024-08-15T09:30:00+09:00', duration_secs: 125 },
+        { number: '0312345678', direction: 'missed', time: '2024-08-15T12:00:00+09:00', duration_secs: 0 },
+      ];
+      await phone.backup('call_history', JSON.stringify(calls));
+      await signIn(page, account);
+
+      await page.getByTestId('tab-contacts').click();
+      await expect(page.getByTestId('contact-name')).toHaveText(['田中 健', '山田 太郎']);
+      const shown = page.locator('[data-testid="contact"]:visible');
+      const search = page.getByTestId('contacts-search');
+      // Romaji too (the reading, not the address): 「TANAKA」, 「ｔａｎａｋａ」, 「Tanaka Ken」.
+      for (const typed of ['たなか', 'タナカ', 'ﾀﾅｶ', 'TANAKA', 'ｔａｎａｋａ', 'Tanaka Ken', 'たなか　けん', '09011852455', '1185-2455', 'Ken@']) {
+        await search.fill(typed);
+        await expect(shown, typed).toHaveCount(1);
+        await expect(shown, typed).toContainText('田中 健');
+      }
+      // Its number reads as contacts and calls write it.
+      await expect(shown).toContainText('090-1185-2455');
+      await search.fill('ﾔﾏﾀﾞ');
+      await expect(shown).toHaveText([/山田 太郎/]);
+      await expect(page.getByTestId('contacts-no-match')).toHaveCount(0);
+      await search.fill('すずき');
+      await expect(shown).toHaveCount(0);
+      await expect(page.getByTestId('contacts-no-match')).toContainText(noMatch);
+      await search.fill('');
+      await expect(shown).toHaveCount(2);
+      await expect(page.getByTestId('contacts-no-match')).toHaveCount(0);
+
+      const vcf = page.waitForEvent('download');
+      await page.getByTestId('contacts-download').click();
+      const vcfFile = await vcf;
+      expect(vcfFile.suggestedFilename()).toBe('contacts.vcf');
+      expect(fs.readFileSync((await vcfFile.path())!, 'utf8')).toBe(vcards);
+
+      await page.getByTestId('tab-calendar').click();
+      const ics = page.waitForEvent('download');
+      await page.getByTestId('calendar-download').click();
+      const icsFile = await ics;
+      expect(icsFile.suggestedFilename()).toBe('calendar.ics');
+      expect(fs.readFileSync((await icsFile.path())!, 'utf8')).toBe(calendar);
+
+      await page.getByTestId('tab-calls').click();
+      await expect(page.getByTestId('call-name')).toHaveText(['03-1234-5678', '090-1237-1231']);
+      const missedCall = page.getByTestId('call').first();
+      await expect(missedCall).toContainText(missed);
+      await expect(missedCall).not.toContainText('0:00');
+      await expect(missedCall.getByTestId('call-duration')).toHaveText('');
+      await expect(page.getByTestId('call').nth(1).getByTestId('call-duration')).toHaveText('2:05');
+      const json = page.waitForEvent('download');
+      await page.getByTestId('call_history-download').click();
+      const jsonFile = await json;
+      expect(jsonFile.suggestedFilename()).toBe('call_history.json');
+      expect(JSON.parse(fs.readFileSync((await jsonFile.path())!, 'utf8'))).toEqual(calls);
+
+      // An account without these backups has no links to files that do not exist.
+      await page.getByTestId('tab-music').click();
+      await expect(page.getByTestId('tab-empty')).toBeVisible();
+      await expect(page.locator('[data-testid$="-download"]')).toHaveCount(0);
+      await expect(page.getByRole('heading', { name: libraryLabel })).toBeVisible();
+    });
+  });
+}

@@ -8,12 +8,16 @@ use serde::Deserialize;
 
 use crate::{
     api::{self, ClientError},
+    auth::remember_next,
     i18n::{AUTH, use_texts},
     query::{lenient, query_params},
 };
 
+/// `next`: the page the sign-in guard was asked for, kept for when the provider sends the
+/// browser back.
 #[component]
-pub fn ProviderButtons() -> impl IntoView {
+pub fn ProviderButtons(#[prop(optional, into)] next: Option<String>) -> impl IntoView {
+    let next = StoredValue::new(next);
     let texts = use_texts(&AUTH);
     let providers = LocalResource::new(api::accounts::providers);
     move || {
@@ -26,7 +30,12 @@ pub fn ProviderButtons() -> impl IntoView {
                     };
                     view! {
                         <a class="btn provider" rel="external" data-testid=format!("signin-{}", provider.as_str())
-                            href=paths::oidc_start(provider)>{label}</a>
+                            href=paths::oidc_start(provider)
+                            on:click=move |_| {
+                                if let Some(next) = next.get_value() {
+                                    remember_next(&next);
+                                }
+                            }>{label}</a>
                     }
                 }).collect_view()}
                 <p class="or"><span>{move || texts().or}</span></p>

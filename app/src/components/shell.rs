@@ -13,6 +13,22 @@ use crate::{
     i18n::{COMMON, CORP, use_i18n, use_texts},
 };
 
+/// Names the browser tab after the page: 「ライブラリ – Hako」, "Contacts – Hako". `None`
+/// leaves the title to someone else (the photo view names its photo).
+pub fn use_title(name: impl Fn() -> Option<String> + 'static) {
+    Effect::new(move |_| {
+        if let Some(name) = name() {
+            let name = name.trim();
+            let title = if name.is_empty() {
+                "Hako".to_owned()
+            } else {
+                format!("{name} – Hako")
+            };
+            document().set_title(&title);
+        }
+    });
+}
+
 #[component]
 pub fn LangSwitch() -> impl IntoView {
     let i18n = use_i18n();
@@ -31,6 +47,8 @@ pub fn LangSwitch() -> impl IntoView {
 #[component]
 pub fn AuthCard(#[prop(into)] title: TextProp, children: Children) -> impl IntoView {
     let common = use_texts(&COMMON);
+    let name = title.clone();
+    use_title(move || Some(name.get().to_string()));
     view! {
         <div class="auth-page">
             <header class="auth-header">
@@ -103,8 +121,18 @@ pub fn AccountMenu() -> impl IntoView {
     }
 }
 
+/// The bar above a signed-in page. `tab_title` names the browser tab when the heading does
+/// not say enough (the library's tab, the photo view: `None` leaves it to the viewer).
 #[component]
-pub fn TopBar(#[prop(into)] title: TextProp) -> impl IntoView {
+pub fn TopBar(
+    #[prop(into)] title: TextProp,
+    #[prop(optional, into)] tab_title: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let name = title.clone();
+    use_title(move || match tab_title {
+        Some(tab_title) => tab_title.get(),
+        None => Some(name.get().to_string()),
+    });
     view! {
         <header class="topbar">
             <a href="/" class="brand"><Logo/><span class="brand-name">"Hako"</span></a>

@@ -57,6 +57,13 @@ pub struct LibraryTexts {
     pub sort_status: &'static str,
     pub sort_date: &'static str,
     pub sort_label: &'static str,
+    /// Before and after the search words: 「」に一致する連絡先はありません。
+    pub contacts_no_match: (&'static str, &'static str),
+    pub contacts_no_match_hint: &'static str,
+    pub download_contacts: &'static str,
+    pub download_calendar: &'static str,
+    pub download_calls: &'static str,
+    pub viewer_title: &'static str,
 }
 
 pub static LIBRARY: Bilingual<LibraryTexts> = Bilingual {
@@ -115,6 +122,12 @@ pub static LIBRARY: Bilingual<LibraryTexts> = Bilingual {
         sort_status: "保存状態順",
         sort_date: "日付順",
         sort_label: "並べ方",
+        contacts_no_match: ("「", "」に一致する連絡先はありません。"),
+        contacts_no_match_hint: "ひらがな・カタカナ、全角・半角は区別しません。名前の一部や電話番号の一部でも探せます。",
+        download_contacts: "連絡先をダウンロード（vCard）",
+        download_calendar: "カレンダーをダウンロード（.ics）",
+        download_calls: "通話履歴をダウンロード（JSON）",
+        viewer_title: "写真・動画",
     },
     en: LibraryTexts {
         library_title: "Library",
@@ -171,5 +184,11 @@ pub static LIBRARY: Bilingual<LibraryTexts> = Bilingual {
         sort_status: "By save status",
         sort_date: "By date",
         sort_label: "Order",
+        contacts_no_match: ("No contacts match “", "”."),
+        contacts_no_match_hint: "Hiragana and katakana, full and half width, and case do not matter. Part of a name or number is enough.",
+        download_contacts: "Download contacts (vCard)",
+        download_calendar: "Download calendar (.ics)",
+        download_calls: "Download call history (JSON)",
+        viewer_title: "Photo or video",
     },
 };

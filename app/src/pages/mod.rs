@@ -43,6 +43,7 @@ pub fn Loading() -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     let common = use_texts(&COMMON);
+    crate::components::shell::use_title(move || Some(common().not_found.to_owned()));
     view! {
         <main class="auth-main">
             <section class="card" data-testid="not-found">

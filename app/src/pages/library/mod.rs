@@ -251,6 +251,19 @@ pub fn Library() -> impl IntoView {
     let filter = Memo::new(move |_| query.with(|q| q.filter).unwrap_or_default());
     let sort = Memo::new(move |_| query.with(|q| q.sort).unwrap_or_default());
     let open_item = Memo::new(move |_| query.with(|q| q.item));
+    // The item the viewer shows: kept while it closes, so it never asks for item 0.
+    let viewed_item = Memo::new(move |before: Option<&i64>| {
+        open_item.get().or(before.copied()).unwrap_or_default()
+    });
+    // 「ライブラリ – Hako」, 「連絡先 – Hako」; the photo view names its photo itself.
+    let tab_title = Signal::derive(move || {
+        let lang = i18n.lang.get();
+        match tab.get() {
+            Tab::Photos if open_item.get().is_some() => None,
+            Tab::Photos => Some(LIBRARY.get(lang).library_title.to_owned()),
+            other => Some(other.label(lang).to_owned()),
+        }
+    });
 
     // The timeline of the ROOM and filter; fetched again after deletions. The store (and
     // its month cache) is replaced only when an answer arrives, so nothing flashes meanwhile.
@@ -359,7 +372,7 @@ pub fn Library() -> impl IntoView {
                 Some(store) => view! {
                     <PhotoGrid store=store/>
                     <Show when=move || open_item.get().is_some()>
-                        <PhotoViewer id=Signal::derive(move || open_item.get().unwrap_or_default()) store=store/>
+                        <PhotoViewer id=viewed_item store=store/>
                     </Show>
                 }
                 .into_any(),
@@ -380,7 +393,7 @@ pub fn Library() -> impl IntoView {
     };
     view! {
         <div class="app-frame" data-testid="library-page">
-            <TopBar title=move || texts().library_title/>
+            <TopBar title=move || texts().library_title tab_title=tab_title/>
             <nav class="tabs" aria-label=move || texts().tabs_label>
                 {Tab::ALL.into_iter().map(|t| view! {
                     <button type="button" class="tab" data-testid=format!("tab-{}", t.as_str())

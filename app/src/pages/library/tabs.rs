@@ -1,7 +1,7 @@
 //! The library's other tabs (SPEC V3, V12–V14): music with a player that keeps playing while
 //! browsing, documents, contacts with search, calendar events by date, and call history.
 
-use hako_protocol::{CallDirection, Contact, Track, paths};
+use hako_protocol::{BackupKind, CallDirection, Contact, Track, paths};
 use leptos::{ev, html, prelude::*};
 
 use super::format_duration;
@@ -9,6 +9,7 @@ use crate::{
     api,
     components::icons::{DownloadIcon, PlayIcon},
     i18n::{COMMON, LIBRARY, day_heading, format_size, use_i18n, use_texts},
+    text::{fold_for_search, format_phone_number, romaji_to_katakana},
 };
 
 /// The song playing; the `<audio>` element lives above the tabs, so it keeps playing.
@@ -125,20 +126,52 @@ pub fn DocumentsTab(room: u8) -> impl IntoView {
     )
 }
 
-fn matches_search(contact: &Contact, needle: &str) -> bool {
-    needle.is_empty()
-        || std::iter::once(&contact.name)
-            .chain(contact.reading.as_ref())
-            .chain(&contact.phones)
-            .chain(&contact.emails)
-            .any(|field| field.to_lowercase().contains(needle))
+/// A contact's fields as a search compares them (`text::fold_for_search`).
+fn search_fields(contact: &Contact) -> Vec<String> {
+    std::iter::once(&contact.name)
+        .chain(contact.reading.as_ref())
+        .chain(&contact.phones)
+        .chain(&contact.emails)
+        .map(|field| fold_for_search(field))
+        .collect()
+}
+
+/// What the search box asks for: its folded text, and as katakana when it is romaji
+/// (「tanaka」 finds the reading タナカ).
+fn search_needles(typed: &str) -> Vec<String> {
+    let folded = fold_for_search(typed);
+    let kana = romaji_to_katakana(&folded);
+    std::iter::once(folded).chain(kana).collect()
+}
+
+fn matches_search(fields: &[String], needles: &[String]) -> bool {
+    needles.iter().any(|needle| {
+        needle.is_empty() || fields.iter().any(|field| field.contains(needle.as_str()))
+    })
+}
+
+/// A plain link to the latest backup of this kind as the phone sent it: contacts.vcf,
+/// calendar.ics, call_history.json (the server names it so too).
+fn backup_download(
+    room: u8,
+    kind: BackupKind,
+    label: impl Fn() -> &'static str + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <a class="btn ghost backup-download" data-testid=format!("{}-download", kind.as_str())
+            href=paths::latest_backup(room, kind) download=kind.file_name()>
+            <DownloadIcon/>
+            <span>{label}</span>
+        </a>
+    }
 }
 
 #[component]
 pub fn ContactsTab(room: u8) -> impl IntoView {
     let texts = use_texts(&LIBRARY);
     let contacts = LocalResource::new(move || api::library::contacts(room));
-    let search = RwSignal::new(String::new());
+    let typed = RwSignal::new(String::new());
+    let search = Memo::new(move |_| typed.with(|t| search_needles(t)));
     let input = NodeRef::<html::Input>::new();
     // `/` jumps to the search box (UI.md).
     let _slash = window_event_listener(ev::keydown, move |ev| {
@@ -152,31 +185,51 @@ pub fn ContactsTab(room: u8) -> impl IntoView {
             }
         }
     });
+    let has_contacts = move || {
+        contacts
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|c| !c.contacts.is_empty())
+    };
     view! {
         <div class="list-tools">
             <input type="search" class="search" node_ref=input data-testid="contacts-search"
                 placeholder=move || texts().contacts_search aria-label=move || texts().contacts_search
-                on:input=move |ev| search.set(event_target_value(&ev).to_lowercase())/>
+                on:input=move |ev| typed.set(event_target_value(&ev))/>
+            <Show when=has_contacts>
+                {backup_download(room, BackupKind::Contacts, move || texts().download_contacts)}
+            </Show>
         </div>
-        {list_state(contacts, |c| c.contacts.is_empty(), move |list: hako_protocol::ContactList| view! {
-            <ul class="list" data-testid="contact-list">
-                {list.contacts.into_iter().map(|contact| {
-                    let shown = {
-                        let contact = contact.clone();
-                        move || search.with(|s| matches_search(&contact, s))
-                    };
-                    view! {
-                        <li class="list-row contact" data-testid="contact" class:hidden=move || !shown()>
-                            <div class="row-text">
-                                <strong data-testid="contact-name">{contact.name.clone()}</strong>
-                                {contact.reading.clone().map(|r| view! { <small class="reading">{r}</small> })}
-                                {contact.phones.iter().map(|p| view! { <a href=format!("tel:{p}") class="contact-detail">{p.clone()}</a> }).collect_view()}
-                                {contact.emails.iter().map(|e| view! { <a href=format!("mailto:{e}") class="contact-detail">{e.clone()}</a> }).collect_view()}
-                            </div>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+        {list_state(contacts, |c| c.contacts.is_empty(), move |list: hako_protocol::ContactList| {
+            let fields: Vec<Vec<String>> = list.contacts.iter().map(search_fields).collect();
+            let any_shown = Memo::new(move |_| search.with(|s| fields.iter().any(|f| matches_search(f, s))));
+            view! {
+                <ul class="list" data-testid="contact-list">
+                    {list.contacts.into_iter().map(|contact| {
+                        let fields = search_fields(&contact);
+                        let shown = move || search.with(|s| matches_search(&fields, s));
+                        view! {
+                            <li class="list-row contact" data-testid="contact" class:hidden=move || !shown()>
+                                <div class="row-text">
+                                    <strong data-testid="contact-name">{contact.name.clone()}</strong>
+                                    {contact.reading.clone().map(|r| view! { <small class="reading">{r}</small> })}
+                                    {contact.phones.iter().map(|p| view! { <a href=format!("tel:{p}") class="contact-detail">{format_phone_number(p)}</a> }).collect_view()}
+                                    {contact.emails.iter().map(|e| view! { <a href=format!("mailto:{e}") class="contact-detail">{e.clone()}</a> }).collect_view()}
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <Show when=move || !any_shown.get()>
+                    <div class="list-note" role="status" data-testid="contacts-no-match">
+                        <p>{move || {
+                            let (before, after) = texts().contacts_no_match;
+                            format!("{before}{}{after}", typed.get().trim())
+                        }}</p>
+                        <small>{move || texts().contacts_no_match_hint}</small>
+                    </div>
+                </Show>
+            }
         })}
     }
 }
@@ -195,7 +248,13 @@ pub fn CalendarTab(room: u8) -> impl IntoView {
     let i18n = use_i18n();
     let texts = use_texts(&LIBRARY);
     let events = LocalResource::new(move || api::library::calendar(room));
-    list_state(
+    let has_events = move || {
+        events
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|e| !e.events.is_empty())
+    };
+    let list = list_state(
         events,
         |e| e.events.is_empty(),
         move |list: hako_protocol::EventList| {
@@ -230,14 +289,28 @@ pub fn CalendarTab(room: u8) -> impl IntoView {
                 </ul>
             }
         },
-    )
+    );
+    view! {
+        <Show when=has_events>
+            <div class="list-tools">
+                {backup_download(room, BackupKind::Calendar, move || texts().download_calendar)}
+            </div>
+        </Show>
+        {list}
+    }
 }
 
 #[component]
 pub fn CallsTab(room: u8) -> impl IntoView {
     let texts = use_texts(&LIBRARY);
     let calls = LocalResource::new(move || api::library::calls(room));
-    list_state(
+    let has_calls = move || {
+        calls
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|c| !c.calls.is_empty())
+    };
+    let list = list_state(
         calls,
         |c| c.calls.is_empty(),
         move |list: hako_protocol::CallList| {
@@ -250,12 +323,20 @@ pub fn CallsTab(room: u8) -> impl IntoView {
                             CallDirection::Outgoing => "↗",
                             CallDirection::Missed => "✕",
                         };
-                        let duration = format_duration(call.duration_secs * 1000);
+                        // A missed call has no length: its label says 不在着信 already.
+                        let duration = (direction != CallDirection::Missed)
+                            .then(|| format_duration(call.duration_secs * 1000));
+                        let number = format_phone_number(&call.number);
+                        // The number under the name; a call without a name shows it once.
+                        let (shown_name, number) = match call.name.clone() {
+                            Some(name) => (name, Some(number)),
+                            None => (number, None),
+                        };
                         view! {
                             <li class="list-row" class:missed=direction == CallDirection::Missed data-testid="call">
                                 <span class="row-icon call-dir" aria-hidden="true">{arrow}</span>
                                 <span class="row-text">
-                                    <strong>{call.name.clone().unwrap_or_else(|| call.number.clone())}</strong>
+                                    <strong data-testid="call-name">{shown_name}</strong>
                                     <small>{move || {
                                         let t = texts();
                                         let label = match direction {
@@ -263,12 +344,15 @@ pub fn CallsTab(room: u8) -> impl IntoView {
                                             CallDirection::Outgoing => t.call_outgoing,
                                             CallDirection::Missed => t.call_missed,
                                         };
-                                        format!("{label} · {}", call.number)
+                                        match &number {
+                                            Some(number) => format!("{label} · {number}"),
+                                            None => label.to_owned(),
+                                        }
                                     }}</small>
                                 </span>
                                 <span class="row-side">
                                     <span>{call.time.get(..16).unwrap_or_default().replace('T', " ")}</span>
-                                    <small>{duration}</small>
+                                    <small data-testid="call-duration">{duration}</small>
                                 </span>
                             </li>
                         }
@@ -276,5 +360,13 @@ pub fn CallsTab(room: u8) -> impl IntoView {
                 </ul>
             }
         },
-    )
+    );
+    view! {
+        <Show when=has_calls>
+            <div class="list-tools">
+                {backup_download(room, BackupKind::CallHistory, move || texts().download_calls)}
+            </div>
+        </Show>
+        {list}
+    }
 }

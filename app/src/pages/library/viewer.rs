@@ -13,6 +13,7 @@ use crate::{
     components::{
         dialog::Dialog,
         icons::{ChevronIcon, CloseIcon, DownloadIcon, InfoIcon, TrashIcon},
+        shell::use_title,
     },
     i18n::{LIBRARY, day_heading, format_size, use_i18n, use_texts},
 };
@@ -156,6 +157,14 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
         })
     };
     let loaded = move || info.get().and_then(Result::ok);
+    // The browser tab names the photo: 「IMG_0001.jpg – Hako」.
+    use_title(move || {
+        Some(
+            loaded()
+                .map(|item| item.name)
+                .unwrap_or_else(|| texts().viewer_title.to_owned()),
+        )
+    });
     let on_deleted = move || {
         let after = next.get_untracked().or(previous.get_untracked());
         match after {
