@@ -12,7 +12,7 @@ mod viewer;
 
 use std::collections::HashSet;
 
-use hako_protocol::{Badge, Lang, Rooms, Timeline, TimelineFilter, TimelineSort};
+use hako_protocol::{Badge, Lang, RoomSlot, Rooms, Timeline, TimelineFilter, TimelineSort};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     NavigateOptions,
@@ -109,8 +109,9 @@ pub fn badge_text(t: &LibraryTexts, badge: Badge) -> &'static str {
 /// The library's URL: `/?room=2&tab=photos&filter=videos&sort=status&item=41`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct LibraryQuery {
+    /// As typed, so a wrong value (`?room=9`, `?room=x`) is named, never read as ROOM 1.
     #[serde(default, deserialize_with = "lenient")]
-    room: Option<u8>,
+    room: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     tab: Option<Tab>,
     #[serde(default, deserialize_with = "lenient")]
@@ -195,18 +196,46 @@ impl LibraryCtx {
     }
 }
 
-/// The ROOM in the URL (`?room=2`), else the first with a phone or files.
-fn chosen_room(rooms: &Rooms, asked: Option<u8>) -> u8 {
+/// A ROOM is used when a phone holds it or it still has files.
+fn used(slot: &RoomSlot) -> bool {
+    slot.item_count > 0 || slot.phone.is_some()
+}
+
+/// The first ROOM with a phone or files.
+fn first_used(rooms: &Rooms) -> Option<u8> {
+    rooms.rooms.iter().find(|s| used(s)).map(|s| s.room)
+}
+
+/// The ROOM in the URL (`?room=2`) if the account has it, else the first with a phone or files.
+fn chosen_room(rooms: &Rooms, asked: Option<&str>) -> u8 {
     asked
+        .and_then(|a| a.trim().parse::<u8>().ok())
         .filter(|r| rooms.rooms.iter().any(|slot| slot.room == *r))
-        .or_else(|| {
-            rooms
-                .rooms
-                .iter()
-                .find(|s| s.item_count > 0 || s.phone.is_some())
-                .map(|s| s.room)
-        })
+        .or_else(|| first_used(rooms))
         .unwrap_or(1)
+}
+
+/// What is wrong with the `room` in the URL, if anything.
+#[derive(Clone, Debug, PartialEq)]
+enum RoomProblem {
+    /// The account has this ROOM, but no phone and no backups in it.
+    Unused(u8),
+    /// The account has no such ROOM (`?room=4`, `?room=x`): the value as typed.
+    Missing(String),
+}
+
+fn room_problem(rooms: &Rooms, asked: Option<&str>) -> Option<RoomProblem> {
+    let asked = asked?;
+    let slot = asked
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .and_then(|r| rooms.rooms.iter().find(|s| s.room == r));
+    match slot {
+        None => Some(RoomProblem::Missing(asked.chars().take(12).collect())),
+        Some(s) if !used(s) => Some(RoomProblem::Unused(s.room)),
+        Some(_) => None,
+    }
 }
 
 #[component]
@@ -241,11 +270,20 @@ pub fn Library() -> impl IntoView {
 
     let rooms = LocalResource::new(api::phones::rooms);
     let room = Memo::new(move |_| {
-        let asked = query.with(|q| q.room);
-        rooms
-            .get()
-            .and_then(Result::ok)
-            .map(|r| chosen_room(&r, asked))
+        query.with(|q| {
+            rooms
+                .get()
+                .and_then(Result::ok)
+                .map(|r| chosen_room(&r, q.room.as_deref()))
+        })
+    });
+    let problem = Memo::new(move |_| {
+        query.with(|q| {
+            rooms
+                .get()
+                .and_then(Result::ok)
+                .and_then(|r| room_problem(&r, q.room.as_deref()))
+        })
     });
     let tab = Memo::new(move |_| query.with(|q| q.tab).unwrap_or(Tab::Photos));
     let filter = Memo::new(move |_| query.with(|q| q.filter).unwrap_or_default());
@@ -295,8 +333,8 @@ pub fn Library() -> impl IntoView {
     );
 
     let switch_room = move |ev: leptos::ev::Event| {
-        let room = event_target_value(&ev).parse().ok();
-        ctx.change(false, |q| q.room = room);
+        let room = event_target_value(&ev);
+        ctx.change(false, |q| q.room = Some(room));
     };
     let switch_filter = move |ev: leptos::ev::Event| {
         let filter = from_name(&event_target_value(&ev));
@@ -306,13 +344,38 @@ pub fn Library() -> impl IntoView {
         let sort = from_name(&event_target_value(&ev));
         ctx.change(false, |q| q.sort = sort);
     };
+    // The ROOM being viewed is always named: 「表示中 ROOM 1 · Pixel 8」, the whole name in its title.
+    let room_name = move || {
+        let r = rooms.get().and_then(Result::ok)?;
+        if problem.get().is_some() {
+            return None;
+        }
+        let current = room.get()?;
+        let slot = r.rooms.iter().find(|s| s.room == current)?;
+        let name = slot
+            .phone
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| common().room_empty.to_owned());
+        let full = format!("ROOM {current} · {name}");
+        Some(view! {
+            <p class="room-viewing" data-testid="room-viewing" title=full.clone()>
+                <span class="room-viewing-label">{move || texts().room_viewing}</span>
+                <span class="room-viewing-number" data-testid="room-viewing-number">{format!("ROOM {current}")}</span>
+                <span class="room-viewing-name" data-testid="room-viewing-name">{name}</span>
+            </p>
+        })
+    };
     let room_picker = move || {
-        rooms.get().and_then(Result::ok).filter(|r| r.rooms.iter().filter(|s| s.phone.is_some() || s.item_count > 0).count() > 1).map(|r| {
-            let current = room.get();
+        rooms.get().and_then(Result::ok).filter(|r| r.rooms.iter().filter(|s| used(s)).count() > 1).map(|r| {
+            // A bad `room` selects none of them (a blank first choice), never another ROOM.
+            let bad = problem.get().is_some();
+            let current = if bad { None } else { room.get() };
             view! {
                 <label class="picker">
                     <span class="visually-hidden">{move || texts().room_label}</span>
                     <select data-testid="room-switch" on:change=switch_room>
+                        {bad.then(|| view! { <option value="" selected disabled>"—"</option> })}
                         {r.rooms.into_iter().map(|slot| {
                             let name = slot.phone.map(|p| p.name).unwrap_or_else(|| common().room_empty.to_owned());
                             view! { <option value=slot.room.to_string() selected=current == Some(slot.room)>{format!("ROOM {} · {name}", slot.room)}</option> }
@@ -357,6 +420,40 @@ pub fn Library() -> impl IntoView {
             return view! { <p class="loading" role="status">{move || common().loading}</p> }
                 .into_any();
         };
+        if let Some(problem) = problem.get() {
+            let back = rooms
+                .get()
+                .and_then(Result::ok)
+                .and_then(|r| first_used(&r));
+            let (title, body, testid) = match problem {
+                RoomProblem::Unused(n) => (
+                    texts().room_unused_title.replace("{room}", &n.to_string()),
+                    texts().room_unused_body,
+                    "room-unused",
+                ),
+                RoomProblem::Missing(asked) => (
+                    texts().room_missing_title.replace("{room}", &asked),
+                    texts().room_missing_body,
+                    "room-missing",
+                ),
+            };
+            return view! {
+                <div class="empty room-problem" role="alert" data-testid=testid>
+                    <PhotosIcon/>
+                    <h2>{title}</h2>
+                    <p>{body}</p>
+                    {back.map(|n| {
+                        let query = LibraryQuery { room: Some(n.to_string()), ..Default::default() };
+                        view! {
+                            <a class="btn primary" data-testid="room-back" href=with_query("/".to_owned(), &query)>
+                                {texts().room_back.replace("{room}", &n.to_string())}
+                            </a>
+                        }
+                    })}
+                </div>
+            }
+            .into_any();
+        }
         match tab.get() {
             Tab::Photos => (move || match store.get() {
                 None => view! { <p class="loading" role="status">{move || common().loading}</p> }
@@ -405,6 +502,7 @@ pub fn Library() -> impl IntoView {
                 }).collect_view()}
             </nav>
             <div class="library-bar">
+                {room_name}
                 {room_picker}
                 {filter_picker}
             </div>
@@ -414,5 +512,46 @@ pub fn Library() -> impl IntoView {
                 <SelectionBar/>
             </Show>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rooms() -> Rooms {
+        let slot = |room, items| RoomSlot {
+            room,
+            phone: None,
+            item_count: items,
+            total_bytes: 0,
+        };
+        Rooms {
+            rooms: vec![slot(1, 0), slot(2, 5), slot(3, 0)],
+            this_phone_room: None,
+        }
+    }
+
+    #[test]
+    fn a_used_room_is_shown_as_asked() {
+        assert_eq!(chosen_room(&rooms(), Some("2")), 2);
+        assert_eq!(room_problem(&rooms(), Some("2")), None);
+        assert_eq!(chosen_room(&rooms(), None), 2);
+        assert_eq!(room_problem(&rooms(), None), None);
+    }
+
+    #[test]
+    fn a_bad_room_is_named_never_read_as_another() {
+        assert_eq!(
+            room_problem(&rooms(), Some("3")),
+            Some(RoomProblem::Unused(3))
+        );
+        for asked in ["4", "0", "x", "300"] {
+            assert_eq!(
+                room_problem(&rooms(), Some(asked)),
+                Some(RoomProblem::Missing(asked.to_owned()))
+            );
+        }
+        assert_eq!(first_used(&rooms()), Some(2));
     }
 }
