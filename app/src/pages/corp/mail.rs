@@ -190,29 +190,34 @@ fn MailDone(menu: Menu, reception: String, selection: Selection) -> impl IntoVie
             .set(selection.lines.get_untracked().into_values().collect());
         navigate("/corp/password-notice", Default::default());
     };
-    let onward = (menu == Menu::AppDownload).then(|| {
-        view! {
-            <p class="corp-lead">{move || texts().app_done_notice_lead}</p>
-            <div class="corp-actions">
-                <a class="btn ghost corp-outline" href="/corp" data-testid="corp-done-ok">{move || texts().ok}</a>
-                <button type="button" class="btn primary corp-go" data-testid="corp-done-notice" on:click=to_notice>
-                    {move || texts().to_notice}
-                </button>
-            </div>
-        }
-    });
-    let ok_only = onward.is_none().then(|| {
-        view! {
-            <div class="corp-actions">
-                <a class="btn primary corp-go" href="/corp" data-testid="corp-done-ok">{move || texts().ok}</a>
-            </div>
-        }
-    });
+    let onward = menu == Menu::AppDownload;
     view! {
         <Received reception=reception title=Signal::derive(move || texts().done_received)
             note=Signal::derive(move || texts().notice_done)/>
-        {onward}
-        {ok_only}
+        {onward.then(|| view! { <p class="corp-lead">{move || texts().app_done_notice_lead}</p> })}
+        <DoneActions onward=onward>
+            <button type="button" class="btn primary corp-go" data-testid="corp-done-notice" on:click=to_notice>
+                {move || texts().to_notice}
+            </button>
+        </DoneActions>
+    }
+}
+
+/// The done screen's way on: with lines to hand over, OK beside the onward buttons
+/// (`children`); without, OK alone.
+#[component]
+pub fn DoneActions(onward: bool, children: Children) -> impl IntoView {
+    let texts = use_texts(&CORP);
+    let (class, onward) = if onward {
+        ("btn ghost corp-outline", Some(children()))
+    } else {
+        ("btn primary corp-go", None)
+    };
+    view! {
+        <div class="corp-actions">
+            <a class=class href="/corp" data-testid="corp-done-ok">{move || texts().ok}</a>
+            {onward}
+        </div>
     }
 }
 

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::{
     Allowed, Handoff, Pager, PerPage, Steps,
-    mail::Received,
+    mail::{DoneActions, Received},
     selector::{ActionBar, GroupList, LineList, Selection},
 };
 use crate::{
@@ -313,29 +313,15 @@ fn Done(reception: String, changed: RwSignal<Vec<CorpLine>>, allowed: bool) -> i
             navigate(path, Default::default());
         }
     };
-    let onward = allowed.then(|| {
-        view! {
-            <p class="corp-lead">{move || texts().done_notice_lead}</p>
-            <div class="corp-actions">
-                <a class="btn ghost corp-outline" href="/corp" data-testid="corp-done-ok">{move || texts().ok}</a>
-                <button type="button" class="btn ghost corp-outline" data-testid="corp-done-notice"
-                    on:click=hand_to("/corp/password-notice")>{move || texts().to_notice}</button>
-                <button type="button" class="btn primary corp-go" data-testid="corp-done-app-download"
-                    on:click=hand_to("/corp/app-download")>{move || texts().to_app_download}</button>
-            </div>
-        }
-    });
-    let ok_only = onward.is_none().then(|| {
-        view! {
-            <div class="corp-actions">
-                <a class="btn primary corp-go" href="/corp" data-testid="corp-done-ok">{move || texts().ok}</a>
-            </div>
-        }
-    });
     view! {
         <Received reception=reception title=Signal::derive(move || texts().done_received)
             note=Signal::derive(move || texts().done_history)/>
-        {onward}
-        {ok_only}
+        {allowed.then(|| view! { <p class="corp-lead">{move || texts().done_notice_lead}</p> })}
+        <DoneActions onward=allowed>
+            <button type="button" class="btn ghost corp-outline" data-testid="corp-done-notice"
+                on:click=hand_to("/corp/password-notice")>{move || texts().to_notice}</button>
+            <button type="button" class="btn primary corp-go" data-testid="corp-done-app-download"
+                on:click=hand_to("/corp/app-download")>{move || texts().to_app_download}</button>
+        </DoneActions>
     }
 }
