@@ -6,7 +6,7 @@ import * as path from 'node:path';
 export const PORT = Number(process.env.HAKO_E2E_PORT ?? 18080);
 export const DATA_DIR = path.resolve(__dirname, '.e2e-data');
 const HAKO_BIN = path.resolve(__dirname, process.env.HAKO_BIN ?? '../target/debug/hako');
-const DIST = path.resolve(__dirname, '../dist');
+const DIST = path.resolve(__dirname, process.env.HAKO_E2E_DIST ?? '../dist');
 // The second pass of scripts/test.sh points the server at PostgreSQL and an S3 bucket (SeaweedFS).
 const HAKO_CONFIG = path.resolve(__dirname, process.env.HAKO_E2E_CONFIG ?? 'hako-e2e.toml');
 const STORE_ENV = process.env.HAKO_DATABASE_URL ? { HAKO_DATABASE_URL: process.env.HAKO_DATABASE_URL } : {};

@@ -63,7 +63,8 @@ if [ "$what" = test ]; then
     say "installing Debian's Chromium and a Japanese font"
     apt_install chromium fonts-noto-cjk
   fi
-  if [ ! -d e2e/node_modules/@playwright/test ] || [ ! -d e2e/node_modules/tus-js-client ]; then
+  if [ ! -d e2e/node_modules/@playwright/test ] || [ ! -d e2e/node_modules/tus-js-client ] \
+     || [ ! -d e2e/node_modules/@axe-core/playwright ]; then
     say "installing the e2e packages"
     (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi

@@ -84,5 +84,10 @@ fn App() -> impl IntoView {
 
 fn main() {
     console_error_panic_hook::set_once();
+    // index.html's start screen has been painted (Trunk.toml starts the app after the first
+    // paint); the app takes over.
+    if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
+        boot.remove();
+    }
     leptos::mount::mount_to_body(App);
 }

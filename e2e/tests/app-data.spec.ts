@@ -59,9 +59,12 @@ test.describe('in Tokyo time', () => {
     await expect(row(page, print).getByTestId('app-data-size')).toHaveText('300 B');
     // The time the server kept, as the clock in Tokyo read it.
     const listed: { app_id: string; saved_at: string }[] = await (await page.request.get('/api/v1/app-data')).json();
-    const tokyo = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-    }).format(new Date(listed.find((a) => a.app_id === memo.id)!.saved_at));
+    const part = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+      timeZone: 'Asia/Tokyo', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit',
+      hourCycle: 'h23', weekday: 'short',
+    }).formatToParts(new Date(listed.find((a) => a.app_id === memo.id)!.saved_at)).map((p) => [p.type, p.value]));
+    const weekday = '日月火水木金土'[['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(part.weekday)];
+    const tokyo = `${part.year}年${part.month}月${part.day}日（${weekday}） ${Number(part.hour)}:${part.minute}`;
     await expect(row(page, memo).getByTestId('app-data-saved-at')).toHaveText(tokyo);
     await expect(row(page, memo)).toContainText('最終バックアップ');
 

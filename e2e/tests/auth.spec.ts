@@ -18,6 +18,11 @@ test('sign up with a code from the outbox, then sign out', async ({ page, email,
   await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無料会員です。');
   await page.getByTestId('signup-done-continue').click();
   await expect(page.getByTestId('library-empty')).toContainText('スマホのアプリからバックアップすると、ここに表示されます');
+  // The first run leads somewhere: the address to enter in the app, the guide, the storage.
+  await expect(page.getByTestId('first-run-server')).toHaveText(new URL(page.url()).origin);
+  await expect(page.getByTestId('first-run-usage')).toHaveText(/^使用中 0 B \/ .+（無料会員）$/);
+  await expect(page.getByTestId('first-run-guide')).toHaveAttribute('href', '/guide');
+  await expect.poll(() => page.getByTestId('first-run-qr').evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
   await page.getByTestId('account-menu-button').click();
   await expect(page.getByTestId('account-menu-email')).toHaveText(email);
   await page.getByTestId('signout-button').click();
@@ -37,6 +42,66 @@ test('a sign-up link with a license key makes an unlimited member', async ({ pag
   await page.getByTestId('code-input').fill(await readCode(email));
   await page.getByTestId('code-submit').click();
   await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無制限会員です。');
+});
+
+test('a mistyped key is named at step 1, and fixed there', async ({ page, email, readCode }) => {
+  const key = issueLicenseKey();
+  // One digit off: the check digit catches every such slip.
+  const mistyped = key.slice(0, -1) + String((Number(key.slice(-1)) + 1) % 10);
+  await page.goto(`/signup?key=${encodeURIComponent(mistyped)}`);
+  await expect(page.getByTestId('signup-license-key')).toHaveValue(mistyped);
+  await expect(page.getByTestId('signup-error')).toContainText('16桁のライセンスキーをお確かめください');
+  await page.getByTestId('signup-email').fill(email);
+  await page.getByTestId('signup-next').click();
+  await expect(page.getByTestId('signup-password')).toHaveCount(0);
+  await page.getByTestId('signup-license-key').fill(key.replaceAll('-', ''));
+  await page.getByTestId('signup-next').click();
+  await page.getByTestId('signup-password').fill(PASSWORD);
+  await page.getByTestId('signup-submit').click();
+  await page.getByTestId('code-input').fill(await readCode(email));
+  await page.getByTestId('code-submit').click();
+  await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無制限会員です。');
+});
+
+test('a key can be dropped at step 1: the account is free', async ({ page, email, readCode }) => {
+  await page.goto('/signup?key=0000-0000-0000-0001');
+  await page.getByTestId('signup-drop-key').click();
+  await expect(page.getByTestId('signup-license')).toHaveCount(0);
+  await expect(page.getByTestId('signup-error')).toHaveCount(0);
+  await page.getByTestId('signup-email').fill(email);
+  await page.getByTestId('signup-next').click();
+  await page.getByTestId('signup-password').fill(PASSWORD);
+  await page.getByTestId('signup-submit').click();
+  await page.getByTestId('code-input').fill(await readCode(email));
+  await page.getByTestId('code-submit').click();
+  await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無料会員です。');
+  await expect(page.getByTestId('signup-license-refused')).toHaveCount(0);
+});
+
+test('a used key still leaves a free account that takes a key later', async ({ browser, page, email, readCode }) => {
+  const key = issueLicenseKey();
+  const signUp = async (p: typeof page, address: string) => {
+    await p.goto(`/signup?key=${encodeURIComponent(key)}`);
+    await p.getByTestId('signup-email').fill(address);
+    await p.getByTestId('signup-next').click();
+    await p.getByTestId('signup-password').fill(PASSWORD);
+    await p.getByTestId('signup-submit').click();
+    await p.getByTestId('code-input').fill(await readCode(address));
+    await p.getByTestId('code-submit').click();
+  };
+  const first = await browser.newPage({ baseURL: test.info().project.use.baseURL });
+  await signUp(first, `first-${email}`);
+  await expect(first.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無制限会員です。');
+  await first.close();
+
+  await signUp(page, email);
+  await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無料会員です。');
+  await expect(page.getByTestId('signup-license-refused')).toContainText('ライセンスキーは登録できませんでした');
+  await page.getByTestId('signup-register-key').click();
+  await expect(page).toHaveURL(/\/account$/);
+  await page.getByTestId('license-key-input').fill(issueLicenseKey());
+  await page.getByTestId('license-submit').click();
+  await expect(page.getByTestId('license-done')).toBeVisible();
 });
 
 test('a wrong code five times kills the code', async ({ page, email, readCode }) => {

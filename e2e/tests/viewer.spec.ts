@@ -42,6 +42,75 @@ test('the grid keeps only nearby rows in the page and the rail reaches the oldes
   await expect(page.getByText('Mon, Mar 1, 2021')).toBeVisible();
 });
 
+/** A 24×32 portrait: the tiny JPEG with its frame's height and width swapped (the same blocks). */
+function portrait(n: number): Buffer {
+  const bytes = Buffer.from(jpeg(n));
+  const frame = bytes.indexOf(Buffer.from([0xff, 0xc0]));
+  bytes.writeUInt16BE(32, frame + 5);
+  bytes.writeUInt16BE(24, frame + 7);
+  return bytes;
+}
+
+test('on a PC days share justified rows that keep each photo\'s shape; a date stays in sight; the keyboard moves by arrows', async ({ page, request, account }, info) => {
+  test.skip(info.project.name !== 'pc', 'phones keep the square grid');
+  const phone = await Phone.signIn(request, account);
+  // 1 to 3 photos a day for 24 days of March, every third a portrait.
+  let n = 0;
+  for (let day = 0; day < 24; day++) {
+    for (let k = 0; k <= day % 3; k++, n++) {
+      await phone.upload(`IMG_${n}.jpg`, n % 3 === 1 ? portrait(n) : jpeg(n), MARCH_2021 + day * DAY + k * 60);
+    }
+  }
+  await phone.picturesReady('2021-03', n);
+  await signIn(page, account);
+  await expect(page.locator('[data-testid="timeline-item"] img').first()).toBeVisible();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="timeline-item"] img')]
+    .every((i) => (i as HTMLImageElement).complete));
+  const rows = await page.getByTestId('timeline').evaluate((grid) => {
+    const width = grid.getBoundingClientRect().width;
+    const byTop = new Map<number, { left: number; right: number }>();
+    const shapes: number[] = [];
+    for (const tile of grid.querySelectorAll('[data-testid="timeline-item"]')) {
+      const r = tile.getBoundingClientRect();
+      const row = byTop.get(Math.round(r.top)) ?? { left: Infinity, right: 0 };
+      byTop.set(Math.round(r.top), { left: Math.min(row.left, r.left), right: Math.max(row.right, r.right) });
+      const img = tile.querySelector('img')!;
+      shapes.push((r.width / r.height) / (img.naturalWidth / img.naturalHeight));
+    }
+    const left = grid.getBoundingClientRect().left;
+    return { fills: [...byTop.values()].map((r) => (r.right - left) / width), shapes };
+  });
+  // Every row but the last is filled; no day opens a half-empty row; no photo is cropped.
+  expect(rows.fills.length).toBeGreaterThan(3);
+  for (const fill of rows.fills.slice(0, -1)) expect(fill).toBeGreaterThan(0.97);
+  for (const shape of rows.shapes) expect(Math.abs(shape - 1)).toBeLessThan(0.03);
+  expect(await page.getByTestId('day-heading').count()).toBeGreaterThan(rows.fills.length);
+
+  // Once the first date band has scrolled away, the date of the top photos stays in sight.
+  await expect(page.getByTestId('sticky-date')).not.toHaveClass(/shown/);
+  await page.getByTestId('timeline').evaluate((g) => g.scrollBy(0, 300));
+  await expect(page.getByTestId('sticky-date')).toHaveClass(/shown/);
+  await expect(page.getByTestId('sticky-date')).toHaveAttribute('data-date', /^2021年3月\d+日（.）$/);
+
+  // One Tab stop: arrows move between photos (and day checks), X selects, D goes to the rail.
+  await page.getByTestId('timeline').focus();
+  const active = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+  await expect.poll(active).toMatch(/open-item|select-day/);
+  // Down from a date band reaches that day's photos.
+  for (let i = 0; i < 3 && (await active()) !== 'open-item'; i++) await page.keyboard.press('ArrowDown');
+  expect(await active()).toBe('open-item');
+  const first = await page.evaluate(() => document.activeElement!.closest('[data-id]')!.getAttribute('data-id'));
+  await page.keyboard.press('x');
+  await expect(page.getByTestId('selection-count')).toHaveText('1件を選択中');
+  await page.keyboard.press('ArrowRight');
+  const next = await page.evaluate(() => document.activeElement!.closest('[data-id]')?.getAttribute('data-id'));
+  expect(next).not.toBe(first);
+  await page.keyboard.press('x');
+  await expect(page.getByTestId('selection-count')).toHaveText('2件を選択中');
+  await page.keyboard.press('d');
+  await expect(page.getByTestId('scroll-rail-thumb')).toBeFocused();
+});
+
 test('selecting by corner, by day and by shift-click; the bar counts and clears', async ({ page, request, account }) => {
   const phone = await Phone.signIn(request, account);
   await phone.photos(3, MARCH_2021);
@@ -228,6 +297,7 @@ test('a video plays from the server and seeks', async ({ page, request, account 
     '-c:v', 'libvpx', '-b:v', '200k', file]);
   const phone = await Phone.signIn(request, account);
   await phone.upload('clip.webm', fs.readFileSync(file), MARCH_2021);
+  await phone.upload('older.jpg', jpeg(1), MARCH_2021 - DAY);
   await signIn(page, account);
   await page.getByTestId('open-item').first().click();
   const video = page.getByTestId('viewer-video');
@@ -238,6 +308,16 @@ test('a video plays from the server and seeks', async ({ page, request, account 
     if (v.readyState >= 1) seek(); else v.addEventListener('loadedmetadata', seek, { once: true });
   }));
   expect(await video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(2.5);
+  // → on the focused video is the video's own key (seeking), not "next photo".
+  await video.focus();
+  const url = page.url();
+  await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(url);
+  // Elsewhere in the view it is: the next (older) photo.
+  await page.getByTestId('photo-viewer-close').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page).not.toHaveURL(url);
+  await expect(page.getByTestId('viewer-image')).toBeVisible();
 });
 
 test('music, documents, contacts, calendar and calls each have their tab', async ({ page, request, account }) => {

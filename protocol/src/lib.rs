@@ -45,8 +45,9 @@ pub struct Credentials {
 pub struct VerifyCode {
     pub email: String,
     pub code: String,
-    /// A license key from the sign-up link (SPEC V2): the account is created unlimited.
-    /// Sent here, not in step 1, because this is the step that creates the account.
+    /// A license key from the sign-up link (SPEC V2): the account is created unlimited, or
+    /// free when the key cannot be registered. Sent here, not in step 1, because this is the
+    /// step that creates the account (step 1 checks only its check digit, in the browser).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license_key: Option<String>,
 }
@@ -137,6 +138,23 @@ pub struct Me {
     /// keyed hash, so the full key cannot be shown again (SPEC V17).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license_key_masked: Option<String>,
+}
+
+/// `GET /api/v1/account/setup`: what a new account needs to start, shown by the library's
+/// first run — where to get the phone app, the address to enter in it, and the storage used.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountSetup {
+    /// The address to enter in the phone app (also as a QR code at `…/setup/qr.svg`).
+    pub server_url: String,
+    /// The phone app's store page, when the operator configured one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_url: Option<String>,
+    /// Bytes stored in all the account's ROOMs.
+    pub used_bytes: u64,
+    /// A free member's total quota (SPEC L2); absent for unlimited members.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_bytes: Option<u64>,
 }
 
 /// Changes the password of the signed-in account (SPEC V17, A5): the current one is required,

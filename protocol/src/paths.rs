@@ -72,6 +72,15 @@ pub fn account_license() -> String {
     format!("{API}/account/license")
 }
 
+pub fn account_setup() -> String {
+    format!("{API}/account/setup")
+}
+
+/// The server address as a QR code (SVG), for a phone's camera.
+pub fn account_setup_qr() -> String {
+    format!("{API}/account/setup/qr.svg")
+}
+
 pub fn account_password() -> String {
     format!("{API}/account/password")
 }

@@ -19,7 +19,7 @@ mod throttle;
 mod tokens;
 
 use hako_protocol::{
-    ChangeEmail, ChangeEmailVerify, ChangePassword, Credentials, Me, MemberType,
+    AccountSetup, ChangeEmail, ChangeEmailVerify, ChangePassword, Credentials, Me, MemberType,
     PASSWORD_MAX_CHARS, PasswordResetVerify, VerifyCode, normalize_email, validate_password,
 };
 
@@ -29,7 +29,7 @@ pub use oidc::Providers as OidcProviders;
 pub(crate) use session::{COOKIE_NAME as SESSION_COOKIE, CurrentUser};
 pub(crate) use tokens::{new_token, token_hash};
 
-use crate::{AppState, config::Config, mail::Mail, store::db::Db};
+use crate::{AppState, config::Config, http::error::ApiError, mail::Mail, store::db::Db};
 
 /// Emailed codes at this moment, under the server's key.
 fn codes(state: &AppState) -> Codes<'_> {
@@ -73,21 +73,16 @@ pub(crate) async fn request_signup(
 
 /// Step 2 of sign-up: the code creates the account, unlimited when a license key came with
 /// it (SPEC V2). Returns the new account's id.
+///
+/// A key the server refuses (used, cancelled, mistyped past the browser's check digit, or
+/// too many tries) does not cost the person the account: it is created free, the done page
+/// says the key was not registered, and the account page takes a key again (SPEC V17).
 pub(crate) async fn verify_signup(
     state: &AppState,
     request: VerifyCode,
     client_ip: &str,
 ) -> Result<i64, AccountsError> {
     let email = normalize_email(&request.email).map_err(AccountsError::Refused)?;
-    // The key is checked before the code is used up, so a mistyped key costs no code.
-    let key = match request.license_key.as_deref() {
-        Some(raw) if !raw.trim().is_empty() => Some(
-            license_keys(state)
-                .check_for_signup(raw, &email, client_ip)
-                .await?,
-        ),
-        _ => None,
-    };
     let password_hash = codes(state)
         .consume(&email, Purpose::Signup, &request.code)
         .await?
@@ -96,17 +91,16 @@ pub(crate) async fn verify_signup(
             attempts_left: None,
         })?;
     let now = state.clock.now();
-    let mut tx = crate::store::db::begin_write(&state.db).await?;
-    let id = store::insert_user(&mut *tx, &email, &password_hash, now)
+    let id = store::insert_user(&state.db, &email, &password_hash, now)
         .await?
         .ok_or(AccountsError::CodeInvalid {
             attempts_left: None,
         })?;
-    if let Some(key) = key {
-        // In the same transaction: a key taken meanwhile leaves no account behind.
-        license::redeem_in(&mut tx, &key, id, now).await?;
+    if let Some(raw) = request.license_key.filter(|k| !k.trim().is_empty())
+        && let Err(error) = license_keys(state).register(id, &raw, client_ip).await
+    {
+        tracing::info!(user = id, %error, "the sign-up's license key was not registered");
     }
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -161,6 +155,26 @@ pub(crate) async fn me(db: &Db, now: i64, user_id: i64) -> Result<Me, AccountsEr
         created_at: crate::clock::rfc3339(profile.created_at),
         license_key_masked: license::live_key_masked(db, user_id, now).await?,
     })
+}
+
+/// What a new account needs to start backing up (the library's first run).
+pub(crate) async fn setup(state: &AppState, user_id: i64) -> Result<AccountSetup, ApiError> {
+    let (used_bytes, quota_bytes) = crate::uploads::stored(state, user_id).await?;
+    Ok(AccountSetup {
+        server_url: state.config.public_url.clone(),
+        app_url: state.config.corp.app_links.smartphone.clone(),
+        used_bytes,
+        quota_bytes,
+    })
+}
+
+/// The server's address as a QR code (SVG) that a phone's camera opens in the app's setup.
+pub(crate) fn address_qr(public_url: &str) -> anyhow::Result<String> {
+    let code = qrcode::QrCode::new(public_url.as_bytes())?;
+    Ok(code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .build())
 }
 
 /// Checks email and password under the throttles. Returns the account's id.

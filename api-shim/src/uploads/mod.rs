@@ -235,6 +235,14 @@ fn part_path(state: &AppState, id: &str) -> PathBuf {
     part_file(&state.config.data_dir, id)
 }
 
+/// What the account has stored, and the free members' quota that bounds it (SPEC L2; `None`
+/// for an unlimited member).
+pub async fn stored(state: &AppState, user_id: i64) -> Result<(u64, Option<u64>)> {
+    let usage = store::usage(&state.db, user_id, &month_of(state.clock.now())).await?;
+    let quota = (usage.member_type == "free").then_some(state.config.limits.free_quota_bytes);
+    Ok((u64::try_from(usage.stored_bytes).unwrap_or(0), quota))
+}
+
 /// Starts an upload, if the file is of a kept type, not stored yet, and within the limits.
 pub async fn start(state: &AppState, phone: &Uploader, declared: Declared<'_>) -> Result<Started> {
     let room = phone.room.map(i64::from).ok_or(UploadError::NoRoom)?;

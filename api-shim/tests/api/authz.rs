@@ -253,6 +253,8 @@ fn cases(a: &Owned) -> Vec<Case> {
         ),
         // The caller's own account, ROOMs and phone.
         case(M::GET, "/api/v1/me", p("/api/v1/me"), None, OwnScope),
+        case(M::GET, "/api/v1/account/setup", p("/api/v1/account/setup"), None, OwnScope),
+        case(M::GET, "/api/v1/account/setup/qr.svg", p("/api/v1/account/setup/qr.svg"), None, OwnScope),
         case(M::GET, "/api/v1/rooms", p("/api/v1/rooms"), None, OwnScope),
         case(
             M::GET,

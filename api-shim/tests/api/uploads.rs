@@ -511,3 +511,56 @@ async fn small_and_empty_files_are_stored_byte_for_byte() {
         assert_eq!(app.stored(&sha256_hex(&bytes)).await, Some(bytes));
     }
 }
+
+/// The library's first run: the address to enter in the app (and its QR code), the app's store
+/// page, and what the account stores against a free member's quota — none for an unlimited one.
+#[tokio::test]
+async fn the_first_run_names_the_server_the_app_and_the_storage_used() {
+    let app = spawn_app_with(|c| {
+        c.limits.free_quota_bytes = 6_000;
+        c.corp.app_links.smartphone = Some("https://apps.example.jp/hako".into());
+    })
+    .await;
+    let phone = app.registered_phone("first@example.jp").await;
+    let web = app.signed_in("first@example.jp").await;
+    let setup: hako_protocol::AccountSetup = get_json(&app, &web, "/api/v1/account/setup").await;
+    assert_eq!(setup.server_url, app.state.config.public_url);
+    assert_eq!(
+        setup.app_url.as_deref(),
+        Some("https://apps.example.jp/hako")
+    );
+    assert_eq!((setup.used_bytes, setup.quota_bytes), (0, Some(6_000)));
+
+    let bytes = photo(4_000);
+    assert_eq!(
+        phone.upload("1.jpg", &bytes).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let setup: hako_protocol::AccountSetup = get_json(&app, &web, "/api/v1/account/setup").await;
+    assert_eq!(setup.used_bytes, bytes.len() as u64);
+
+    let qr = web
+        .get(app.url("/api/v1/account/setup/qr.svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(qr.status(), StatusCode::OK);
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    assert!(qr.text().await.unwrap().contains("<svg"));
+
+    let key = hako_api_shim::accounts::license_keys(&app.state)
+        .issue(1)
+        .await
+        .unwrap()
+        .remove(0);
+    let registered = app
+        .post(
+            &web,
+            "/api/v1/account/license",
+            json!({"key": key.digits()}),
+        )
+        .await;
+    assert_eq!(registered.status(), StatusCode::OK);
+    let setup: hako_protocol::AccountSetup = get_json(&app, &web, "/api/v1/account/setup").await;
+    assert_eq!(setup.quota_bytes, None);
+}

@@ -2,8 +2,8 @@
 
 use gloo_net::http::Request;
 use hako_protocol::{
-    AuthProviders, ChangeEmail, ChangeEmailVerify, ChangePassword, CodeSent, Credentials, Me,
-    PasswordResetRequest, PasswordResetVerify, RegisterLicense, VerifyCode, paths,
+    AccountSetup, AuthProviders, ChangeEmail, ChangeEmailVerify, ChangePassword, CodeSent,
+    Credentials, Me, PasswordResetRequest, PasswordResetVerify, RegisterLicense, VerifyCode, paths,
 };
 
 use super::{ApiResult, get, post, send, send_json};
@@ -39,6 +39,11 @@ pub async fn reset_password(request: &PasswordResetVerify) -> ApiResult<Me> {
 /// The sign-in providers the operator configured.
 pub async fn providers() -> ApiResult<AuthProviders> {
     get(&paths::auth_providers()).await
+}
+
+/// What a new account needs to start backing up (the library's first run).
+pub async fn setup() -> ApiResult<AccountSetup> {
+    get(&paths::account_setup()).await
 }
 
 pub async fn register_license(key: String) -> ApiResult<Me> {

@@ -52,7 +52,7 @@ pub fn AuthCard(#[prop(into)] title: TextProp, children: Children) -> impl IntoV
     view! {
         <div class="auth-page">
             <header class="auth-header">
-                <a href="/" class="brand"><Logo/><span class="brand-name">"Hako"</span></a>
+                <a href="/" class="brand" aria-label="Hako"><Logo/><span class="brand-name">"Hako"</span></a>
                 <LangSwitch/>
             </header>
             <main class="auth-main">
@@ -135,7 +135,7 @@ pub fn TopBar(
     });
     view! {
         <header class="topbar">
-            <a href="/" class="brand"><Logo/><span class="brand-name">"Hako"</span></a>
+            <a href="/" class="brand" aria-label="Hako"><Logo/><span class="brand-name">"Hako"</span></a>
             <h1 class="topbar-title">{move || title.get()}</h1>
             <div class="topbar-actions">
                 <LangSwitch/>

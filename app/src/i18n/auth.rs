@@ -30,6 +30,11 @@ pub struct AuthTexts {
     pub continue_with_apple: &'static str,
     pub continue_with_google: &'static str,
     pub done_unlimited_member: &'static str,
+    pub license_key: &'static str,
+    pub license_from_link: &'static str,
+    pub license_drop: &'static str,
+    pub license_refused: &'static str,
+    pub license_register_later: &'static str,
 }
 
 pub static AUTH: Bilingual<AuthTexts> = Bilingual {
@@ -61,6 +66,11 @@ pub static AUTH: Bilingual<AuthTexts> = Bilingual {
         continue_with_apple: "Apple で続ける",
         continue_with_google: "Google で続ける",
         done_unlimited_member: "お客様のアカウントは無制限会員です。",
+        license_key: "ライセンスキー",
+        license_from_link: "ご契約のライセンスキーで、無制限会員として登録します。誤りがあれば直してください。",
+        license_drop: "キーなしで登録する（あとから登録できます）",
+        license_refused: "ライセンスキーは登録できませんでした（使用済み・解約済みのキーなど）。アカウントは無料会員として作成されています。",
+        license_register_later: "アカウント情報でキーを登録する",
     },
     en: AuthTexts {
         email: "Email address",
@@ -90,5 +100,10 @@ pub static AUTH: Bilingual<AuthTexts> = Bilingual {
         continue_with_apple: "Continue with Apple",
         continue_with_google: "Continue with Google",
         done_unlimited_member: "Your account is an unlimited member account.",
+        license_key: "License key",
+        license_from_link: "Your contract's license key makes this an unlimited member account. Correct it if it is wrong.",
+        license_drop: "Sign up without the key (you can add it later)",
+        license_refused: "The license key could not be registered (already used, cancelled or similar). The account was created as a free member account.",
+        license_register_later: "Register a key in account information",
     },
 };

@@ -14,38 +14,55 @@ pub fn month_label(lang: Lang, year: i32, month: u8) -> String {
     }
 }
 
-/// An RFC 3339 instant in the browser's time zone, `2024-08-15 09:30`.
-pub fn local_time(rfc3339: &str) -> String {
+/// The clock in Japan at an RFC 3339 instant, `YYYY-MM-DDTHH:MM`, whatever the browser's time
+/// zone: Hako's users, its servers' days and the corporate console's hours are Japan time.
+fn japan_wall_clock(rfc3339: &str) -> Option<String> {
     let date = js_sys::Date::new(&rfc3339.into());
     if date.get_time().is_nan() {
-        return rfc3339.to_owned();
-    }
-    format!(
-        "{}-{:02}-{:02} {:02}:{:02}",
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date(),
-        date.get_hours(),
-        date.get_minutes()
-    )
-}
-
-/// An RFC 3339 instant as the clock in Japan reads it, `2024-08-15 09:30`, whatever the
-/// browser's time zone: the console's hours and reception numbers are Japan time (SPEC C4).
-pub fn japan_time(rfc3339: &str) -> String {
-    let date = js_sys::Date::new(&rfc3339.into());
-    if date.get_time().is_nan() {
-        return rfc3339.to_owned();
+        return None;
     }
     let japan = js_sys::Date::new(&(date.get_time() + 9.0 * 3_600_000.0).into());
-    format!(
-        "{}-{:02}-{:02} {:02}:{:02}",
+    Some(format!(
+        "{}-{:02}-{:02}T{:02}:{:02}",
         japan.get_utc_full_year(),
         japan.get_utc_month() + 1,
         japan.get_utc_date(),
         japan.get_utc_hours(),
         japan.get_utc_minutes()
-    )
+    ))
+}
+
+/// An instant as the console's tables show it, `2024-08-15 09:30` Japan time (SPEC C4).
+pub fn japan_time(rfc3339: &str) -> String {
+    japan_wall_clock(rfc3339).map_or_else(|| rfc3339.to_owned(), |t| t.replace('T', " "))
+}
+
+/// An instant in the viewer's one date style, Japan time: 「2024年8月15日（木） 9:30」.
+pub fn japan_date_time(lang: Lang, rfc3339: &str) -> String {
+    japan_wall_clock(rfc3339).map_or_else(|| rfc3339.to_owned(), |t| date_time(lang, &t))
+}
+
+/// A phone's local time `YYYY-MM-DDTHH:MM[:SS]` (a photo taken, a call) in the viewer's one
+/// date style: 「2024年8月15日（木） 9:30」 / "Thu, Aug 15, 2024, 9:30".
+pub fn date_time(lang: Lang, wall: &str) -> String {
+    let part = |range: std::ops::Range<usize>| wall.get(range).and_then(|s| s.parse::<u8>().ok());
+    let year = wall.get(0..4).and_then(|s| s.parse::<i32>().ok());
+    match (
+        year,
+        part(5..7),
+        part(8..10),
+        part(11..13),
+        wall.get(14..16),
+    ) {
+        (Some(y), Some(m), Some(d), Some(h), Some(min)) => {
+            let day = day_heading(lang, y, m, d);
+            match lang {
+                Lang::Ja => format!("{day} {h}:{min}"),
+                Lang::En => format!("{day}, {h}:{min}"),
+            }
+        }
+        _ => wall.replace('T', " "),
+    }
 }
 
 /// "3.2 MB": bytes in the largest unit that keeps the number small (1000-based, like phones).

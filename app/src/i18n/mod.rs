@@ -22,7 +22,7 @@ pub use app_data::{APP_DATA, AppDataTexts};
 pub use auth::AUTH;
 pub use common::{COMMON, CommonTexts};
 pub use corp::{CORP, CorpTexts};
-pub use format::{day_heading, format_size, japan_time, local_time, month_label};
+pub use format::{date_time, day_heading, format_size, japan_date_time, japan_time, month_label};
 pub use guide::GUIDE;
 pub use library::{LIBRARY, LibraryTexts};
 pub use phones::PHONES;

@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     api::{self, ClientError},
     components::{dialog::Dialog, form::ErrorMessage, shell::TopBar},
-    i18n::{COMMON, PHONES, format_size, local_time, use_texts},
+    i18n::{COMMON, PHONES, format_size, japan_date_time, use_i18n, use_texts},
 };
 
 #[component]
@@ -42,6 +42,7 @@ pub fn Phones() -> impl IntoView {
 #[component]
 fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
     let common = use_texts(&COMMON);
+    let lang = use_i18n().lang;
     let texts = use_texts(&PHONES);
     let number = room.room;
     let name = room.phone.as_ref().map(|p| p.name.clone());
@@ -116,10 +117,13 @@ fn RoomCard(room: RoomSummary, version: RwSignal<u32>) -> impl IntoView {
             <dl class="room-facts">
                 {storage.map(|(free, total)| view! {
                     <dt>{move || texts().phone_storage}</dt>
-                    <dd>{move || texts().storage_free.replace("{free}", &format_size(free)).replace("{total}", &format_size(total))}</dd>
+                    <dd>{move || texts().storage_free.replace("{free}", &format_size(free).replace(' ', "\u{a0}")).replace("{total}", &format_size(total).replace(' ', "\u{a0}"))}</dd>
                 })}
                 <dt>{move || texts().last_backup}</dt>
-                <dd data-testid="last-backup">{room.last_backup.as_deref().map_or_else(|| "—".to_owned(), local_time)}</dd>
+                <dd data-testid="last-backup">{
+                    let last = room.last_backup.clone();
+                    move || last.as_deref().map_or_else(|| "—".to_owned(), |at| japan_date_time(lang.get(), at))
+                }</dd>
                 <dt>{move || texts().stored_total}</dt>
                 <dd data-testid="stored-total">{format_size(room.stored_bytes)}</dd>
             </dl>

@@ -1,7 +1,7 @@
 //! Sign-up by email (SPEC V2): address → password → the mailed code → done.
 
 use hako_protocol::{
-    Credentials, ErrorCode, MemberType, VerifyCode, normalize_email, validate_password,
+    Credentials, ErrorCode, LicenseKey, MemberType, VerifyCode, normalize_email, validate_password,
 };
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_router::hooks::{use_navigate, use_query};
@@ -27,11 +27,13 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct SignupDraft(pub RwSignal<Option<Credentials>>);
 
-/// `/signup?key=…` from the contract site, and `/signup/verify?email=…&key=…`.
+/// `/signup?key=…` from the contract site, `/signup/verify?email=…&key=…`, and
+/// `/signup/done?license=refused` when the server did not take the key.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct SignupQuery {
     email: Option<String>,
     key: Option<String>,
+    license: Option<String>,
 }
 
 query_params!(SignupQuery);
@@ -48,12 +50,26 @@ pub fn SignUp() -> impl IntoView {
     let texts = use_texts(&AUTH);
     let navigate = use_navigate();
     let draft = expect_context::<SignupDraft>().0;
-    // A sign-up link from the contract site carries the license key (SPEC V2).
-    let key = use_query::<SignupQuery>().with_untracked(|q| q.as_ref().ok()?.key.clone());
+    // A sign-up link from the contract site carries the license key (SPEC V2): shown, and its
+    // check digit checked here, so a mistyped key is fixed (or dropped) before anything is sent.
+    let key =
+        RwSignal::new(use_query::<SignupQuery>().with_untracked(|q| q.as_ref().ok()?.key.clone()));
+    let key_text = RwSignal::new(key.with_untracked(|k| {
+        k.as_deref()
+            .map(|raw| LicenseKey::parse(raw).map_or_else(|_| raw.to_owned(), |k| k.to_string()))
+            .unwrap_or_default()
+    }));
     let step = RwSignal::new(Step::Email);
     let email = RwSignal::new(draft.get_untracked().map(|d| d.email).unwrap_or_default());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None);
+    // A key whose check digit is wrong is named at once, before anything is typed.
+    if key.with_untracked(|k| {
+        k.as_deref()
+            .is_some_and(|raw| LicenseKey::parse(raw).is_err())
+    }) {
+        error.set(Some(local_error(ErrorCode::LicenseKeyInvalid)));
+    }
 
     let submit = Action::new_local(move |credentials: &Credentials| {
         let credentials = credentials.clone();
@@ -66,7 +82,8 @@ pub fn SignUp() -> impl IntoView {
     follow(submit, error, move |credentials| {
         let query = SignupQuery {
             email: Some(credentials.email.clone()),
-            key: key.clone(),
+            key: key.get_untracked(),
+            license: None,
         };
         draft.set(Some(credentials));
         navigate(
@@ -77,6 +94,18 @@ pub fn SignUp() -> impl IntoView {
 
     let on_email = move |ev: SubmitEvent| {
         ev.prevent_default();
+        if key.with_untracked(Option::is_some) {
+            match LicenseKey::parse(&key_text.get_untracked()) {
+                Ok(parsed) => {
+                    key_text.set(parsed.to_string());
+                    key.set(Some(parsed.to_string()));
+                }
+                Err(code) => {
+                    error.set(Some(local_error(code)));
+                    return;
+                }
+            }
+        }
         match normalize_email(&email.get_untracked()) {
             Ok(normalized) => {
                 email.set(normalized);
@@ -115,6 +144,16 @@ pub fn SignUp() -> impl IntoView {
                     <p class="lead">{move || texts().signup_email_step}</p>
                     <Field id="signup-email" testid="signup-email" label=move || texts().email value=email
                         kind="email" autocomplete="email" inputmode="email" focus=true/>
+                    <Show when=move || key.with(Option::is_some)>
+                        <div class="license-from-link" data-testid="signup-license">
+                            <Field id="signup-license-key" testid="signup-license-key" label=move || texts().license_key
+                                value=key_text inputmode="numeric" hint=move || texts().license_from_link/>
+                            <button type="button" class="btn link" data-testid="signup-drop-key"
+                                on:click=move |_| { key.set(None); error.set(None); }>
+                                {move || texts().license_drop}
+                            </button>
+                        </div>
+                    </Show>
                     <ErrorMessage error=error testid="signup-error"/>
                     <SubmitButton label=move || texts().next pending=Signal::from(false) testid="signup-next"/>
                 </form>
@@ -171,8 +210,18 @@ pub fn SignupVerify() -> impl IntoView {
     });
     follow(verify, error, move |me| {
         draft.set(None);
+        // The server creates the account even when it cannot take the key: say so on the next page.
+        let sent_key = query.with_untracked(|q| q.as_ref().is_ok_and(|q| q.key.is_some()));
+        let refused = sent_key && me.member_type == MemberType::Free;
         auth.signed_in(me);
-        navigate("/signup/done", Default::default());
+        navigate(
+            if refused {
+                "/signup/done?license=refused"
+            } else {
+                "/signup/done"
+            },
+            Default::default(),
+        );
     });
     let resend = Action::new_local(move |_: &()| {
         let credentials = draft.get_untracked();
@@ -222,6 +271,10 @@ pub fn SignupDone() -> impl IntoView {
     let common = use_texts(&COMMON);
     let texts = use_texts(&AUTH);
     let auth = use_auth();
+    let key_refused = use_query::<SignupQuery>().with_untracked(|q| {
+        q.as_ref()
+            .is_ok_and(|q| q.license.as_deref() == Some("refused"))
+    });
     let unlimited = move || {
         auth.me.with(|me| {
             me.as_ref()
@@ -234,6 +287,12 @@ pub fn SignupDone() -> impl IntoView {
                 <div class="done-icon"><CheckIcon/></div>
                 <p>{move || texts().done_body}</p>
                 <p class="member-type" data-testid="signup-done-member-type">{move || if unlimited() { texts().done_unlimited_member } else { texts().done_free_member }}</p>
+                {key_refused.then(|| view! {
+                    <p class="notice warning" role="status" data-testid="signup-license-refused">
+                        {move || texts().license_refused}" "
+                        <a href="/account" data-testid="signup-register-key">{move || texts().license_register_later}</a>
+                    </p>
+                })}
                 <a class="btn primary" href="/" data-testid="signup-done-continue">{move || common().go_to_library}</a>
             </div>
         </AuthCard>

@@ -86,24 +86,6 @@ impl Keys<'_> {
         .await
     }
 
-    /// Checks a key that comes with a sign-up before the account exists. Returns the key's
-    /// hash for [`redeem_in`], which the caller runs in the transaction that creates the account.
-    pub(crate) async fn check_for_signup(
-        &self,
-        raw: &str,
-        email: &str,
-        client_ip: &str,
-    ) -> Result<Vec<u8>, AccountsError> {
-        self.guarded(raw, email, client_ip, async |hash| {
-            let row = store::find(&mut *self.db.acquire().await?, &hash).await?;
-            match row.map(|row| decide(&row, None, self.now)) {
-                Some(Decision::Claim) => Ok(hash),
-                _ => Err(AccountsError::LicenseKeyInvalid),
-            }
-        })
-        .await
-    }
-
     /// Makes `count` new keys. All or none are stored; each is shown only here.
     pub async fn issue(&self, count: usize) -> Result<Vec<LicenseKey>, AccountsError> {
         let mut tx = crate::store::db::begin_write(self.db).await?;
@@ -152,10 +134,10 @@ enum Decision {
     Refuse,
 }
 
-/// What registering this key means for `user_id` (`None`: an account about to be created).
-fn decide(row: &KeyRow, user_id: Option<i64>, now: i64) -> Decision {
+/// What registering this key means for `user_id`.
+fn decide(row: &KeyRow, user_id: i64, now: i64) -> Decision {
     let still_valid = row.valid_until.is_none_or(|until| now < until);
-    let mine = row.user_id.is_some() && row.user_id == user_id;
+    let mine = row.user_id == Some(user_id);
     match row.state.as_str() {
         "issued" if row.user_id.is_none() => Decision::Claim,
         // A cancelled key that nobody registered still works to the end of its month.
@@ -186,7 +168,7 @@ pub(crate) async fn redeem_in(
     let row = store::find(conn, hash)
         .await?
         .ok_or(AccountsError::LicenseKeyInvalid)?;
-    let changed = match decide(&row, Some(user_id), now) {
+    let changed = match decide(&row, user_id, now) {
         Decision::Refuse => return Err(AccountsError::LicenseKeyInvalid),
         Decision::Unchanged => return Ok(()),
         Decision::Claim => store::take(conn, Take::Claim, row.id, user_id, now).await?,
@@ -273,37 +255,30 @@ mod tests {
     #[test]
     fn a_key_goes_to_one_account_and_comes_back_only_to_it_within_30_days() {
         let now = 1_000_000;
+        assert_eq!(decide(&row("issued", None, None), 7, now), Decision::Claim);
         assert_eq!(
-            decide(&row("issued", None, None), Some(7), now),
-            Decision::Claim
-        );
-        assert_eq!(
-            decide(&row("redeemed", Some(7), None), Some(7), now),
+            decide(&row("redeemed", Some(7), None), 7, now),
             Decision::Unchanged
         );
         assert_eq!(
-            decide(&row("redeemed", Some(7), None), Some(8), now),
-            Decision::Refuse
-        );
-        assert_eq!(
-            decide(&row("redeemed", Some(7), None), None, now),
+            decide(&row("redeemed", Some(7), None), 8, now),
             Decision::Refuse
         );
         let lapsed = row("expired", Some(7), Some(now - GRACE_SECS + 1));
-        assert_eq!(decide(&lapsed, Some(7), now), Decision::Restore);
-        assert_eq!(decide(&lapsed, Some(8), now), Decision::Refuse);
+        assert_eq!(decide(&lapsed, 7, now), Decision::Restore);
+        assert_eq!(decide(&lapsed, 8, now), Decision::Refuse);
         let too_late = row("expired", Some(7), Some(now - GRACE_SECS));
-        assert_eq!(decide(&too_late, Some(7), now), Decision::Refuse);
+        assert_eq!(decide(&too_late, 7, now), Decision::Refuse);
         assert_eq!(
-            decide(&row("cancelled", None, Some(now + 1)), None, now),
+            decide(&row("cancelled", None, Some(now + 1)), 7, now),
             Decision::Claim
         );
         assert_eq!(
-            decide(&row("cancelled", None, Some(now)), None, now),
+            decide(&row("cancelled", None, Some(now)), 7, now),
             Decision::Refuse
         );
         assert_eq!(
-            decide(&row("expired", None, Some(now - 1)), Some(7), now),
+            decide(&row("expired", None, Some(now - 1)), 7, now),
             Decision::Refuse
         );
     }

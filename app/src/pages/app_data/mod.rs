@@ -11,7 +11,7 @@ use leptos::{html, prelude::*, task::spawn_local};
 use crate::{
     api::{self, ClientError},
     components::{dialog::Dialog, form::ErrorMessage, shell::TopBar},
-    i18n::{APP_DATA, COMMON, format_size, local_time, use_i18n, use_texts},
+    i18n::{APP_DATA, COMMON, format_size, japan_date_time, use_i18n, use_texts},
 };
 
 /// What the open confirmation would delete.
@@ -115,10 +115,9 @@ fn AppRow(app: AppDataEntry, asking: RwSignal<Option<Deleting>>) -> impl IntoVie
     let lang = use_i18n().lang;
     let app = StoredValue::new(app);
     let name = move || app.with_value(|app| app_name(app, lang.get()).to_owned());
-    let (datetime, saved_at, size, supported, app_id) = app.with_value(|app| {
+    let (datetime, size, supported, app_id) = app.with_value(|app| {
         (
             app.saved_at.clone(),
-            local_time(&app.saved_at),
             format_size(app.size),
             app.supported,
             app.app_id.clone(),
@@ -134,7 +133,10 @@ fn AppRow(app: AppDataEntry, asking: RwSignal<Option<Deleting>>) -> impl IntoVie
                     })}
                 </p>
                 <p class="app-data-meta">
-                    <span>{move || texts().last_backup}" "<time datetime=datetime data-testid="app-data-saved-at">{saved_at}</time></span>
+                    <span>{move || texts().last_backup}" "<time datetime=datetime data-testid="app-data-saved-at">{
+                        let at = datetime.clone();
+                        move || japan_date_time(lang.get(), &at)
+                    }</time></span>
                     <span>{move || texts().size}" "<span data-testid="app-data-size">{size}</span></span>
                 </p>
                 {(!supported).then(|| view! { <p class="app-data-note">{move || texts().unsupported_note}</p> })}

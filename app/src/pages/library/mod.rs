@@ -3,6 +3,7 @@
 //! button work.
 
 mod actions;
+mod first_run;
 mod grid;
 mod layout;
 mod rail;
@@ -27,6 +28,7 @@ use crate::{
     query::{from_name, lenient, query_params, with_query},
 };
 use actions::SelectionBar;
+use first_run::FirstRun;
 use grid::PhotoGrid;
 use store::TimelineStore;
 use tabs::{CalendarTab, CallsTab, ContactsTab, DocumentsTab, MusicTab, Player, PlayerBar};
@@ -459,11 +461,7 @@ pub fn Library() -> impl IntoView {
                 None => view! { <p class="loading" role="status">{move || common().loading}</p> }
                     .into_any(),
                 Some(store) if store.timeline.with_value(|t| t.total == 0) => view! {
-                    <div class="empty" data-testid="library-empty">
-                        <PhotosIcon/>
-                        <h2>{move || texts().library_empty_title}</h2>
-                        <p>{move || texts().library_empty_body}</p>
-                    </div>
+                    <FirstRun/>
                 }
                 .into_any(),
                 Some(store) => view! {

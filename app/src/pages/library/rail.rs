@@ -33,9 +33,25 @@ pub fn ScrollRail(
             0.0
         }
     };
+    // A month chosen by key stays named while the view stays where the key put it: months that
+    // start in the same line share a place, so the place alone cannot tell them apart.
+    let chosen = RwSignal::new(None::<(usize, f64)>);
     let month_index = move || {
         let y = virtual_top.get();
-        layout.with(|l| l.as_ref().map_or(0, |l| l.month_at(y + 1.0)))
+        if let Some((index, at)) = chosen.get()
+            && at == y
+        {
+            return index;
+        }
+        let at_end = y >= max_virtual.get() - 1.0;
+        layout.with(|l| {
+            l.as_ref().map_or(0, |l| match () {
+                _ if y <= 0.0 => 0,
+                // At the very end the oldest month is in view, even below the top line.
+                _ if at_end => l.months.len().saturating_sub(1),
+                _ => l.month_at(y + 1.0),
+            })
+        })
     };
     let label = move || {
         let index = month_index();
@@ -83,21 +99,28 @@ pub fn ScrollRail(
         }
     };
     let on_up = move |_: ev::PointerEvent| dragging.set(false);
-    let step_months = move |step: i64| {
-        layout.with_untracked(|l| {
-            if let Some(l) = l {
-                let now = l.month_at(virtual_top.get_untracked() + 1.0) as i64;
-                let target = (now + step).clamp(0, l.months.len() as i64 - 1) as usize;
-                on_seek.run(l.months[target].top);
-            }
+    let go_to_month = move |pick: &dyn Fn(&Layout, usize) -> usize| {
+        let now = untrack(month_index);
+        let target = layout.with_untracked(|l| {
+            let l = l.as_ref()?;
+            let target = pick(l, now);
+            Some((target, l.months.get(target)?.top))
         });
+        if let Some((target, top)) = target {
+            on_seek.run(top);
+            chosen.set(Some((target, virtual_top.get_untracked())));
+        }
     };
+    let step_months = move |step: i64| {
+        go_to_month(&|l, now| (now as i64 + step).clamp(0, l.months.len() as i64 - 1) as usize);
+    };
+    let step_year = move |older: bool| go_to_month(&|l, now| l.month_a_year_from(now, older));
     let on_key = move |ev: ev::KeyboardEvent| {
         match ev.key().as_str() {
             "ArrowDown" | "ArrowRight" => step_months(1),
             "ArrowUp" | "ArrowLeft" => step_months(-1),
-            "PageDown" => step_months(12),
-            "PageUp" => step_months(-12),
+            "PageDown" => step_year(true),
+            "PageUp" => step_year(false),
             "Home" => on_seek.run(0.0),
             "End" => on_seek.run(max_virtual.get_untracked()),
             _ => return,
@@ -135,7 +158,7 @@ pub fn ScrollRail(
                     <span class="rail-year" style:top=format!("{y}px")>{year}</span>
                 }).collect_view()}
             </div>
-            <div class="rail-thumb" role="slider" tabindex="0" data-testid="scroll-rail-thumb"
+            <div class="rail-thumb" id="date-rail" role="slider" tabindex="0" data-testid="scroll-rail-thumb" aria-keyshortcuts="d"
                 aria-label=move || texts().rail_label
                 aria-orientation="vertical"
                 aria-valuemin="0" aria-valuemax="100"

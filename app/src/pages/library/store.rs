@@ -7,6 +7,7 @@ use hako_protocol::{Timeline, TimelineFilter, TimelineItem};
 use leptos::{prelude::*, task::spawn_local};
 use web_sys::AbortController;
 
+use super::layout::Known;
 use crate::api;
 
 /// Months kept in memory beyond those in view; a million-item ROOM never loads it all.
@@ -45,6 +46,22 @@ impl TimelineStore {
     pub fn item(&self, month: usize, index: u32) -> Option<TimelineItem> {
         self.items
             .with(|m| m.get(&month).and_then(|v| v.get(index as usize).cloned()))
+    }
+
+    /// The aspect ratios of the loaded items, month by month (reactive: the grid lays a month
+    /// out exactly once its items arrive).
+    pub fn known(&self) -> Known {
+        self.items.with(|m| {
+            m.iter()
+                .map(|(&month, items)| {
+                    let aspects = items.iter().map(|i| match (i.width, i.height) {
+                        (Some(w), Some(h)) if w > 0 && h > 0 => Some(f64::from(w) / f64::from(h)),
+                        _ => None,
+                    });
+                    (month, aspects.collect())
+                })
+                .collect()
+        })
     }
 
     /// Where an item sits: (month, index), if loaded.

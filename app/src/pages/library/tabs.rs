@@ -8,7 +8,7 @@ use super::format_duration;
 use crate::{
     api,
     components::icons::{DownloadIcon, PlayIcon},
-    i18n::{COMMON, LIBRARY, day_heading, format_size, use_i18n, use_texts},
+    i18n::{COMMON, LIBRARY, date_time, day_heading, format_size, use_i18n, use_texts},
     text::{fold_for_search, format_phone_number, romaji_to_katakana},
 };
 
@@ -70,13 +70,13 @@ pub fn MusicTab(room: u8) -> impl IntoView {
                     let is_playing = move || playing.with(|p| p.as_ref().is_some_and(|p| p.id == id));
                     let meta = [track.artist.clone(), track.album.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
                     let duration = track.duration_ms.map(format_duration).unwrap_or_default();
-                    let title = track.title.clone();
                     view! {
                         <li class="list-row" class:playing=is_playing data-testid="music-track">
                             <button type="button" class="row-main" data-testid="music-play"
-                                aria-label=move || format!("{} {}", texts().play, title)
                                 on:click=move |_| playing.set(Some(track.clone()))>
                                 <span class="row-icon"><PlayIcon/></span>
+                                // Named by what it shows, 「再生」 first for screen readers.
+                                <span class="visually-hidden">{move || texts().play}</span>
                                 <span class="row-text">
                                     <strong data-testid="music-title">{track.title.clone()}</strong>
                                     <small>{meta}</small>
@@ -94,6 +94,7 @@ pub fn MusicTab(room: u8) -> impl IntoView {
 #[component]
 pub fn DocumentsTab(room: u8) -> impl IntoView {
     let texts = use_texts(&LIBRARY);
+    let i18n = use_i18n();
     let documents = LocalResource::new(move || api::library::documents(room));
     list_state(
         documents,
@@ -112,7 +113,7 @@ pub fn DocumentsTab(room: u8) -> impl IntoView {
                                             Some(url) => view! { <a href=url target="_blank" rel="noopener" data-testid="document-open"><strong>{doc.name.clone()}</strong></a> }.into_any(),
                                             None => view! { <strong>{doc.name.clone()}</strong> }.into_any(),
                                         }}
-                                        <small>{format!("{} · {}", doc.created.replace('T', " "), format_size(doc.size))}</small>
+                                        <small>{move || format!("{} · {}", date_time(i18n.lang.get(), &doc.created), format_size(doc.size))}</small>
                                     </span>
                                     <a class="icon-btn" data-testid="document-download" href=paths::item_original(doc.id)
                                         download=doc.name.clone() aria-label=move || texts().download><DownloadIcon/></a>
@@ -303,6 +304,7 @@ pub fn CalendarTab(room: u8) -> impl IntoView {
 #[component]
 pub fn CallsTab(room: u8) -> impl IntoView {
     let texts = use_texts(&LIBRARY);
+    let i18n = use_i18n();
     let calls = LocalResource::new(move || api::library::calls(room));
     let has_calls = move || {
         calls
@@ -336,22 +338,22 @@ pub fn CallsTab(room: u8) -> impl IntoView {
                             <li class="list-row" class:missed=direction == CallDirection::Missed data-testid="call">
                                 <span class="row-icon call-dir" aria-hidden="true">{arrow}</span>
                                 <span class="row-text">
-                                    <strong data-testid="call-name">{shown_name}</strong>
-                                    <small>{move || {
-                                        let t = texts();
-                                        let label = match direction {
-                                            CallDirection::Incoming => t.call_incoming,
-                                            CallDirection::Outgoing => t.call_outgoing,
-                                            CallDirection::Missed => t.call_missed,
-                                        };
-                                        match &number {
-                                            Some(number) => format!("{label} · {number}"),
-                                            None => label.to_owned(),
-                                        }
-                                    }}</small>
+                                    <strong class="nowrap" data-testid="call-name">{shown_name}</strong>
+                                    <small>
+                                        {move || {
+                                            let t = texts();
+                                            match direction {
+                                                CallDirection::Incoming => t.call_incoming,
+                                                CallDirection::Outgoing => t.call_outgoing,
+                                                CallDirection::Missed => t.call_missed,
+                                            }
+                                        }}
+                                        // A number never breaks at its hyphens.
+                                        {number.map(|n| view! { " · "<span class="nowrap">{n}</span> })}
+                                    </small>
                                 </span>
                                 <span class="row-side">
-                                    <span>{call.time.get(..16).unwrap_or_default().replace('T', " ")}</span>
+                                    <span>{move || date_time(i18n.lang.get(), &call.time)}</span>
                                     <small data-testid="call-duration">{duration}</small>
                                 </span>
                             </li>

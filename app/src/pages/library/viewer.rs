@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use hako_protocol::{ItemInfo, ItemKind, paths};
 use leptos::{ev, prelude::*};
+use wasm_bindgen::JsCast;
 
 use super::{LibraryCtx, actions::ConfirmDelete, format_duration, store::TimelineStore};
 use crate::{
@@ -15,7 +16,7 @@ use crate::{
         icons::{ChevronIcon, CloseIcon, DownloadIcon, InfoIcon, TrashIcon},
         shell::use_title,
     },
-    i18n::{LIBRARY, day_heading, format_size, use_i18n, use_texts},
+    i18n::{LIBRARY, date_time, format_size, use_i18n, use_texts},
 };
 
 const MAX_ZOOM: f64 = 8.0;
@@ -63,6 +64,14 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
     };
     let _keys = window_event_listener(ev::keydown, move |ev| {
         if confirming.get_untracked() {
+            return;
+        }
+        // A focused video (or any control) keeps its own keys: → seeks it, it does not leave it.
+        let in_control = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "VIDEO" | "AUDIO" | "INPUT"));
+        if in_control {
             return;
         }
         match ev.key().as_str() {
@@ -178,7 +187,7 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
             <div class="viewer-bar">
                 <button type="button" class="icon-btn" data-testid="photo-viewer-close" aria-label=move || texts().close
                     on:click=move |_| ctx.close_item()><CloseIcon/></button>
-                <span class="viewer-title">{move || loaded().map(|i| taken_label(i18n.lang.get(), &i.taken))}</span>
+                <span class="viewer-title">{move || loaded().map(|i| date_time(i18n.lang.get(), &i.taken))}</span>
                 <div class="viewer-actions">
                     <button type="button" class="icon-btn" data-testid="photo-viewer-zoom-out" aria-label=move || texts().zoom_out
                         on:click=move |_| set_zoom(zoom.get_untracked() / 1.5)>"−"</button>
@@ -223,24 +232,6 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
     }
 }
 
-/// 「2024年8月15日（木） 9:30」 from `YYYY-MM-DDTHH:MM:SS`.
-fn taken_label(lang: hako_protocol::Lang, taken: &str) -> String {
-    let part = |range: std::ops::Range<usize>| taken.get(range).and_then(|s| s.parse::<u32>().ok());
-    match (
-        part(0..4),
-        part(5..7),
-        part(8..10),
-        part(11..13),
-        taken.get(14..16),
-    ) {
-        (Some(y), Some(m), Some(d), Some(h), Some(min)) => format!(
-            "{} {h}:{min}",
-            day_heading(lang, y as i32, m as u8, d as u8)
-        ),
-        _ => taken.replace('T', " "),
-    }
-}
-
 fn pinch_spread(pointers: &HashMap<i32, (f64, f64)>) -> Option<f64> {
     let mut points = pointers.values();
     match (points.next(), points.next(), points.next()) {
@@ -252,6 +243,7 @@ fn pinch_spread(pointers: &HashMap<i32, (f64, f64)>) -> Option<f64> {
 #[component]
 fn InfoPanel(item: ItemInfo) -> impl IntoView {
     let texts = use_texts(&LIBRARY);
+    let i18n = use_i18n();
     let size = format_size(item.size);
     let dimensions = item
         .width
@@ -262,7 +254,7 @@ fn InfoPanel(item: ItemInfo) -> impl IntoView {
         <aside class="viewer-info" data-testid="photo-viewer-info-panel">
             <dl>
                 <dt>{move || texts().info_name}</dt><dd data-testid="info-name">{item.name.clone()}</dd>
-                <dt>{move || texts().info_taken}</dt><dd>{item.taken.replace('T', " ")}</dd>
+                <dt>{move || texts().info_taken}</dt><dd>{move || date_time(i18n.lang.get(), &item.taken)}</dd>
                 <dt>{move || texts().info_size}</dt><dd>{size}</dd>
                 {dimensions.map(|d| view! { <dt>{move || texts().info_dimensions}</dt><dd>{d}</dd> })}
                 {item.camera.clone().map(|c| view! { <dt>{move || texts().info_camera}</dt><dd>{c}</dd> })}
