@@ -90,6 +90,17 @@ impl Tab {
     }
 }
 
+/// A list tab's page: it scrolls on its own, so it takes focus and the keyboard scrolls it too.
+fn tab_page(tab: Tab, content: impl IntoView + 'static) -> AnyView {
+    let i18n = use_i18n();
+    view! {
+        <div class="tab-page" tabindex="0" role="region" aria-label=move || tab.label(i18n.lang.get())>
+            {content}
+        </div>
+    }
+    .into_any()
+}
+
 /// `m:ss`, or `h:mm:ss` from an hour on.
 pub fn format_duration(ms: u64) -> String {
     let secs = ms / 1000;
@@ -473,17 +484,11 @@ pub fn Library() -> impl IntoView {
                 .into_any(),
             })
             .into_any(),
-            Tab::Music => view! { <div class="tab-page"><MusicTab room=room/></div> }.into_any(),
-            Tab::Documents => {
-                view! { <div class="tab-page"><DocumentsTab room=room/></div> }.into_any()
-            }
-            Tab::Contacts => {
-                view! { <div class="tab-page"><ContactsTab room=room/></div> }.into_any()
-            }
-            Tab::Calendar => {
-                view! { <div class="tab-page"><CalendarTab room=room/></div> }.into_any()
-            }
-            Tab::Calls => view! { <div class="tab-page"><CallsTab room=room/></div> }.into_any(),
+            Tab::Music => tab_page(Tab::Music, view! { <MusicTab room=room/> }),
+            Tab::Documents => tab_page(Tab::Documents, view! { <DocumentsTab room=room/> }),
+            Tab::Contacts => tab_page(Tab::Contacts, view! { <ContactsTab room=room/> }),
+            Tab::Calendar => tab_page(Tab::Calendar, view! { <CalendarTab room=room/> }),
+            Tab::Calls => tab_page(Tab::Calls, view! { <CallsTab room=room/> }),
         }
     };
     view! {
