@@ -10,16 +10,16 @@ use axum::{
     },
     http::{
         HeaderMap, StatusCode,
-        header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE},
+        header::{LOCATION, SET_COOKIE},
         request::Parts,
     },
     response::{AppendHeaders, IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use hako_protocol::{
-    AccountSetup, AuthProvider, AuthProviders, ChangeEmail, ChangeEmailVerify, ChangePassword,
-    CodeSent, Credentials, ErrorBody, Me, PasswordResetRequest, PasswordResetVerify,
-    RegisterLicense, VerifyCode,
+    AuthProvider, AuthProviders, ChangeEmail, ChangeEmailVerify, ChangePassword, CodeSent,
+    Credentials, ErrorBody, Me, PasswordResetRequest, PasswordResetVerify, RegisterLicense,
+    VerifyCode,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -44,8 +44,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(password_reset))
         .routes(routes!(password_reset_verify))
         .routes(routes!(me))
-        .routes(routes!(setup))
-        .routes(routes!(setup_qr))
         .routes(routes!(change_password))
         .routes(routes!(change_email))
         .routes(routes!(change_email_verify))
@@ -230,35 +228,6 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJs
     Ok(ApiJson(
         super::me(&state.db, state.clock.now(), user.id).await?,
     ))
-}
-
-/// What a new account needs to start backing up: the phone app's store page, the address to
-/// enter in it, and the storage used against a free member's quota (the library's first run).
-#[utoipa::path(get, path = "/api/v1/account/setup", tag = "accounts", security(("session_cookie" = [])),
-    responses(
-        (status = 200, body = AccountSetup)))]
-async fn setup(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<ApiJson<AccountSetup>> {
-    Ok(ApiJson(super::setup(&state, user.id).await?))
-}
-
-/// The address to enter in the phone app as a QR code, for the phone's camera.
-#[utoipa::path(get, path = "/api/v1/account/setup/qr.svg", tag = "accounts",
-    security(("session_cookie" = [])),
-    responses(
-        (status = 200, description = "An SVG picture", content_type = "image/svg+xml", body = String)))]
-async fn setup_qr(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Response> {
-    let svg = super::address_qr(&state.config.public_url)?;
-    Ok((
-        [
-            (CONTENT_TYPE, "image/svg+xml"),
-            (CACHE_CONTROL, "private, max-age=3600"),
-        ],
-        svg,
-    )
-        .into_response())
 }
 
 /// Changes the password (SPEC V17, A5). The account's other browser sessions end; this one

@@ -19,7 +19,7 @@ mod throttle;
 mod tokens;
 
 use hako_protocol::{
-    AccountSetup, ChangeEmail, ChangeEmailVerify, ChangePassword, Credentials, Me, MemberType,
+    ChangeEmail, ChangeEmailVerify, ChangePassword, Credentials, Me, MemberType,
     PASSWORD_MAX_CHARS, PasswordResetVerify, VerifyCode, normalize_email, validate_password,
 };
 
@@ -29,7 +29,7 @@ pub use oidc::Providers as OidcProviders;
 pub(crate) use session::{COOKIE_NAME as SESSION_COOKIE, CurrentUser};
 pub(crate) use tokens::{new_token, token_hash};
 
-use crate::{AppState, config::Config, http::error::ApiError, mail::Mail, store::db::Db};
+use crate::{AppState, config::Config, mail::Mail, store::db::Db};
 
 /// Emailed codes at this moment, under the server's key.
 fn codes(state: &AppState) -> Codes<'_> {
@@ -155,26 +155,6 @@ pub(crate) async fn me(db: &Db, now: i64, user_id: i64) -> Result<Me, AccountsEr
         created_at: crate::clock::rfc3339(profile.created_at),
         license_key_masked: license::live_key_masked(db, user_id, now).await?,
     })
-}
-
-/// What a new account needs to start backing up (the library's first run).
-pub(crate) async fn setup(state: &AppState, user_id: i64) -> Result<AccountSetup, ApiError> {
-    let (used_bytes, quota_bytes) = crate::uploads::stored(state, user_id).await?;
-    Ok(AccountSetup {
-        server_url: state.config.public_url.clone(),
-        app_url: state.config.corp.app_links.smartphone.clone(),
-        used_bytes,
-        quota_bytes,
-    })
-}
-
-/// The server's address as a QR code (SVG) that a phone's camera opens in the app's setup.
-pub(crate) fn address_qr(public_url: &str) -> anyhow::Result<String> {
-    let code = qrcode::QrCode::new(public_url.as_bytes())?;
-    Ok(code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(200, 200)
-        .build())
 }
 
 /// Checks email and password under the throttles. Returns the account's id.

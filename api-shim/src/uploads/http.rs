@@ -10,14 +10,15 @@ use axum::{
     middleware::{self, Next},
     response::{IntoResponse, Response},
 };
-use hako_protocol::{ErrorBody, ErrorCode};
+use hako_protocol::{AccountSetup, ErrorBody, ErrorCode};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{Chunk, Declared, UploadError, Uploader};
 use crate::{
     AppState,
-    http::error::{ApiError, ApiResult},
+    accounts::CurrentUser,
+    http::error::{ApiError, ApiJson, ApiResult},
     phones::CurrentDevice,
 };
 
@@ -37,6 +38,35 @@ pub fn router() -> OpenApiRouter<AppState> {
             h("tus-resumable"),
             HeaderValue::from_static(TUS_VERSION),
         ))
+        // Added after the tus layers: a browser asks these, not a tus client.
+        .routes(routes!(setup))
+        .routes(routes!(setup_qr))
+}
+
+/// What a new account needs to start backing up: the phone app's store page, the address to
+/// enter in it, and the storage used against a free member's quota (the library's first run).
+#[utoipa::path(get, path = "/api/v1/account/setup", tag = "uploads", security(("session_cookie" = [])),
+    responses(
+        (status = 200, body = AccountSetup)))]
+async fn setup(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<ApiJson<AccountSetup>> {
+    Ok(ApiJson(super::setup(&state, user.id).await?))
+}
+
+/// The address to enter in the phone app as a QR code, for the phone's camera.
+#[utoipa::path(get, path = "/api/v1/account/setup/qr.svg", tag = "uploads",
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "An SVG picture", content_type = "image/svg+xml", body = String)))]
+async fn setup_qr(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Response> {
+    let svg = super::address_qr(&state.config.public_url)?;
+    let headers = [
+        (header::CONTENT_TYPE, "image/svg+xml"),
+        (header::CACHE_CONTROL, "private, max-age=3600"),
+    ];
+    Ok((headers, svg).into_response())
 }
 
 /// Every request but `OPTIONS` must speak tus 1.0.0; others get 412 and the version we speak.

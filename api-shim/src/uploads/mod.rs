@@ -19,7 +19,9 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use hako_media::dating;
-use hako_protocol::{DeviceOs, ErrorCode, ItemKind, valid_file_name, valid_sha256_hex};
+use hako_protocol::{
+    AccountSetup, DeviceOs, ErrorCode, ItemKind, valid_file_name, valid_sha256_hex,
+};
 use sha2::{Digest, Sha256, digest::common::hazmat::SerializableState};
 
 pub use http::{TUS_VERSION, router};
@@ -235,12 +237,26 @@ fn part_path(state: &AppState, id: &str) -> PathBuf {
     part_file(&state.config.data_dir, id)
 }
 
-/// What the account has stored, and the free members' quota that bounds it (SPEC L2; `None`
-/// for an unlimited member).
-pub async fn stored(state: &AppState, user_id: i64) -> Result<(u64, Option<u64>)> {
+/// Where and how much a new account backs up, for the library's first run: the address to
+/// enter in the phone app, the app's store page, and what is stored against a free member's
+/// quota (SPEC L2; none for an unlimited member).
+pub async fn setup(state: &AppState, user_id: i64) -> Result<AccountSetup> {
     let usage = store::usage(&state.db, user_id, &month_of(state.clock.now())).await?;
-    let quota = (usage.member_type == "free").then_some(state.config.limits.free_quota_bytes);
-    Ok((u64::try_from(usage.stored_bytes).unwrap_or(0), quota))
+    Ok(AccountSetup {
+        server_url: state.config.public_url.clone(),
+        app_url: state.config.corp.app_links.smartphone.clone(),
+        used_bytes: u64::try_from(usage.stored_bytes).unwrap_or(0),
+        quota_bytes: (usage.member_type == "free").then_some(state.config.limits.free_quota_bytes),
+    })
+}
+
+/// The server's address as a QR code (SVG) that a phone's camera opens in the app's setup.
+pub fn address_qr(public_url: &str) -> anyhow::Result<String> {
+    let code = qrcode::QrCode::new(public_url.as_bytes())?;
+    Ok(code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .build())
 }
 
 /// Starts an upload, if the file is of a kept type, not stored yet, and within the limits.

@@ -189,9 +189,9 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
                     on:click=move |_| ctx.close_item()><CloseIcon/></button>
                 <span class="viewer-title">{move || loaded().map(|i| date_time(i18n.lang.get(), &i.taken))}</span>
                 <div class="viewer-actions">
-                    <button type="button" class="icon-btn" data-testid="photo-viewer-zoom-out" aria-label=move || texts().zoom_out
+                    <button type="button" class="icon-btn zoom-btn" data-testid="photo-viewer-zoom-out" aria-label=move || texts().zoom_out
                         on:click=move |_| set_zoom(zoom.get_untracked() / 1.5)>"−"</button>
-                    <button type="button" class="icon-btn" data-testid="photo-viewer-zoom-in" aria-label=move || texts().zoom_in
+                    <button type="button" class="icon-btn zoom-btn" data-testid="photo-viewer-zoom-in" aria-label=move || texts().zoom_in
                         on:click=move |_| set_zoom(zoom.get_untracked() * 1.5)>"+"</button>
                     <button type="button" class="icon-btn" data-testid="photo-viewer-info" aria-label=move || texts().info
                         aria-pressed=move || show_info.get().to_string()
