@@ -1,4 +1,5 @@
 // Email accounts in a real browser (SPEC V1, V2, A2, A5, X1).
+import type { Page } from '@playwright/test';
 import { test, expect, issueLicenseKey, signIn, signOut, PASSWORD } from './fixtures';
 
 test('sign up with a code from the outbox, then sign out', async ({ page, email, readCode }) => {
@@ -32,16 +33,23 @@ test('sign up with a code from the outbox, then sign out', async ({ page, email,
   await expect(page).toHaveURL(/\/signin$/);
 });
 
-test('a sign-up link with a license key makes an unlimited member', async ({ page, email, readCode }) => {
-  const key = issueLicenseKey();
-  await page.goto(`/signup?key=${encodeURIComponent(key)}`);
+/** Sign-up from the address step on: the address, Next, a password, the mailed code. */
+async function signUpFrom(page: Page, email: string, readCode: (email: string) => Promise<string>) {
   await page.getByTestId('signup-email').fill(email);
   await page.getByTestId('signup-next').click();
   await page.getByTestId('signup-password').fill(PASSWORD);
   await page.getByTestId('signup-submit').click();
   await page.getByTestId('code-input').fill(await readCode(email));
   await page.getByTestId('code-submit').click();
-  await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無制限会員です。');
+}
+
+const UNLIMITED = 'お客様のアカウントは無制限会員です。';
+const FREE = 'お客様のアカウントは無料会員です。';
+
+test('a sign-up link with a license key makes an unlimited member', async ({ page, email, readCode }) => {
+  await page.goto(`/signup?key=${encodeURIComponent(issueLicenseKey())}`);
+  await signUpFrom(page, email, readCode);
+  await expect(page.getByTestId('signup-done-member-type')).toHaveText(UNLIMITED);
 });
 
 test('a mistyped key is named at step 1, and fixed there', async ({ page, email, readCode }) => {
@@ -55,12 +63,8 @@ test('a mistyped key is named at step 1, and fixed there', async ({ page, email,
   await page.getByTestId('signup-next').click();
   await expect(page.getByTestId('signup-password')).toHaveCount(0);
   await page.getByTestId('signup-license-key').fill(key.replaceAll('-', ''));
-  await page.getByTestId('signup-next').click();
-  await page.getByTestId('signup-password').fill(PASSWORD);
-  await page.getByTestId('signup-submit').click();
-  await page.getByTestId('code-input').fill(await readCode(email));
-  await page.getByTestId('code-submit').click();
-  await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無制限会員です。');
+  await signUpFrom(page, email, readCode);
+  await expect(page.getByTestId('signup-done-member-type')).toHaveText(UNLIMITED);
 });
 
 test('a key can be dropped at step 1: the account is free', async ({ page, email, readCode }) => {
@@ -68,34 +72,22 @@ test('a key can be dropped at step 1: the account is free', async ({ page, email
   await page.getByTestId('signup-drop-key').click();
   await expect(page.getByTestId('signup-license')).toHaveCount(0);
   await expect(page.getByTestId('signup-error')).toHaveCount(0);
-  await page.getByTestId('signup-email').fill(email);
-  await page.getByTestId('signup-next').click();
-  await page.getByTestId('signup-password').fill(PASSWORD);
-  await page.getByTestId('signup-submit').click();
-  await page.getByTestId('code-input').fill(await readCode(email));
-  await page.getByTestId('code-submit').click();
-  await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無料会員です。');
+  await signUpFrom(page, email, readCode);
+  await expect(page.getByTestId('signup-done-member-type')).toHaveText(FREE);
   await expect(page.getByTestId('signup-license-refused')).toHaveCount(0);
 });
 
 test('a used key still leaves a free account that takes a key later', async ({ browser, page, email, readCode }) => {
-  const key = issueLicenseKey();
-  const signUp = async (p: typeof page, address: string) => {
-    await p.goto(`/signup?key=${encodeURIComponent(key)}`);
-    await p.getByTestId('signup-email').fill(address);
-    await p.getByTestId('signup-next').click();
-    await p.getByTestId('signup-password').fill(PASSWORD);
-    await p.getByTestId('signup-submit').click();
-    await p.getByTestId('code-input').fill(await readCode(address));
-    await p.getByTestId('code-submit').click();
-  };
+  const link = `/signup?key=${encodeURIComponent(issueLicenseKey())}`;
   const first = await browser.newPage({ baseURL: test.info().project.use.baseURL });
-  await signUp(first, `first-${email}`);
-  await expect(first.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無制限会員です。');
+  await first.goto(link);
+  await signUpFrom(first, `first-${email}`, readCode);
+  await expect(first.getByTestId('signup-done-member-type')).toHaveText(UNLIMITED);
   await first.close();
 
-  await signUp(page, email);
-  await expect(page.getByTestId('signup-done-member-type')).toHaveText('お客様のアカウントは無料会員です。');
+  await page.goto(link);
+  await signUpFrom(page, email, readCode);
+  await expect(page.getByTestId('signup-done-member-type')).toHaveText(FREE);
   await expect(page.getByTestId('signup-license-refused')).toContainText('ライセンスキーは登録できませんでした');
   await page.getByTestId('signup-register-key').click();
   await expect(page).toHaveURL(/\/account$/);
