@@ -33,7 +33,7 @@ run_one() { # $1 = MiB
       mib, cp, mib / cp, up, mib / up, up / cp, rss / 1024 }'
   rm -rf "$dir"
 }
-echo "hako-device backup (hash + tus upload in 8 MiB chunks with per-chunk SHA-256) vs cp + sync:"
+echo "hako-device backup (hash + tus upload in 32 MiB chunks with per-chunk CRC-32) vs cp + sync:"
 run_one 256
 run_one "$size_mib"
 

@@ -21,7 +21,7 @@ use crate::{
     text::Text,
 };
 
-const CHUNK: usize = 8 * 1024 * 1024;
+const CHUNK: usize = 32 * 1024 * 1024;
 
 /// What a backup run can be narrowed to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -292,20 +292,21 @@ async fn upload(
     progress.inc(offset);
     let mut file = std::fs::File::open(&candidate.path)?;
     file.seek(SeekFrom::Start(offset))?;
-    let mut buffer = vec![0; CHUNK];
+    // The next chunk is read while the current one is on its way.
+    let mut next = tokio::task::spawn_blocking(move || read_chunk(file));
     while offset < candidate.size {
-        let n = read_full(&mut file, &mut buffer)?;
-        if n == 0 {
+        let (chunk, rest) = next.await??;
+        if chunk.is_empty() {
             anyhow::bail!(
                 "{} changed while it was being backed up",
                 candidate.path.display()
             );
         }
-        client
-            .send_chunk(&url, offset, buffer[..n].to_vec())
-            .await?;
-        offset += n as u64;
-        progress.inc(n as u64);
+        next = tokio::task::spawn_blocking(move || read_chunk(rest));
+        let n = chunk.len() as u64;
+        client.send_chunk(&url, offset, chunk).await?;
+        offset += n;
+        progress.inc(n);
     }
     uploads.remove(&candidate.sha256);
     home.save_uploads(&uploads)?;
@@ -330,13 +331,10 @@ fn storage_of(dir: &Path) -> (u64, u64) {
     (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0))
 }
 
-fn read_full(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    Ok(filled)
+/// Up to [`CHUNK`] bytes from where the file stands (fewer only at its end), and the file.
+fn read_chunk(file: std::fs::File) -> std::io::Result<(Vec<u8>, std::fs::File)> {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut limited = file.take(CHUNK as u64);
+    limited.read_to_end(&mut chunk)?;
+    Ok((chunk, limited.into_inner()))
 }

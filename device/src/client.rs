@@ -10,7 +10,6 @@ use hako_protocol::{
     PhoneSettings, PhonebookSent, RegisterMode, RegisterRoom, Rooms, StoredItem, paths,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
-use sha2::{Digest, Sha256};
 
 use crate::{
     home::{Home, Session},
@@ -572,19 +571,20 @@ impl Client {
             .and_then(|v| v.parse().ok()))
     }
 
-    /// Sends one chunk with its SHA-256, so a damaged chunk is refused and sent again.
+    /// Sends one chunk with its CRC-32, so a chunk damaged on the way is refused and sent
+    /// again (the whole file's SHA-256, given at creation, is what the server checks at the end).
     pub async fn send_chunk(
         &self,
         url: &str,
         offset: u64,
         chunk: Vec<u8>,
     ) -> Result<(), CallError> {
-        let checksum = STANDARD.encode(Sha256::digest(&chunk));
+        let checksum = STANDARD.encode(crc32fast::hash(&chunk).to_be_bytes());
         checked(
             self.tus(Method::PATCH, url)
                 .header("upload-offset", offset.to_string())
                 .header("content-type", "application/offset+octet-stream")
-                .header("upload-checksum", format!("sha256 {checksum}"))
+                .header("upload-checksum", format!("crc32 {checksum}"))
                 .body(chunk)
                 .send()
                 .await,

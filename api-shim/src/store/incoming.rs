@@ -5,11 +5,14 @@
 //! Callers see one interface: begin, resume, write, seal, complete, discard.
 
 use std::{
-    io::{self, SeekFrom},
+    fs::File,
+    io::{self, Seek, SeekFrom, Write},
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
-use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+use bytes::Bytes;
+use tokio::task::{JoinHandle, spawn_blocking};
 
 use super::blobs::{BlobStore, PART_BYTES, S3Blobs};
 
@@ -36,8 +39,12 @@ pub struct Sink<'a> {
 
 enum To<'a> {
     File {
-        file: tokio::fs::File,
+        file: Arc<File>,
         start: u64,
+        /// The block before, being written on the blocking pool (blocks go in order).
+        writing: Option<JoinHandle<io::Result<()>>>,
+        /// A flush to disk started behind the writes, so the one before the answer is short.
+        syncing: Option<JoinHandle<io::Result<()>>>,
     },
     Bucket {
         s3: &'a S3Blobs,
@@ -108,17 +115,21 @@ impl BlobStore {
                 etags: upload.etags,
             },
             (None, None) => {
-                let mut file = tokio::fs::OpenOptions::new()
-                    .write(true)
-                    .open(upload.part_file)
-                    .await?;
-                // Bytes past the acknowledged offset (a chunk cut off by a crash) are not
-                // part of the file.
-                file.set_len(upload.offset).await?;
-                file.seek(SeekFrom::Start(upload.offset)).await?;
+                let (path, offset) = (upload.part_file.to_owned(), upload.offset);
+                let file = spawn_blocking(move || {
+                    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+                    // Bytes past the acknowledged offset (a chunk cut off by a crash) are not
+                    // part of the file.
+                    file.set_len(offset)?;
+                    file.seek(SeekFrom::Start(offset))?;
+                    io::Result::Ok(file)
+                })
+                .await??;
                 To::File {
-                    file,
+                    file: Arc::new(file),
                     start: upload.offset,
+                    writing: None,
+                    syncing: None,
                 }
             }
             _ => return Err(io::ErrorKind::NotFound.into()),
@@ -159,10 +170,35 @@ impl BlobStore {
     }
 }
 
+/// Waits for a blocking file task, if one runs.
+async fn done(task: Option<JoinHandle<io::Result<()>>>) -> io::Result<()> {
+    match task {
+        Some(task) => task.await?,
+        None => Ok(()),
+    }
+}
+
 impl Sink<'_> {
-    pub async fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+    /// Takes the next bytes. A file's block is written on the blocking pool while the caller
+    /// goes on (the next `write` or `seal` waits for it), and the disk starts flushing behind.
+    pub async fn write(&mut self, bytes: Bytes) -> io::Result<()> {
         match &mut self.to {
-            To::File { file, .. } => file.write_all(bytes).await,
+            To::File {
+                file,
+                writing,
+                syncing,
+                ..
+            } => {
+                done(writing.take()).await?;
+                let target = Arc::clone(file);
+                *writing = Some(spawn_blocking(move || (&*target).write_all(&bytes)));
+                if syncing.as_ref().is_none_or(JoinHandle::is_finished) {
+                    done(syncing.take()).await?;
+                    let target = Arc::clone(file);
+                    *syncing = Some(spawn_blocking(move || target.sync_data()));
+                }
+                Ok(())
+            }
             To::Bucket {
                 s3,
                 upload,
@@ -170,7 +206,7 @@ impl Sink<'_> {
                 etags,
                 ..
             } => {
-                pending.extend_from_slice(bytes);
+                pending.extend_from_slice(&bytes);
                 while pending.len() >= PART_BYTES {
                     let part: Vec<u8> = pending.drain(..PART_BYTES).collect();
                     let etag = s3
@@ -186,8 +222,17 @@ impl Sink<'_> {
     /// A refused chunk leaves nothing behind: the file is cut back; parts sent for it are
     /// not recorded and are sent again, under the same numbers, by the retry.
     pub async fn undo(self) -> io::Result<()> {
-        if let To::File { file, start } = self.to {
-            file.set_len(start).await?;
+        if let To::File {
+            file,
+            start,
+            writing,
+            syncing,
+        } = self.to
+        {
+            // A refused chunk's bytes may still be on their way to the file: cut after them.
+            let _ = done(writing).await;
+            let _ = done(syncing).await;
+            spawn_blocking(move || file.set_len(start)).await??;
         }
         Ok(())
     }
@@ -196,8 +241,15 @@ impl Sink<'_> {
     /// answer never loses them. `last`: the file is complete.
     pub async fn seal(self, last: bool) -> io::Result<Sealed> {
         match self.to {
-            To::File { file, .. } => {
-                file.sync_data().await?;
+            To::File {
+                file,
+                writing,
+                syncing,
+                ..
+            } => {
+                done(writing).await?;
+                done(syncing).await?;
+                spawn_blocking(move || file.sync_data()).await??;
                 Ok(Sealed {
                     new_parts: Vec::new(),
                     first_new_part: 0,

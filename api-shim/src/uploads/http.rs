@@ -119,7 +119,10 @@ async fn options(State(state): State<AppState>) -> impl IntoResponse {
                 h("tus-max-size"),
                 state.config.limits.max_file_bytes.to_string(),
             ),
-            (h("tus-checksum-algorithm"), "sha256".to_owned()),
+            (
+                h("tus-checksum-algorithm"),
+                super::CHECKSUM_ALGORITHMS.to_owned(),
+            ),
         ],
     )
 }

@@ -1,5 +1,6 @@
 //! The tus server (SPEC D3, T1, T2, L1, L2) and every bad input it must survive.
 
+use base64::{Engine, engine::general_purpose::STANDARD};
 use hako_protocol::ErrorCode;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -29,7 +30,7 @@ async fn options_describes_the_server() {
     assert_eq!(headers["tus-resumable"], "1.0.0");
     assert_eq!(headers["tus-version"], "1.0.0");
     assert_eq!(headers["tus-max-size"], "15000000000");
-    assert_eq!(headers["tus-checksum-algorithm"], "sha256");
+    assert_eq!(headers["tus-checksum-algorithm"], "sha256,crc32");
     for extension in ["creation", "checksum", "termination", "expiration"] {
         assert!(
             headers["tus-extension"]
@@ -81,6 +82,61 @@ async fn t1_a_chunked_upload_resumes_and_appears_only_when_complete() {
     expect_error(again, StatusCode::CONFLICT, ErrorCode::AlreadyStored).await;
 }
 
+/// A PATCH carrying `checksum` as its `Upload-Checksum`.
+async fn crc_patch(
+    phone: &Phone,
+    url: &str,
+    offset: u64,
+    bytes: &[u8],
+    checksum: &str,
+) -> reqwest::Response {
+    phone
+        .request(Method::PATCH, url)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-offset", offset.to_string())
+        .header("content-type", "application/offset+octet-stream")
+        .header("upload-checksum", checksum)
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn chunks_may_carry_a_crc32_instead_of_a_sha256() {
+    let app = spawn_app().await;
+    let phone = app.registered_phone("crc@example.jp").await;
+    // Over one hashing block, so the block-by-block path is crossed too.
+    let bytes = photo(5 * 1024 * 1024);
+    let url = location(
+        &phone
+            .create_upload("a.jpg", bytes.len() as u64, &sha256_hex(&bytes))
+            .await,
+    );
+    let crc = |b: &[u8]| {
+        format!(
+            "crc32 {}",
+            STANDARD.encode(crc32fast::hash(b).to_be_bytes())
+        )
+    };
+    let half = bytes.len() / 2;
+    let first = crc_patch(&phone, &url, 0, &bytes[..half], &crc(&bytes[..half])).await;
+    assert_eq!(first.status(), StatusCode::NO_CONTENT);
+    let last = crc_patch(
+        &phone,
+        &url,
+        half as u64,
+        &bytes[half..],
+        &crc(&bytes[half..]),
+    )
+    .await;
+    assert_eq!(last.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        phone.missing(&[sha256_hex(&bytes)]).await,
+        Vec::<String>::new()
+    );
+}
+
 #[tokio::test]
 async fn a_chunk_with_a_wrong_checksum_is_discarded() {
     let app = spawn_app().await;
@@ -103,7 +159,15 @@ async fn a_chunk_with_a_wrong_checksum_is_discarded() {
     assert_eq!(response.status().as_u16(), 460);
     assert_eq!(phone.offset(&url).await, Some(500), "offset unchanged");
     // A checksum header without a digest, or with an algorithm we do not speak: refused too.
-    for header in ["sha256", "md5 AAAA", "sha256 !!!"] {
+    // A CRC-32 that does not add up is refused like a wrong SHA-256.
+    let wrong_crc = format!(
+        "crc32 {}",
+        STANDARD.encode(crc32fast::hash(b"else").to_be_bytes())
+    );
+    let response = crc_patch(&phone, &url, 500, &bytes[500..], &wrong_crc).await;
+    assert_eq!(response.status().as_u16(), 460);
+    assert_eq!(phone.offset(&url).await, Some(500), "offset unchanged");
+    for header in ["sha256", "md5 AAAA", "sha256 !!!", "crc32 AAAA"] {
         let response = phone
             .request(Method::PATCH, &url)
             .header("tus-resumable", "1.0.0")
