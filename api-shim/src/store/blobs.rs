@@ -79,6 +79,33 @@ fn s3_error(error: object_store::Error) -> io::Error {
     }
 }
 
+/// Bytes read from a file in blocks of this size, each straight into the buffer it is sent from.
+const READ_BLOCK: u64 = 2 * 1024 * 1024;
+
+/// `len` bytes of `file` from where it stands, read on the blocking pool block by block
+/// (tokio's file would read into its own buffer and copy each block once more).
+fn read_blocks(file: std::fs::File, len: u64) -> ByteStream {
+    futures_util::stream::try_unfold((file, len), |(file, left)| async move {
+        if left == 0 {
+            return Ok(None);
+        }
+        let (block, file) = tokio::task::spawn_blocking(move || {
+            let want = left.min(READ_BLOCK);
+            let mut block = Vec::with_capacity(want as usize);
+            let mut limited = std::io::Read::take(file, want);
+            std::io::Read::read_to_end(&mut limited, &mut block)?;
+            io::Result::Ok((block, limited.into_inner()))
+        })
+        .await??;
+        if block.is_empty() {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        let left = left - block.len() as u64;
+        Ok(Some((Bytes::from(block), (file, left))))
+    })
+    .boxed()
+}
+
 impl BlobStore {
     pub fn open(data_dir: &Path, s3: Option<&S3Config>) -> anyhow::Result<Self> {
         let Some(s3) = s3 else {
@@ -213,10 +240,15 @@ impl BlobStore {
     pub async fn read_range(&self, sha256_hex: &str, range: Range<u64>) -> io::Result<ByteStream> {
         match self {
             Self::Local(local) => {
-                let mut file = tokio::fs::File::open(local.path(sha256_hex)).await?;
-                tokio::io::AsyncSeekExt::seek(&mut file, io::SeekFrom::Start(range.start)).await?;
-                let reader = file.take(range.end - range.start);
-                Ok(tokio_util::io::ReaderStream::with_capacity(reader, 256 * 1024).boxed())
+                let path = local.path(sha256_hex);
+                let start = range.start;
+                let file = tokio::task::spawn_blocking(move || {
+                    let mut file = std::fs::File::open(path)?;
+                    std::io::Seek::seek(&mut file, io::SeekFrom::Start(start))?;
+                    io::Result::Ok(file)
+                })
+                .await??;
+                Ok(read_blocks(file, range.end - range.start))
             }
             // An empty range is no valid ranged GET (an empty file's whole content).
             Self::S3(_) if range.is_empty() => Ok(futures_util::stream::empty().boxed()),
