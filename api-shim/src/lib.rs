@@ -388,9 +388,12 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     jobs::janitor::spawn(state.clone(), JANITOR);
     if state.config.media_worker {
-        jobs::spawn_worker::<media::MediaJob>(state.clone(), state.media.clone());
+        // Pictures are made on every core: one photo each (SPEC T4).
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        jobs::spawn_worker::<media::MediaJob>(state.clone(), state.media.clone(), cores);
     }
-    jobs::spawn_worker::<corp::OperationJob>(state.clone(), state.corp_jobs.clone());
+    // A company's operations run one after the other, in the order they were received.
+    jobs::spawn_worker::<corp::OperationJob>(state.clone(), state.corp_jobs.clone(), 1);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

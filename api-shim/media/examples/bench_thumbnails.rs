@@ -1,7 +1,10 @@
 //! Times Hako's photo processing (EXIF, decode, 256 px thumbnail, 1440 px preview) over every
 //! JPEG in a folder and prints photos per second. Used by scripts/bench-thumbnails.sh.
 
-use std::time::Instant;
+use std::{
+    sync::atomic::{AtomicUsize, Ordering},
+    time::Instant,
+};
 
 use hako_media as media;
 use hako_protocol::ItemKind;
@@ -16,15 +19,25 @@ fn main() -> anyhow::Result<()> {
         .collect();
     files.sort();
     let scratch = tempfile_dir()?;
+    // As the server runs its media workers: one per core, each taking the next photo.
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let next = AtomicUsize::new(0);
     let started = Instant::now();
-    for path in &files {
-        let name = path.file_name().unwrap().to_string_lossy();
-        let found = media::extract(ItemKind::Photo, &name, path, &scratch)?;
-        assert!(found.thumb.is_some() && found.preview.is_some());
-    }
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let name = path.file_name().unwrap().to_string_lossy();
+                    let found = media::extract(ItemKind::Photo, &name, path, &scratch)
+                        .expect("the photos decode");
+                    assert!(found.thumb.is_some() && found.preview.is_some());
+                }
+            });
+        }
+    });
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "hako (decode + EXIF + thumbnail + preview): {} photos in {secs:.2} s = {:.2} photos/s",
+        "hako (decode + EXIF + thumbnail + preview, {workers} workers): {} photos in {secs:.2} s = {:.2} photos/s",
         files.len(),
         files.len() as f64 / secs
     );

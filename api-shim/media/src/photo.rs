@@ -16,14 +16,49 @@ pub const PREVIEW_PX: u32 = 1440;
 pub fn extract(name: &str, path: &Path, scratch: &Path) -> anyhow::Result<Extracted> {
     let mut out = Extracted::default();
     let orientation = read_exif(path, &mut out);
-    let mut image = decode(name, path, scratch)?;
+    let (mut image, (width, height)) = decode(name, path, scratch)?;
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
     }
-    out.width = Some(image.width());
-    out.height = Some(image.height());
+    // The photo's own size, turned as the picture was.
+    let turned = (image.width() >= image.height()) != (width >= height);
+    let (width, height) = if turned {
+        (height, width)
+    } else {
+        (width, height)
+    };
+    out.width = Some(width);
+    out.height = Some(height);
     add_pictures(&image, &mut out)?;
     Ok(out)
+}
+
+/// A JPEG decoded at the smallest DCT scale (1/8, 1/4, 1/2 or 1) that still covers the
+/// preview: a 12 MP photo comes out at 2000×1500, a quarter of the pixels to decode, hold and
+/// shrink. With the photo's own size; `None` for what this decoder leaves to `image` (CMYK,
+/// 16-bit, or a file it cannot read).
+fn decode_jpeg_scaled(path: &Path) -> Option<(DynamicImage, (u32, u32))> {
+    let file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut decoder = jpeg_decoder::Decoder::new(file);
+    decoder.read_info().ok()?;
+    let info = decoder.info()?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    let longest = width.max(height).max(1);
+    let fit = |side: u32| u16::try_from((side * PREVIEW_PX / longest).max(1)).unwrap_or(u16::MAX);
+    decoder.scale(fit(width), fit(height)).ok()?;
+    let pixels = decoder.decode().ok()?;
+    let info = decoder.info()?;
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    let image = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => {
+            DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, pixels)?)
+        }
+        jpeg_decoder::PixelFormat::L8 => {
+            DynamicImage::ImageLuma8(image::GrayImage::from_raw(w, h, pixels)?)
+        }
+        _ => return None,
+    };
+    Some((image, (width, height)))
 }
 
 pub fn add_pictures(image: &DynamicImage, out: &mut Extracted) -> anyhow::Result<()> {
@@ -55,7 +90,12 @@ pub fn decode_bytes(bytes: &[u8]) -> anyhow::Result<DynamicImage> {
     Ok(reader.decode()?)
 }
 
-fn decode(name: &str, path: &Path, scratch: &Path) -> anyhow::Result<DynamicImage> {
+/// The picture to make the thumbnail and preview from, and the photo's own size.
+fn decode(name: &str, path: &Path, scratch: &Path) -> anyhow::Result<(DynamicImage, (u32, u32))> {
+    let full = |image: DynamicImage| {
+        let size = (image.width(), image.height());
+        (image, size)
+    };
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -76,7 +116,7 @@ fn decode(name: &str, path: &Path, scratch: &Path) -> anyhow::Result<DynamicImag
             if !status.success() {
                 bail!("heif-convert could not decode the file");
             }
-            decode_bytes(&bytes?)
+            decode_bytes(&bytes?).map(full)
         }
         // Developed at full size, so the reported dimensions are the photo's own.
         "dng" => {
@@ -89,13 +129,14 @@ fn decode(name: &str, path: &Path, scratch: &Path) -> anyhow::Result<DynamicImag
             if !output.status.success() || output.stdout.is_empty() {
                 bail!("dcraw could not develop the file");
             }
-            decode_bytes(&output.stdout)
+            decode_bytes(&output.stdout).map(full)
         }
+        "jpg" | "jpeg" if let Some(scaled) = decode_jpeg_scaled(path) => Ok(scaled),
         _ => {
             let mut reader = ImageReader::open(path)?.with_guessed_format()?;
             // The default limits refuse images that would need more than 512 MiB.
             reader.limits(image::Limits::default());
-            Ok(reader.decode()?)
+            Ok(full(reader.decode()?))
         }
     }
 }
@@ -114,4 +155,36 @@ fn read_exif(path: &Path, out: &mut Extracted) -> Option<Orientation> {
     out.camera = (!camera.is_empty()).then_some(camera);
     exif.uint(exif::Tag::Orientation)
         .and_then(|v| Orientation::from_exif(u8::try_from(v).ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg_file(dir: &Path, width: u32, height: u32) -> std::path::PathBuf {
+        let image = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+        });
+        let path = dir.join(format!("IMG_{width}x{height}.jpg"));
+        jpeg(&DynamicImage::ImageRgb8(image), 90)
+            .and_then(|bytes| Ok(std::fs::write(&path, bytes)?))
+            .unwrap();
+        path
+    }
+
+    #[test]
+    fn a_large_jpeg_is_decoded_at_a_reduced_scale_but_keeps_its_own_size() {
+        let dir = tempfile::tempdir().unwrap();
+        for (width, height, preview) in [(3000, 2000, (1440, 960)), (2000, 3000, (960, 1440))] {
+            let path = jpeg_file(dir.path(), width, height);
+            let (picture, size) = decode_jpeg_scaled(&path).expect("a baseline RGB JPEG");
+            // Half the size on each side: the smallest DCT scale still over 1440 px.
+            assert_eq!((picture.width(), picture.height()), (width / 2, height / 2));
+            let found = extract("IMG.jpg", &path, dir.path()).unwrap();
+            assert_eq!((found.width, found.height), (Some(width), Some(height)));
+            assert_eq!(size, (width, height));
+            let shown = image::load_from_memory(found.preview.as_deref().unwrap()).unwrap();
+            assert_eq!((shown.width(), shown.height()), preview);
+        }
+    }
 }

@@ -136,20 +136,28 @@ pub async fn run_next<J: Job>(state: &AppState) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// Runs jobs of one kind, one at a time, forever: woken by `wake`, or looking again every
-/// 30 seconds anyway (jobs another instance queued).
-pub fn spawn_worker<J: Job>(state: AppState, wake: Wake) {
+/// Runs jobs of one kind, `workers` at a time, forever: each woken by `wake`, or looking again
+/// every 30 seconds anyway (jobs another instance queued). Leases keep two workers (of this
+/// instance or another) from taking the same job.
+pub fn spawn_worker<J: Job>(state: AppState, wake: Wake, workers: usize) {
     tokio::spawn(async move {
         if let Err(error) = J::QUEUE.release_previous_run(&state.db).await {
             tracing::error!(table = J::QUEUE.table, "releasing leases: {error:#}");
         }
-        loop {
-            match run_next::<J>(&state).await {
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(error) => tracing::error!(table = J::QUEUE.table, "job: {error:#}"),
-            }
-            let _ = tokio::time::timeout(Duration::from_secs(30), wake.0.notified()).await;
+        for _ in 1..workers {
+            tokio::spawn(work::<J>(state.clone(), wake.clone()));
         }
+        work::<J>(state, wake).await;
     });
+}
+
+async fn work<J: Job>(state: AppState, wake: Wake) {
+    loop {
+        match run_next::<J>(&state).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(error) => tracing::error!(table = J::QUEUE.table, "job: {error:#}"),
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(30), wake.0.notified()).await;
+    }
 }
