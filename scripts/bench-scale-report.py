@@ -178,10 +178,10 @@ w("")
 w("## 3. Media processing (SPEC T3, T4)")
 w("")
 w(f"{photos} JPEG photos of 4000×3000 (ffmpeg `testsrc2`) uploaded by `hako-device backup`; the "
-  "server's background worker decodes each one, reads EXIF and writes a 256 px thumbnail and a "
-  "1440 px preview. Hako's time is the sum of the worker's own per-file times (the `media "
-  "processed ms=…` debug log line), i.e. processing only, one file at a time as the server "
-  "does. The reference is `vipsthumbnail` making the same two sizes (Q=78 and Q=85, one process "
+  "server's media workers (one per core) decode each one (JPEGs at the smallest DCT scale that "
+  "covers the preview), read EXIF and write a 256 px thumbnail and a 1440 px preview. The photos "
+  "go up with the workers off; Hako's time is the wall-clock time from starting a server with "
+  "its workers to no photo pending (server start-up included). The reference is `vipsthumbnail` making the same two sizes (Q=78 and Q=85, one process "
   "per size, as in `scripts/bench-thumbnails.sh`) from the same files, one after the other.")
 w("")
 w("| Stack | Processed | Hako photos/s | vipsthumbnail photos/s | Ratio | Server peak RSS (MiB) |")
