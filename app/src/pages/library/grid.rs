@@ -14,7 +14,10 @@ use super::{
     store::TimelineStore,
 };
 use crate::{
-    components::icons::{CloudIcon, ExcludedIcon, PhoneIcon, PlayIcon, TickIcon},
+    components::{
+        icons::{CloudIcon, ExcludedIcon, PhoneIcon, PlayIcon, TickIcon},
+        keys,
+    },
     i18n::{LIBRARY, date_time, day_heading, use_i18n, use_texts},
 };
 
@@ -266,12 +269,8 @@ pub fn PhotoGrid(store: TimelineStore) -> impl IntoView {
         ev.prevent_default();
     };
     let _shortcut = window_event_listener(ev::keydown, move |ev| {
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
         if ev.key().eq_ignore_ascii_case("d")
-            && !typing
+            && !keys::meant_for_a_control(&ev)
             && !(ev.ctrl_key() || ev.meta_key() || ev.alt_key())
             && ctx.query.with_untracked(|q| q.item.is_none())
         {

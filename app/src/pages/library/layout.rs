@@ -404,7 +404,6 @@ impl Builder {
         if self.square {
             return (sum >= 4.0).then_some(true);
         }
-        let with = ((self.width - gaps - gap) / (sum + aspect)).min(self.target * MAX_STRETCH);
         if (sum + aspect) * self.target + gaps + gap <= self.width {
             return None;
         }
@@ -412,6 +411,7 @@ impl Builder {
             return Some(false);
         }
         // Whichever height is closer to the target, as a ratio.
+        let with = ((self.width - gaps - gap) / (sum + aspect)).min(self.target * MAX_STRETCH);
         let without = (self.width - gaps) / sum;
         Some(without / self.target <= self.target / with)
     }

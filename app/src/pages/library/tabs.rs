@@ -7,7 +7,10 @@ use leptos::{ev, html, prelude::*};
 use super::format_duration;
 use crate::{
     api,
-    components::icons::{DownloadIcon, PlayIcon},
+    components::{
+        icons::{DownloadIcon, PlayIcon},
+        keys,
+    },
     i18n::{COMMON, LIBRARY, date_time, day_heading, format_size, use_i18n, use_texts},
     text::{fold_for_search, format_phone_number, romaji_to_katakana},
 };
@@ -176,10 +179,7 @@ pub fn ContactsTab(room: u8) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     // `/` jumps to the search box (UI.md).
     let _slash = window_event_listener(ev::keydown, move |ev| {
-        let typing = document()
-            .active_element()
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
-        if ev.key() == "/" && !typing {
+        if ev.key() == "/" && !keys::meant_for_a_control(&ev) {
             ev.prevent_default();
             if let Some(input) = input.get_untracked() {
                 let _ = input.focus();

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use hako_protocol::{ItemInfo, ItemKind, paths};
 use leptos::{ev, prelude::*};
-use wasm_bindgen::JsCast;
 
 use super::{LibraryCtx, actions::ConfirmDelete, format_duration, store::TimelineStore};
 use crate::{
@@ -14,6 +13,7 @@ use crate::{
     components::{
         dialog::Dialog,
         icons::{ChevronIcon, CloseIcon, DownloadIcon, InfoIcon, TrashIcon},
+        keys,
         shell::use_title,
     },
     i18n::{LIBRARY, date_time, format_size, use_i18n, use_texts},
@@ -66,12 +66,8 @@ pub fn PhotoViewer(#[prop(into)] id: Signal<i64>, store: TimelineStore) -> impl 
         if confirming.get_untracked() {
             return;
         }
-        // A focused video (or any control) keeps its own keys: → seeks it, it does not leave it.
-        let in_control = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "VIDEO" | "AUDIO" | "INPUT"));
-        if in_control {
+        // A focused video keeps its own keys: → seeks it, it does not leave it.
+        if keys::meant_for_a_control(&ev) {
             return;
         }
         match ev.key().as_str() {
