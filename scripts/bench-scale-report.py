@@ -138,6 +138,21 @@ for what, label in (("list", "month list"), ("month", "one month page")):
             "– (one instance only)" if num(s, f"timeline.{what}.2.rps") is None else
             f"{fmt(num(s, f'timeline.{what}.2.rps'), 0)} = **"
             f"{fmt(ratio(num(s, f'timeline.{what}.2.rps'), num(s, f'timeline.{what}.1.rps')), 2)}×**"))
+writer_shapes = {r[s]["writers.shape"] for s in measured if "writers.shape" in r[s]}
+writer_delays = sorted({k.split(".")[1] for s in measured for k in r[s]
+                        if k.startswith("writers.") and k.endswith(".files_per_s")}, key=float)
+if writer_shapes:
+    phones, files, kib = next(iter(writer_shapes)).split()
+    for delay in writer_delays:
+        where = "" if delay == "0" else f", database {delay} ms away"
+        key1, key2 = f"writers.{delay}.1.files_per_s", f"writers.{delay}.2.files_per_s"
+        row(f"Backups by {phones} phones of {phones} accounts at once{where}, 1 instance "
+            "(files/s)", "–", lambda s, key1=key1: f"**{fmt(num(s, key1))}**")
+        row(f"Backups by {phones} phones of {phones} accounts at once{where}, 2 instances "
+            "(files/s)", "1 instance",
+            lambda s, key1=key1, key2=key2: (
+                "– (one instance only)" if num(s, key2) is None else
+                f"{fmt(num(s, key2))} = **{fmt(ratio(num(s, key2), num(s, key1)), 2)}×**"))
 w("")
 w("A ratio is Hako's figure divided by its reference: 1.00× means as fast as the reference "
   "tool, and for the two-instance rows, as fast as one instance.")
@@ -229,6 +244,30 @@ if (os.cpu_count() or 0) <= 4:
     w(f"On this {os.cpu_count()}-CPU machine wrk, the servers and PostgreSQL compete for the same "
       "cores, so a second instance cannot add capacity here; the two-instance rows show that "
       "instances share one database correctly under load, not how far Hako scales out.")
+    w("")
+
+if writer_shapes:
+    w("## 5. Writers of different accounts (SPEC X3)")
+    w("")
+    w(f"{phones} accounts with one phone each; every phone backs up {files} new files of {kib} KiB "
+      "(documents: no media job) with `hako-device backup`, all phones at once. With two "
+      "instances phone p talks to instance p mod 2. Each file is a tus upload and one write "
+      "transaction; on PostgreSQL writers take turns per account (an exclusive advisory lock on "
+      "the account under a shared one that writes spanning accounts take exclusively), so the "
+      "phones' writes do not wait for each other. Files/s is all files over the wall-clock time "
+      "of the slowest phone. On PostgreSQL the part runs twice: with the database on loopback, "
+      "and with it \"on another machine\" — every packet to and from PostgreSQL held for the "
+      "delay by `scripts/delay-proxy.py` — where a write transaction holds its lock for its round "
+      "trips, so one lock for every writer would cap all phones together.")
+    w("")
+    w("| Stack | Database delay (ms, each way) | Instances | Files/s | Peak RSS per instance (MiB) |")
+    w("|---|---|---|---|---|")
+    for s in measured:
+        for delay in writer_delays:
+            for n in (1, 2):
+                if num(s, f"writers.{delay}.{n}.files_per_s") is not None:
+                    w(f"| {s} | {delay} | {n} | {fmt(num(s, f'writers.{delay}.{n}.files_per_s'))} | "
+                      f"{r[s].get(f'writers.{delay}.{n}.rss_mib', '–')} |")
     w("")
 
 w("## Chart")

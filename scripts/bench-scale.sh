@@ -7,7 +7,9 @@
 #      (wall-clock, the server's media workers on every core)
 #   4. timeline req/s under wrk (month list and one month page of an ITEMS-item ROOM),
 #      one instance and, where the stack allows it, two instances on the same database
-#   5. peak RSS (VmHWM) of every server process in every part
+#   5. writers: WRITER_PHONES phones of as many accounts back up WRITER_FILES small files
+#      each, all at once, into one instance and into two (where the stack allows it)
+#   6. peak RSS (VmHWM) of every server process in every part
 #
 # Usage: scripts/bench-scale.sh
 # Environment (defaults in brackets):
@@ -17,6 +19,9 @@
 #   PHOTOS=50                 photos for the media part; the ZIP takes ZIP_ITEMS=50 files (the
 #                             uploaded file and the first photos)
 #   WRK_SECS=10 WRK_CONNS=16  wrk duration per run and total open connections
+#   WRITER_PHONES=8 WRITER_FILES=250 WRITER_KIB=64   part 5's phones, files per phone, file size
+#   WRITER_DB_DELAY_MS=1      part 5 again with PostgreSQL this far away, each way
+#   PARTS="upload media zip timeline writers"        the parts to run (a subset for a quick look)
 #   SKIP_BUILD=1              use the binaries already in target/release
 #   OUT=docs/PERFORMANCE.md   the report (the chart goes next to it as performance.png)
 set -euo pipefail
@@ -33,8 +38,13 @@ zip_items=${ZIP_ITEMS:-50}
 if ((zip_items > photos + 1)); then zip_items=$((photos + 1)); fi
 wrk_secs=${WRK_SECS:-10}
 wrk_conns=${WRK_CONNS:-16}
+writer_phones=${WRITER_PHONES:-8}
+writer_files=${WRITER_FILES:-250}
+writer_kib=${WRITER_KIB:-64}
+writer_db_delay_ms=${WRITER_DB_DELAY_MS:-1}
+parts=" ${PARTS:-upload media zip timeline writers} "
 out=${OUT:-docs/PERFORMANCE.md}
-command_line="$(for v in STACKS ITEMS YEARS UPLOAD_MIB PHOTOS ZIP_ITEMS WRK_SECS WRK_CONNS; do
+command_line="$(for v in STACKS ITEMS YEARS UPLOAD_MIB PHOTOS ZIP_ITEMS WRK_SECS WRK_CONNS WRITER_PHONES WRITER_FILES WRITER_KIB WRITER_DB_DELAY_MS PARTS; do
   if [[ -n ${!v:-} ]]; then printf '%s=%q ' "$v" "${!v}"; fi
 done)scripts/bench-scale.sh"
 started=$(date +%s)
@@ -90,6 +100,7 @@ record() { # stack key value
   printf '   %-24s %s\n' "$2" "$3"
 }
 now() { date +%s.%N; }
+want() { [[ $parts == *" $1 "* ]]; }
 calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 
 # ---------------------------------------------------------------- inputs, shared by all stacks
@@ -175,10 +186,11 @@ start_postgres_stack() {
   dir=$(mktemp -d /tmp/hako-bench-pg.XXXX)
   pg_dirs+=("$dir")
   pg_port=$((pg_port + 1))
-  HAKO_DATABASE_URL=$(scripts/pg.sh start "$dir" "$pg_port")
+  # Durable, as in use: a commit waits for its WAL to reach the disk.
+  HAKO_DATABASE_URL=$(HAKO_PG_DURABLE=1 scripts/pg.sh start "$dir" "$pg_port")
   export HAKO_DATABASE_URL
   instances_max=2
-  stack_note="PostgreSQL (private cluster from scripts/pg.sh, fsync off) + one data folder shared by the instances."
+  stack_note="PostgreSQL (private cluster from scripts/pg.sh, durable: fsync and synchronous commits on) + one data folder shared by the instances."
 }
 # S3 stack: PostgreSQL + stored files in a throwaway SeaweedFS bucket (scripts/s3.sh), given to
 # `hako serve` through the [s3] section of a config file (HAKO_CONFIG).
@@ -228,6 +240,7 @@ run_stack() {
   record "$stack" note "$stack_note"
 
   # 1. Upload: hako-device hashes the file and sends it through tus, vs cp + sync.
+  if want upload; then
   echo "-- 1. upload ($upload_mib MiB)"
   start_server upload
   "$device" login --server "$server_url" --email bench@example.jp >/dev/null
@@ -241,10 +254,12 @@ run_stack() {
   record "$stack" upload.hako_mbs "$(calc "$bytes / 1e6 / ($t1 - $t0)" 1)"
   record "$stack" upload.rss_mib "$(peak_rss_mib "$server_pid")"
   stop_server "$server_pid"
+  fi
 
   # 3. Media processing: the photos go up with the media workers off, then a server with its
   # workers (one per core) makes the thumbnails and previews; photos / wall-clock time from
-  # its start to no photo pending.
+  # its start to no photo pending. (The ZIP part downloads these photos and part 1's file.)
+  if want media; then
   echo "-- 3. media processing ($photos photos)"
   # A top-level key, so it goes before any [section] of the stack's config file.
   { echo "media_worker = false"; [[ -z ${HAKO_CONFIG:-} ]] || cat "$HAKO_CONFIG"; } >"$work/no-media.toml"
@@ -271,11 +286,14 @@ run_stack() {
   record "$stack" media.vips_pps "$vips_pps"
   record "$stack" media.rss_mib "$(peak_rss_mib "$media_pid")"
   stop_server "$media_pid"
+  fi
 
   # 2. ZIP download of the photos through a ticket, vs cat of the same files.
+  local jar=$work/jar-$stack
+  if want zip; then
   echo "-- 2. ZIP download ($zip_items files)"
   start_server zip
-  local jar=$work/jar-$stack ids files=() best_zip=0 best_cat=0 run res ticket url
+  local ids files=() best_zip=0 best_cat=0 run res ticket url
   signin "$server_url" bench@example.jp "$jar"
   # The uploaded file and the first photos: ZIP_ITEMS files in all.
   mapfile -t files < <(echo "$work/phone-upload/VID_upload.mp4"; ls "$work"/phone-photos/*.jpg | head -n "$((zip_items - 1))")
@@ -300,13 +318,16 @@ run_stack() {
   record "$stack" zip.cat_mbs "$best_cat"
   record "$stack" zip.rss_mib "$(peak_rss_mib "$server_pid")"
   stop_server "$server_pid"
+  fi
 
   # 4. Timeline under wrk, on a bench-fixture account.
+  local n pids urls
+  if want timeline; then
   echo "-- 4. timeline ($items items over $years years; fixture first)"
   t0=$(now)
   "$hako" bench-fixture --email fixture@example.jp --items "$items" --years "$years" >/dev/null
   record "$stack" fixture.secs "$(calc "$(now) - $t0" 1)"
-  local n pids urls cookie month
+  local cookie month
   for n in 1 2; do
     ((n <= instances_max)) || continue
     pids=() urls=()
@@ -356,6 +377,77 @@ run_stack() {
       echo "${rss_list[*]}"
     )"
   done
+  fi
+
+  # 5. Writers: phones of different accounts back up at the same time (SPEC X3): their
+  # writes take turns per account only, so two instances may share the work. On PostgreSQL
+  # also with the database "on another machine": every packet to and from it held for
+  # WRITER_DB_DELAY_MS by scripts/delay-proxy.py (the time a write transaction holds its lock).
+  if want writers; then
+    echo "-- 5. writers ($writer_phones phones of as many accounts, $writer_files files of $writer_kib KiB each)"
+    local p f total=$((writer_phones * writer_files)) bpids delay delays=0 direct_url=${HAKO_DATABASE_URL:-}
+    record "$stack" writers.shape "$writer_phones $writer_files $writer_kib"
+    if [[ -n $direct_url ]]; then
+      delays="0 $writer_db_delay_ms"
+      local proxy_port=$((pg_port + 100))
+      python3 scripts/delay-proxy.py "$proxy_port" 127.0.0.1 "$pg_port" "$writer_db_delay_ms" >"$work/proxy.log" 2>&1 &
+      local proxy_pid=$!
+      servers+=("$proxy_pid")
+      until grep -q ready "$work/proxy.log"; do sleep 0.1; done
+    fi
+    for ((p = 1; p <= writer_phones; p++)); do
+      "$hako" user add "writer$p@example.jp" >/dev/null
+    done
+    for delay in $delays; do
+      if [[ $delay != 0 ]]; then
+        export HAKO_DATABASE_URL=${direct_url/:$pg_port\//:$proxy_port/}
+      fi
+      for n in 1 2; do
+        ((n <= instances_max)) || continue
+        pids=() urls=()
+        for ((i = 1; i <= n; i++)); do
+          start_server "writers$delay-$n-$i" "$i"
+          pids+=("$server_pid") urls+=("$server_url")
+        done
+        # New files for every run (a phone does not send a file the server has), a wiped ROOM,
+        # and phone p talks to instance p mod n.
+        for ((p = 1; p <= writer_phones; p++)); do
+          rm -rf "$work/writer-$p"
+          mkdir -p "$work/writer-$p"
+          for ((f = 1; f <= writer_files; f++)); do
+            head -c $((writer_kib * 1024)) /dev/urandom >"$work/writer-$p/DOC_$f.pdf"
+          done
+          HAKO_DEVICE_HOME=$work/writer-home-$p "$device" login --server "${urls[p % n]}" \
+            --email "writer$p@example.jp" >/dev/null
+          HAKO_DEVICE_HOME=$work/writer-home-$p "$device" register --room 1 --wipe >/dev/null
+        done
+        sync
+        bpids=()
+        t0=$(now)
+        for ((p = 1; p <= writer_phones; p++)); do
+          HAKO_DEVICE_HOME=$work/writer-home-$p "$device" backup "$work/writer-$p" >/dev/null &
+          bpids+=($!)
+        done
+        for pid in "${bpids[@]}"; do wait "$pid"; done
+        t1=$(now)
+        local stored
+        stored=$(db_query "SELECT count(*) FROM items JOIN users ON users.id = items.user_id
+          WHERE users.email LIKE 'writer%'")
+        ((stored == total)) || { echo "writers: $stored items stored, $total sent"; exit 1; }
+        record "$stack" "writers.$delay.$n.files_per_s" "$(calc "$total / ($t1 - $t0)" 1)"
+        local rss_list=()
+        for pid in "${pids[@]}"; do rss_list+=("$(peak_rss_mib "$pid")"); stop_server "$pid"; done
+        record "$stack" "writers.$delay.$n.rss_mib" "$(
+          IFS=/
+          echo "${rss_list[*]}"
+        )"
+      done
+    done
+    if [[ -n $direct_url ]]; then
+      export HAKO_DATABASE_URL=$direct_url
+      stop_server "$proxy_pid"
+    fi
+  fi
   unset HAKO_DATABASE_URL HAKO_CONFIG
 }
 

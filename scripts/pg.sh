@@ -2,7 +2,8 @@
 # A private, throwaway PostgreSQL cluster for tests of the PostgreSQL metadata store (SPEC X3):
 #   scripts/pg.sh start DIR PORT   init DIR if missing, start on 127.0.0.1:PORT, print the URL
 #   scripts/pg.sh stop DIR         stop it
-# Trust auth on loopback only, user `hako`, database `hako`; durability off for speed.
+# Trust auth on loopback only, user `hako`, database `hako`; durability off for speed, unless
+# HAKO_PG_DURABLE=1 when the cluster is made (benchmarks: commits wait for the disk, as in use).
 # As root (initdb refuses root) the server runs as $HAKO_PG_USER (default `nobody`), which
 # owns DIR. Sourced with arguments, it also exports HAKO_DATABASE_URL after `start`.
 
@@ -53,15 +54,16 @@ _hako_pg_start() {
 local all all              trust
 host  all all 127.0.0.1/32 trust
 EOF
-    _hako_pg_as_owner tee -a "$dir/postgresql.conf" >/dev/null <<'EOF'
-
-# Test cluster (scripts/pg.sh): speed over durability; many test servers each open a pool.
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-max_connections = 400
-include_if_exists = 'hako-listen.conf'
-EOF
+    {
+      echo
+      echo "# Test cluster (scripts/pg.sh): many test servers each open a pool."
+      echo "max_connections = 400"
+      echo "include_if_exists = 'hako-listen.conf'"
+      if [[ -z ${HAKO_PG_DURABLE:-} ]]; then
+        echo "# Speed over durability."
+        printf '%s\n' "fsync = off" "synchronous_commit = off" "full_page_writes = off"
+      fi
+    } | _hako_pg_as_owner tee -a "$dir/postgresql.conf" >/dev/null
   fi
 
   # Where to listen is rewritten at every start: the port may change between runs.

@@ -231,7 +231,7 @@ pub(crate) async fn change_password(
     validate_password(&request.new_password).map_err(AccountsError::Refused)?;
     confirm_password(state, user, request.current_password, client_ip).await?;
     let hash = password::hash(request.new_password).await?;
-    let mut tx = crate::store::db::begin_write(&state.db).await?;
+    let mut tx = crate::store::db::begin_account_write(&state.db, user.id).await?;
     store::set_password(&mut *tx, user.id, &hash).await?;
     store::delete_sessions_of(&mut *tx, user.id, Some(&user.session)).await?;
     tx.commit().await?;

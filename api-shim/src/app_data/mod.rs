@@ -349,7 +349,7 @@ async fn add_version(
     precondition: &Precondition,
     added: store::NewRow<'_>,
 ) -> Result<(AppDataSaved, bool)> {
-    let mut tx = crate::store::db::begin_write(db).await?;
+    let mut tx = crate::store::db::begin_account_write(db, added.user_id).await?;
     let newest = store::newest(&mut *tx, added.user_id, added.app_id)
         .await?
         .map(StoredVersion::from);
@@ -432,7 +432,7 @@ pub async fn delete(db: &Db, blobs: &BlobStore, user_id: i64, app_id: Option<&st
     if app_id.is_some_and(|id| !valid_app_id(id)) {
         return Err(AppDataError::InvalidAppId);
     }
-    let mut tx = crate::store::db::begin_write(db).await?;
+    let mut tx = crate::store::db::begin_account_write(db, user_id).await?;
     let deleted = store::delete(&mut tx, user_id, app_id).await?;
     tx.commit().await?;
     let apps = deleted

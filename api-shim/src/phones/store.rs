@@ -4,7 +4,7 @@
 use hako_protocol::RegisterMode;
 use sqlx::AnyConnection;
 
-use crate::store::db::{Db, begin_write, hex_list};
+use crate::store::db::{Db, begin_account_write, hex_list};
 
 /// The phone a device token belongs to, while the token is not revoked.
 #[derive(sqlx::FromRow)]
@@ -145,7 +145,7 @@ pub async fn register(
     mode: RegisterMode,
     now: i64,
 ) -> sqlx::Result<Registration> {
-    let mut tx = begin_write(db).await?;
+    let mut tx = begin_account_write(db, user_id).await?;
     let occupant: Option<i64> =
         sqlx::query_scalar("SELECT device_id FROM rooms WHERE user_id = $1 AND room = $2")
             .bind(user_id)
@@ -221,7 +221,7 @@ pub async fn wipe_room(
 
 /// Wipes the ROOM and frees it, in one transaction. Returns the wiped SHA-256s.
 pub async fn reset_room(db: &Db, user_id: i64, room: i64) -> sqlx::Result<Vec<String>> {
-    let mut tx = begin_write(db).await?;
+    let mut tx = begin_account_write(db, user_id).await?;
     let wiped = wipe_room(&mut tx, user_id, room).await?;
     sqlx::query("DELETE FROM rooms WHERE user_id = $1 AND room = $2")
         .bind(user_id)
@@ -347,7 +347,7 @@ pub async fn set_excluded(
     } else {
         "DELETE FROM exclusions WHERE user_id = $1 AND room = $2 AND sha256 = $3"
     };
-    let mut tx = begin_write(db).await?;
+    let mut tx = begin_account_write(db, user_id).await?;
     for sha in sha256 {
         sqlx::query(sql)
             .bind(user_id)
@@ -383,7 +383,7 @@ pub async fn save_settings(db: &Db, user_id: i64, room: i64, json: &str) -> sqlx
 
 /// Stores the report and replaces the ROOM's inventory with it, in one transaction.
 pub async fn save_report(db: &Db, report: Report<'_>) -> sqlx::Result<()> {
-    let mut tx = begin_write(db).await?;
+    let mut tx = begin_account_write(db, report.user_id).await?;
     sqlx::query(
         "UPDATE devices SET name = $1, model = $2, free_bytes = $3, total_bytes = $4, reported_at = $5 WHERE id = $6",
     )

@@ -82,20 +82,47 @@ pub fn hex_list(db: &Db, param: usize, hex: &[&str]) -> HexList {
     }
 }
 
-/// A transaction in which writers take turns. SQLite: a deferred transaction that reads
-/// first and writes later cannot wait for another writer ("database is locked" at once, as
-/// busy_timeout does not apply to that upgrade), so the write lock is taken at `BEGIN`.
-/// PostgreSQL: a transaction-scoped advisory lock gives the same one-writer-at-a-time order
-/// across every instance, so the read-then-write steps written for SQLite stay correct.
+/// A transaction in which writers take turns, for writes that may touch more than one
+/// account (sign-up, license keys, codes, the console's operations). SQLite: a deferred
+/// transaction that reads first and writes later cannot wait for another writer ("database is
+/// locked" at once, as busy_timeout does not apply to that upgrade), so the write lock is taken
+/// at `BEGIN`. PostgreSQL: a transaction-scoped advisory lock gives the same one-writer-at-a-time
+/// order across every instance, so the read-then-write steps written for SQLite stay correct.
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    if is_postgres(db) {
-        let mut tx = db.begin().await?;
-        tx.execute("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(7308)) AS writer_turn")
-            .await?;
-        Ok(tx)
-    } else {
-        db.begin_with("BEGIN IMMEDIATE").await
+    begin_locked(db, &["pg_advisory_xact_lock(7308)"]).await
+}
+
+/// A write transaction that touches one account's data only (its uploads, items, ROOMs, app
+/// data). On PostgreSQL it takes turns with that account's other writers only: writers of
+/// different accounts run at once (SPEC X3, several instances share the work), and all of them
+/// wait for a `begin_write`, which holds the same lock exclusively. The account's lock lives in
+/// the two-key space (7309, id), apart from the one-key 7308. SQLite has one writer anyway.
+pub async fn begin_account_write(
+    db: &Db,
+    user_id: i64,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    // Ids past 2^31 share a lock with a smaller one: only a wait, never a wrong answer.
+    let key = user_id.rem_euclid(1 << 31);
+    // Always the shared lock first, so no two writers wait for each other in a circle.
+    let account = format!("pg_advisory_xact_lock(7309, {key}::int4)");
+    begin_locked(db, &["pg_advisory_xact_lock_shared(7308)", &account]).await
+}
+
+/// `locks`: advisory-lock calls made in this order on PostgreSQL, one statement each.
+async fn begin_locked(
+    db: &Db,
+    locks: &[&str],
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if !is_postgres(db) {
+        return db.begin_with("BEGIN IMMEDIATE").await;
     }
+    let mut tx = db.begin().await?;
+    for lock in locks {
+        // Wrapped: the Any driver cannot decode the `void` the lock functions answer.
+        tx.execute(format!("SELECT count(*) FROM (SELECT {lock}) AS writer_turn").as_str())
+            .await?;
+    }
+    Ok(tx)
 }
 
 /// A true/false value read from either engine: PostgreSQL answers `EXISTS (…)` and BOOLEAN

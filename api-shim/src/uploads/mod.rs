@@ -500,6 +500,7 @@ pub async fn append(
             &state.db,
             id,
             store::Progress {
+                user_id: upload.user_id,
                 from_offset: upload.offset,
                 offset,
                 hash_state: hasher.serialize().to_vec(),

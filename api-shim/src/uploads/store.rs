@@ -1,7 +1,7 @@
 //! The uploads area's SQL: the `uploads` and `upload_parts` tables, and the one transaction
 //! that turns a complete upload into an item.
 
-use crate::store::db::{Db, Flag, begin_write};
+use crate::store::db::{Db, Flag, begin_account_write};
 
 /// An unfinished upload as recorded.
 #[derive(sqlx::FromRow)]
@@ -147,6 +147,7 @@ pub async fn part_etags(db: &Db, upload_id: &str) -> sqlx::Result<Vec<String>> {
 
 /// What one PATCH moved an upload forward by.
 pub struct Progress<'a> {
+    pub user_id: i64,
     pub from_offset: i64,
     pub offset: i64,
     pub hash_state: Vec<u8>,
@@ -159,7 +160,7 @@ pub struct Progress<'a> {
 /// Records a PATCH's bytes; `false` when a PATCH on another instance recorded its bytes
 /// first (the offset it started from has moved).
 pub async fn record_progress(db: &Db, id: &str, progress: Progress<'_>) -> sqlx::Result<bool> {
-    let mut tx = begin_write(db).await?;
+    let mut tx = begin_account_write(db, progress.user_id).await?;
     let recorded = sqlx::query(
         "UPDATE uploads SET \"offset\" = $1, hash_state = $2, expires_at = $3, tail = $4
          WHERE id = $5 AND \"offset\" = $6",
@@ -191,7 +192,7 @@ pub async fn record_progress(db: &Db, id: &str, progress: Progress<'_>) -> sqlx:
 /// and the upload gone.
 pub async fn make_item(db: &Db, new: NewItem<'_>) -> sqlx::Result<()> {
     let upload = new.upload;
-    let mut tx = begin_write(db).await?;
+    let mut tx = begin_account_write(db, upload.user_id).await?;
     sqlx::query(
         "INSERT INTO items (user_id, room, kind, sha256, size, name, created_at, uploaded_at, local_time)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, room, sha256) DO NOTHING",
