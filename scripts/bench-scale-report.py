@@ -126,8 +126,14 @@ def row(label, ref_label, fn):
 
 row(f"Upload, tus, {upload_mib} MiB file (MB/s)", "`cp` + `sync`",
     lambda s: versus(s, "upload.hako_mbs", "upload.cp_mbs"))
+if any(num(s, "upload.put_mbs") for s in measured):
+    row(f"Upload into the bucket, {upload_mib} MiB file (MB/s)", "a plain `PUT` with `curl`",
+        lambda s: versus(s, "upload.hako_mbs", "upload.put_mbs") if num(s, "upload.put_mbs") else "–")
 row("ZIP download (MB/s)", "`cat` of the same files",
     lambda s: versus(s, "zip.hako_mbs", "zip.cat_mbs"))
+if any(num(s, "zip.get_mbs") for s in measured):
+    row("ZIP download from the bucket (MB/s)", "plain `GET`s of the same objects",
+        lambda s: versus(s, "zip.hako_mbs", "zip.get_mbs") if num(s, "zip.get_mbs") else "–")
 row(f"Media processing, {photos} photos of 12 MP (photos/s)", "`vipsthumbnail`",
     lambda s: versus(s, "media.hako_pps", "media.vips_pps", 2))
 for what, label in (("list", "month list"), ("month", "one month page")):
@@ -161,16 +167,18 @@ w("")
 w("## 1. Upload (SPEC D3, T1)")
 w("")
 w(f"`hako-device backup` of a folder with one {upload_mib} MiB random file: the phone client "
-  "hashes the file (SHA-256), creates the tus upload and sends it in 8 MiB chunks with a "
+  "hashes the file (SHA-256), creates the tus upload and sends it in 32 MiB chunks with a "
   "per-chunk checksum; the server hashes as it writes and adds the item when the whole-file hash "
   "matches. The reference is `cp` of the same file on the same disk followed by `sync`. Time is "
-  "the whole `hako-device backup` command (client hashing included).")
+  "the whole `hako-device backup` command (client hashing included). Into a bucket, a second "
+  "reference: one signed `PUT` of the same file to the same bucket with `curl`.")
 w("")
-w("| Stack | Hako MB/s | cp MB/s | Ratio | Server peak RSS (MiB) |")
-w("|---|---|---|---|---|")
+w("| Stack | Hako MB/s | cp MB/s | Ratio | PUT MB/s | Ratio | Server peak RSS (MiB) |")
+w("|---|---|---|---|---|---|---|")
 for s in measured:
     w(f"| {s} | {fmt(num(s, 'upload.hako_mbs'))} | {fmt(num(s, 'upload.cp_mbs'))} | "
       f"{fmt(ratio(num(s, 'upload.hako_mbs'), num(s, 'upload.cp_mbs')), 2)}× | "
+      f"{fmt(num(s, 'upload.put_mbs'))} | {fmt(ratio(num(s, 'upload.hako_mbs'), num(s, 'upload.put_mbs')), 2)}× | "
       f"{fmt(num(s, 'upload.rss_mib'))} |")
 w("")
 
@@ -179,14 +187,17 @@ w("")
 w(f"`POST /api/v1/downloads` with the ids of the {upload_mib} MiB file of part 1 and the "
   "photos of part 3 (signed in with a web session), then `GET` of the ticket URL with curl to `/dev/null`: a stored ZIP streamed by "
   "the server. The reference is `cat` of the same original files to `/dev/null` (warm page "
-  "cache for both). Best of 3 runs each.")
+  "cache for both). From a bucket, a second reference: the same objects fetched one after the "
+  "other by one `curl` (signed `GET`s on one connection) to `/dev/null`; the server reads the "
+  "next entry's object while it sends the current one. Best of 3 runs each.")
 w("")
-w("| Stack | Items | ZIP bytes | Hako MB/s | cat MB/s | Ratio | Server peak RSS (MiB) |")
-w("|---|---|---|---|---|---|---|")
+w("| Stack | Items | ZIP bytes | Hako MB/s | cat MB/s | Ratio | GET MB/s | Ratio | Server peak RSS (MiB) |")
+w("|---|---|---|---|---|---|---|---|---|")
 for s in measured:
     w(f"| {s} | {r[s].get('zip.items', '–')} | {fmt(num(s, 'zip.bytes'), 0)} | "
       f"{fmt(num(s, 'zip.hako_mbs'))} | {fmt(num(s, 'zip.cat_mbs'))} | "
       f"{fmt(ratio(num(s, 'zip.hako_mbs'), num(s, 'zip.cat_mbs')), 2)}× | "
+      f"{fmt(num(s, 'zip.get_mbs'))} | {fmt(ratio(num(s, 'zip.hako_mbs'), num(s, 'zip.get_mbs')), 2)}× | "
       f"{fmt(num(s, 'zip.rss_mib'))} |")
 w("")
 
@@ -269,6 +280,93 @@ if writer_shapes:
                     w(f"| {s} | {delay} | {n} | {fmt(num(s, f'writers.{delay}.{n}.files_per_s'))} | "
                       f"{r[s].get(f'writers.{delay}.{n}.rss_mib', '–')} |")
     w("")
+
+# The targets measured by the sibling scripts (long or separate runs): their last results, kept
+# in docs/bench/*.tsv, and the app's size from dist/ as it is now.
+def sibling(name):
+    values = {}
+    try:
+        with open(f"docs/bench/{name}.tsv", encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.rstrip("\n").partition("\t")
+                values[key] = value
+    except OSError:
+        pass
+    return values
+
+
+def fnum(values, key):
+    try:
+        return float(values[key])
+    except (KeyError, ValueError):
+        return None
+
+
+def shipped():
+    """Bytes of the viewer's WASM, JS and CSS as index.html names them, brotli-compressed."""
+    import re
+    try:
+        html = open("dist/index.html", encoding="utf-8").read()
+    except OSError:
+        return None, []
+    files = sorted(set(re.findall(r'(?:href|src)="/([^"]+\.(?:wasm|js|css))"', html)))
+    sizes = [(f, os.path.getsize(f"dist/{f}.br")) for f in files if os.path.exists(f"dist/{f}.br")]
+    return sum(size for _, size in sizes), sizes
+
+
+def measured_by(values):
+    return f"`{values.get('command', '?')}`, {values.get('date', '?')}, commit {values.get('commit', '?')}"
+
+
+w("## 6. The viewer at scale, the tus server, the app (sibling scripts)")
+w("")
+w("Measured by the scripts named in each row, whose last results are kept in `docs/bench/*.tsv` "
+  "(a 10-million-item fixture takes minutes, so they are not part of this run); the app's size is "
+  "read from `dist/` now. Goals from issue 17.")
+w("")
+w("| Measure | Goal | Measured | By |")
+w("|---|---|---|---|")
+for stack in ("sqlite", "postgres"):
+    v = sibling(f"viewer-{stack}")
+    if not v:
+        continue
+    items_n = int(fnum(v, "items") or 0)
+    by = measured_by(v)
+    pages = [fnum(v, k) for k in v if k.startswith("page_ms.")]
+    rows_v = [
+        (f"`hako bench-fixture`, {items_n:,} items, {stack} (s)", "minutes, not hours",
+         fmt(fnum(v, "fixture_s"))),
+        (f"Month list, server time, {items_n:,} items, {stack} (ms, brotli)", "≤ 10",
+         fmt(fnum(v, "list_ms"))),
+        (f"Month list size, {items_n:,} items (KB, brotli / plain)", "≤ 60 compressed",
+         f"{fmt((fnum(v, 'list_br_bytes') or 0) / 1000)} / {fmt((fnum(v, 'list_identity_bytes') or 0) / 1000)}"),
+        (f"A month's first page, server time, {stack} (ms, slowest of newest, middle, oldest)",
+         "≤ 5", fmt(max(pages) if pages else None)),
+    ]
+    for view in ("pc", "phone"):
+        rows_v.append((f"Oldest month's thumbnails after a rail jump, {view}, {stack} (ms)", "≤ 250",
+                       fmt(fnum(v, f"{view}.oldest_month_after_release_ms"), 0)))
+        rows_v.append((f"Longest main-thread task scrolling and scrubbing, {view}, {stack} (ms)",
+                       "≤ 50", fmt(fnum(v, f"{view}.longest_task_scroll_scrub_ms"), 0)))
+    for label, goal, value in rows_v:
+        w(f"| {label} | {goal} | {value} | {by} |")
+t = sibling("tus")
+if t:
+    w(f"| tus PATCHes of {t.get('chunk_mib')} MiB, {t.get('size_mib')} MiB file (MiB/s): Hako "
+      f"(with CRC-32) vs {t.get('versions', '@tus/server')} | ≥ 1.5× | "
+      f"{fmt(fnum(t, 'hako_mibs'))} ({fmt(fnum(t, 'hako_crc32_mibs'))}) vs {fmt(fnum(t, 'tus_mibs'))} = "
+      f"**{fmt(ratio(fnum(t, 'hako_mibs'), fnum(t, 'tus_mibs')), 2)}×** | {measured_by(t)} |")
+total, sizes = shipped()
+if total:
+    parts = ", ".join(f"{name.split('-')[0]}{os.path.splitext(name)[1]} {size / 1024:.0f}" for name, size in sizes)
+    w(f"| The viewer's WASM + JS + CSS, brotli (KiB) | ≤ 250 | **{total / 1024:.0f}** ({parts}) | "
+      "`dist/` (`trunk build --release`) |")
+lh = sibling("lighthouse")
+if lh:
+    w(f"| First paint of the sign-in page, {lh.get('version', 'Lighthouse')} (ms): FCP / LCP; score | "
+      f"≤ 1,000 | {fmt(fnum(lh, 'fcp'), 0)} / {fmt(fnum(lh, 'lcp'), 0)}; {fmt(fnum(lh, 'score'), 0)} | "
+      f"{measured_by(lh)} |")
+w("")
 
 w("## Chart")
 w("")

@@ -248,6 +248,14 @@ run_stack() {
   record "$stack" upload.cp_mbs "$(cp_mbs)"
   local t0 t1 bytes
   bytes=$(stat -c %s "$work/phone-upload/VID_upload.mp4")
+  if [[ $stack == s3 ]]; then
+    # Into a bucket, also a plain signed PUT of the same bytes to the same bucket with curl.
+    t0=$(now)
+    curl -sf --aws-sigv4 aws:amz:us-east-1:s3 --user "$HAKO_S3_KEY:$HAKO_S3_SECRET" \
+      -T "$work/phone-upload/VID_upload.mp4" "$HAKO_S3_ENDPOINT/$HAKO_S3_BUCKET/reference-put-$$"
+    t1=$(now)
+    record "$stack" upload.put_mbs "$(calc "$bytes / 1e6 / ($t1 - $t0)" 1)"
+  fi
   t0=$(now)
   "$device" backup "$work/phone-upload" >/dev/null
   t1=$(now)
@@ -300,6 +308,21 @@ run_stack() {
   local names
   names=$(printf "'%s'," "${files[@]##*/}")
   ids=$(db_query "SELECT id FROM items WHERE name IN (${names%,}) ORDER BY id" | paste -sd, -)
+  # In a bucket, the reference is also the same objects fetched one after the other by one
+  # curl (signed GETs on one connection): their keys end with blobs/xx/SHA-256.
+  local get_config=$work/get-$stack.curl best_get=0
+  if [[ $stack == s3 ]]; then
+    curl -sf --aws-sigv4 aws:amz:us-east-1:s3 --user "$HAKO_S3_KEY:$HAKO_S3_SECRET" \
+      "$HAKO_S3_ENDPOINT/$HAKO_S3_BUCKET?list-type=2&max-keys=100000" >"$work/listing.xml"
+    db_query "SELECT sha256 FROM items WHERE id IN ($ids) ORDER BY id" |
+      python3 -c '
+import re, sys
+keys = re.findall(r"<Key>([^<]+)</Key>", open(sys.argv[1]).read())
+for sha in sys.stdin.read().split():
+    key = next(k for k in keys if k.endswith("/blobs/" + sha[:2] + "/" + sha))
+    print(f"url = \"{sys.argv[2]}/{key}\"\noutput = \"/dev/null\"")
+' "$work/listing.xml" "$HAKO_S3_ENDPOINT/$HAKO_S3_BUCKET" >"$get_config"
+  fi
   for run in 1 2 3; do
     ticket=$(curl -sf -b "$jar" -H 'Content-Type: application/json' \
       -d "{\"item_ids\":[$ids]}" "$server_url/api/v1/downloads")
@@ -311,7 +334,14 @@ run_stack() {
     t1=$(now)
     bytes=$(cat "${files[@]}" | wc -c)
     best_cat=$(awk -v b="$best_cat" "BEGIN { v = $bytes / 1e6 / ($t1 - $t0); printf \"%.1f\", (v > b ? v : b) }")
+    if [[ $stack == s3 ]]; then
+      t0=$(now)
+      curl -sf --aws-sigv4 aws:amz:us-east-1:s3 --user "$HAKO_S3_KEY:$HAKO_S3_SECRET" -K "$get_config"
+      t1=$(now)
+      best_get=$(awk -v b="$best_get" "BEGIN { v = $bytes / 1e6 / ($t1 - $t0); printf \"%.1f\", (v > b ? v : b) }")
+    fi
   done
+  [[ $stack != s3 ]] || record "$stack" zip.get_mbs "$best_get"
   record "$stack" zip.items "$(tr ',' '\n' <<<"$ids" | wc -l)"
   record "$stack" zip.bytes "$(awk -v r="$res" 'BEGIN { split(r, a, " "); print a[1] }')"
   record "$stack" zip.hako_mbs "$best_zip"

@@ -5,7 +5,8 @@
 # any timing; only the PATCH phase is timed. RUNS rounds (default 3), each Hako without a
 # checksum header, @tus/server, Hako with `Upload-Checksum: crc32`. Prints MiB/s per run, the
 # medians, Hako/@tus/server, and `cp FILE dest && sync` on the same disk for reference.
-# Numbers only, no assertions. Uses the release binaries as they are (no cargo build).
+# Numbers only, no assertions. Uses the release binaries as they are (no cargo build). The
+# medians also go to docs/bench/tus.tsv, which docs/PERFORMANCE.md shows (scripts/bench-scale.sh).
 # Usage: scripts/bench-tus.sh [SIZE_MIB] (default 1024); env CHUNK_MIB (32), RUNS (3).
 set -euo pipefail
 shopt -s inherit_errexit
@@ -166,3 +167,15 @@ awk -v p="$m_plain" -v c="$m_crc" -v t="$m_tus" -v cp="$cp_mibps" 'BEGIN {
 echo "(Hako fsyncs before answering the last PATCH; @tus/server does not: its run is followed by an untimed sync.)"
 echo "versions: @tus/server $(node -p 'require("./scripts/bench-tus/node_modules/@tus/server/package.json").version')," \
   "@tus/file-store $(node -p 'require("./scripts/bench-tus/node_modules/@tus/file-store/package.json").version'), node $(node --version)"
+mkdir -p docs/bench
+{
+  printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+  printf 'commit\t%s\n' "$(git rev-parse --short HEAD)"
+  printf 'command\tscripts/bench-tus.sh %s\n' "$size_mib"
+  printf 'size_mib\t%s\nchunk_mib\t%s\n' "$size_mib" "$chunk_mib"
+  printf 'hako_mibs\t%s\nhako_crc32_mibs\t%s\ntus_mibs\t%s\ncp_mibs\t%s\n' "$m_plain" "$m_crc" "$m_tus" "$cp_mibps"
+  printf 'versions\t@tus/server %s, @tus/file-store %s, node %s\n' \
+    "$(node -p 'require("./scripts/bench-tus/node_modules/@tus/server/package.json").version')" \
+    "$(node -p 'require("./scripts/bench-tus/node_modules/@tus/file-store/package.json").version')" "$(node --version)"
+} >docs/bench/tus.tsv
+echo "written: docs/bench/tus.tsv"

@@ -4,6 +4,7 @@
 # score, FCP, LCP, TBT, Speed Index and the bytes transferred. The JSON reports stay in /tmp.
 #   scripts/lighthouse.sh [URL]        (default http://127.0.0.1:8080/signin)
 # The server must already be running (scripts/run.sh). Env: RUNS (3), CHROME_PATH, OUT_DIR.
+# The medians also go to docs/bench/lighthouse.tsv, which docs/PERFORMANCE.md shows.
 set -euo pipefail
 cd "$(dirname "$0")/lighthouse"
 url="${1:-http://127.0.0.1:8080/signin}"
@@ -25,9 +26,10 @@ for i in $(seq 1 "$runs"); do
     --output=json --output-path="$out/run-$i.json"
 done
 
-node - "$out" "$runs" "$url" <<'JS'
+commit=$(git rev-parse --short HEAD)
+node - "$out" "$runs" "$url" "$commit" <<'JS'
 const fs = require('node:fs');
-const [dir, runs, url] = process.argv.slice(2);
+const [dir, runs, url, commit] = process.argv.slice(2);
 const rows = [];
 for (let i = 1; i <= Number(runs); i++) {
   const r = JSON.parse(fs.readFileSync(`${dir}/run-${i}.json`, 'utf8'));
@@ -45,7 +47,15 @@ const line = (name, r) => console.log(`${name.padEnd(7)} score ${String(r.score)
 console.log(`Lighthouse ${JSON.parse(fs.readFileSync(`${dir}/run-1.json`, 'utf8')).lighthouseVersion}, mobile, performance: ${url}`);
 rows.forEach((r, i) => line(`run ${i + 1}`, r));
 const keys = Object.keys(rows[0]);
-line('median', Object.fromEntries(keys.map((k) => [k, median(rows.map((r) => r[k]))])));
+const medians = Object.fromEntries(keys.map((k) => [k, median(rows.map((r) => r[k]))]));
+line('median', medians);
+const version = JSON.parse(fs.readFileSync(`${dir}/run-1.json`, 'utf8')).lighthouseVersion;
+fs.mkdirSync('../../docs/bench', { recursive: true });
+fs.writeFileSync('../../docs/bench/lighthouse.tsv', [
+  ['date', new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC'], ['commit', commit],
+  ['command', `scripts/lighthouse.sh ${url}`], ['version', `Lighthouse ${version}, mobile profile`],
+  ...Object.entries(medians).map(([k, v]) => [k, Math.round(v)]),
+].map((row) => row.join('\t')).join('\n') + '\n');
 const range = (k, f) => `${f(Math.min(...rows.map((r) => r[k])))}–${f(Math.max(...rows.map((r) => r[k])))}`;
 console.log(`range   score ${range('score', String)}  FCP ${range('fcp', Math.round)}  LCP ${range('lcp', Math.round)}  TBT ${range('tbt', Math.round)}  SI ${range('si', Math.round)} ms`);
 console.log(`reports: ${dir}/run-*.json`);

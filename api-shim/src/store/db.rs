@@ -52,6 +52,17 @@ pub fn local_day(db: &Db, column: &str) -> String {
     }
 }
 
+/// The aggregate that joins text values with a separator, as `AGG(value, separator ORDER BY …)`
+/// (SQLite 3.44+ takes the same ORDER BY). One text from the database instead of thousands of
+/// rows: each row costs the driver a few microseconds (a hand-over and a decode).
+pub fn string_agg(db: &Db) -> &'static str {
+    if is_postgres(db) {
+        "string_agg"
+    } else {
+        "group_concat"
+    }
+}
+
 /// A list of hex strings bound as one text value that the database splits: the SQL that
 /// selects them as rows of one column, that column's name, the value to bind as `$param`,
 /// and the aggregate that joins a column back into one text. (One value, not `$3, …, $5002`:
@@ -69,7 +80,7 @@ pub fn hex_list(db: &Db, param: usize, hex: &[&str]) -> HexList {
             rows: format!("unnest(string_to_array(${param}, ',')) AS h"),
             column: "h",
             bound: hex.join(","),
-            joined: "string_agg",
+            joined: string_agg(db),
         }
     } else {
         // Hex needs no escaping in JSON.
@@ -77,7 +88,7 @@ pub fn hex_list(db: &Db, param: usize, hex: &[&str]) -> HexList {
             rows: format!("json_each(${param}) AS j"),
             column: "j.value",
             bound: format!("[\"{}\"]", hex.join("\",\"")),
-            joined: "group_concat",
+            joined: string_agg(db),
         }
     }
 }

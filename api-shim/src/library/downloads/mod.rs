@@ -201,20 +201,34 @@ impl Archive {
             .iter()
             .map(|i| i.crc32.and_then(|c| u32::try_from(c).ok()))
             .collect();
-        for segment in plan.segments() {
-            let start = range.start.max(segment.start);
-            let end = range.end.min(segment.start + segment.len);
-            if start >= end {
-                continue;
-            }
-            let (from, to) = (start - segment.start, end - segment.start);
-            let bytes = match segment.part {
+        // The pieces of the archive in `range`, each with the part of it asked for.
+        let pieces: Vec<(Part, u64, u64)> = plan
+            .segments()
+            .into_iter()
+            .filter_map(|segment| {
+                let start = range.start.max(segment.start);
+                let end = range.end.min(segment.start + segment.len);
+                (start < end).then(|| (segment.part, start - segment.start, end - segment.start))
+            })
+            .collect();
+        let read = |i: usize, from: u64, to: u64| read_ahead(blobs, &items[i].sha256, from..to);
+        let mut next_data = None;
+        for (n, &(part, from, to)) in pieces.iter().enumerate() {
+            let bytes = match part {
                 Part::Header(i) => {
                     plan.local_header(i, crc32(db, blobs, &items[i], &mut crcs[i]).await?)
                 }
                 Part::Data(i) => {
-                    let mut bytes = blobs.read_range(&items[i].sha256, from..to).await?;
-                    while let Some(chunk) = bytes.next().await {
+                    let mut data = next_data.take().unwrap_or_else(|| read(i, from, to));
+                    // The next entry's file is asked for while this one's bytes go out: a
+                    // bucket takes milliseconds to answer each GET.
+                    next_data = pieces[n + 1..]
+                        .iter()
+                        .find_map(|&(part, from, to)| match part {
+                            Part::Data(j) => Some(read(j, from, to)),
+                            _ => None,
+                        });
+                    while let Some(chunk) = data.recv().await {
                         send(tx, chunk?).await?;
                     }
                     continue;
@@ -239,6 +253,32 @@ impl Archive {
 }
 
 type Chunk = std::io::Result<Bytes>;
+
+/// Chunks read ahead of the client per file: a few MiB at most (a local file's blocks are
+/// 2 MiB, a bucket's network frames far smaller).
+const READ_AHEAD_CHUNKS: usize = 4;
+
+/// `range` of a stored file, read by a task of its own that starts now and stays a few chunks
+/// ahead of the receiver.
+fn read_ahead(blobs: &BlobStore, sha256: &str, range: Range<u64>) -> mpsc::Receiver<Chunk> {
+    let (tx, rx) = mpsc::channel(READ_AHEAD_CHUNKS);
+    let (blobs, sha256) = (blobs.clone(), sha256.to_owned());
+    tokio::spawn(async move {
+        let mut bytes = match blobs.read_range(&sha256, range).await {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                let _ = tx.send(Err(error)).await;
+                return;
+            }
+        };
+        while let Some(chunk) = bytes.next().await {
+            if tx.send(chunk).await.is_err() {
+                return; // the archive stopped: the client left or another file failed
+            }
+        }
+    });
+    rx
+}
 
 async fn send(tx: &mpsc::Sender<Chunk>, bytes: Bytes) -> anyhow::Result<()> {
     tx.send(Ok(bytes))

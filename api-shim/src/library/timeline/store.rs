@@ -1,7 +1,7 @@
 //! The SQL of the timeline. Every query is scoped to the caller's account and ROOM, and to
 //! two item kinds (the same kind twice for one).
 
-use crate::store::db::{Db, Flag, local_day};
+use crate::store::db::{Db, Flag, local_day, string_agg};
 
 /// An item's save status (SPEC V7) in SQL, for items aliased `i`: one definition for the
 /// sorted month list and the pages.
@@ -11,7 +11,6 @@ const STATUS_SQL: &str = "CASE
     ELSE 'cloud_only' END";
 
 /// Items on one local day (`YYYY-MM-DD`).
-#[derive(sqlx::FromRow)]
 pub(super) struct DayCount {
     pub day: String,
     pub count: i64,
@@ -25,17 +24,39 @@ pub(super) struct StatusDayCount {
     pub count: i64,
 }
 
-/// The kept per-day counts, newest day first: a few milliseconds at a million items.
+/// The kept per-day counts, newest day first: a few milliseconds at ten million items. They
+/// come as one text, `YYYY-MM-DD count,…`: thousands of rows would take longer to hand over
+/// than to read (11 ms for 4,000 days).
 pub(super) async fn day_counts(
     db: &Db,
     user_id: i64,
     room: i64,
     kinds: (&str, &str),
 ) -> sqlx::Result<Vec<DayCount>> {
-    let sql = "SELECT day, CAST(SUM(count) AS BIGINT) AS count FROM day_counts
-               WHERE user_id = $1 AND room = $2 AND kind IN ($3, $4)
-               GROUP BY day ORDER BY day DESC";
-    counts(db, sql, user_id, room, kinds).await
+    let sql = format!(
+        "SELECT {}(day || ' ' || count, ',' ORDER BY day DESC) FROM (
+             SELECT day, CAST(SUM(count) AS BIGINT) AS count FROM day_counts
+             WHERE user_id = $1 AND room = $2 AND kind IN ($3, $4) GROUP BY day) AS d",
+        string_agg(db)
+    );
+    let joined: Option<String> = sqlx::query_scalar(&sql)
+        .bind(user_id)
+        .bind(room)
+        .bind(kinds.0)
+        .bind(kinds.1)
+        .fetch_one(db)
+        .await?;
+    Ok(joined
+        .iter()
+        .flat_map(|text| text.split(','))
+        .filter_map(|entry| {
+            let (day, count) = entry.split_once(' ')?;
+            Some(DayCount {
+                day: day.to_owned(),
+                count: count.parse().ok()?,
+            })
+        })
+        .collect())
 }
 
 /// Per-day counts by save status, newest day first. The status comes from the phone's last
