@@ -136,6 +136,24 @@ async fn begin_locked(
     Ok(tx)
 }
 
+/// After rows were inserted with ids the caller chose (the benchmark fixture), new rows must
+/// get ids past them: PostgreSQL's identity sequence does not see chosen ids; SQLite takes the
+/// largest id + 1 anyway.
+pub async fn ids_after_chosen(
+    db: &Db,
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+) -> sqlx::Result<()> {
+    if is_postgres(db) {
+        conn.execute(
+            format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}")
+                .as_str(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// A true/false value read from either engine: PostgreSQL answers `EXISTS (…)` and BOOLEAN
 /// columns with a boolean, SQLite with the integers 0 and 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

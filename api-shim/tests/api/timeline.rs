@@ -233,6 +233,11 @@ async fn v4_v5_the_bench_fixture_fills_a_timeline_whose_counts_add_up() {
         .await
         .unwrap();
     assert_eq!(page.items.len() as u32, newest.count.min(500));
+    // A phone's upload after the fixture gets a new id (PostgreSQL's id sequence knows the
+    // fixture's chosen ids).
+    let phone = app.registered_phone("after-fixture@example.jp").await;
+    let uploaded = phone.upload("IMG_after.jpg", b"not the fixture's").await;
+    assert!(uploaded.status().is_success(), "{}", uploaded.status());
     if app.state.blobs.s3().is_some() {
         // The fixture writes rows only when files go to a bucket (nothing to hard-link).
         return;
