@@ -165,6 +165,24 @@ stop_server() {
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
+# start_servers NAME N: instances 1..N as NAME-i; their pids and URLs in $pids and $urls.
+start_servers() {
+  local i
+  pids=() urls=()
+  for ((i = 1; i <= $2; i++)); do
+    start_server "$1-$i" "$i"
+    pids+=("$server_pid") urls+=("$server_url")
+  done
+}
+# stop_servers STACK KEY: records the peak RSS of each of $pids ("a/b") as KEY, stops them.
+stop_servers() {
+  local pid rss_list=()
+  for pid in "${pids[@]}"; do rss_list+=("$(peak_rss_mib "$pid")"); stop_server "$pid"; done
+  record "$1" "$2" "$(
+    IFS=/
+    echo "${rss_list[*]}"
+  )"
+}
 signin() { # url email jar
   curl -sf -c "$3" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$2\",\"password\":\"$HAKO_PASSWORD\"}" "$1/api/v1/auth/signin" >/dev/null
@@ -371,11 +389,7 @@ for sha in sys.stdin.read().split():
   local cookie month
   for n in 1 2; do
     ((n <= instances_max)) || continue
-    pids=() urls=()
-    for ((i = 1; i <= n; i++)); do
-      start_server "timeline$n-$i" "$i"
-      pids+=("$server_pid") urls+=("$server_url")
-    done
+    start_servers "timeline$n" "$n"
     signin "${urls[0]}" fixture@example.jp "$jar"
     cookie=$(cookie_header "$jar")
     month=$(curl -sf -b "$jar" "${urls[0]}/api/v1/rooms/1/timeline" |
@@ -411,12 +425,7 @@ for sha in sys.stdin.read().split():
     record "$stack" timeline.month "$month"
     record "$stack" timeline.list.bytes "$(curl -sf -b "$jar" -o /dev/null -w '%{size_download}' "${urls[0]}/api/v1/rooms/1/timeline")"
     record "$stack" timeline.month.bytes "$(curl -sf -b "$jar" -o /dev/null -w '%{size_download}' "${urls[0]}/api/v1/rooms/1/timeline/$month")"
-    local rss_list=()
-    for pid in "${pids[@]}"; do rss_list+=("$(peak_rss_mib "$pid")"); stop_server "$pid"; done
-    record "$stack" "timeline.$n.rss_mib" "$(
-      IFS=/
-      echo "${rss_list[*]}"
-    )"
+    stop_servers "$stack" "timeline.$n.rss_mib"
   done
   fi
 
@@ -445,11 +454,7 @@ for sha in sys.stdin.read().split():
       fi
       for n in 1 2; do
         ((n <= instances_max)) || continue
-        pids=() urls=()
-        for ((i = 1; i <= n; i++)); do
-          start_server "writers$delay-$n-$i" "$i"
-          pids+=("$server_pid") urls+=("$server_url")
-        done
+        start_servers "writers$delay-$n" "$n"
         # New files for every run (a phone does not send a file the server has), a wiped ROOM,
         # and phone p talks to instance p mod n.
         for ((p = 1; p <= writer_phones; p++)); do
@@ -476,12 +481,7 @@ for sha in sys.stdin.read().split():
           WHERE users.email LIKE 'writer%'")
         ((stored == total)) || { echo "writers: $stored items stored, $total sent"; exit 1; }
         record "$stack" "writers.$delay.$n.files_per_s" "$(calc "$total / ($t1 - $t0)" 1)"
-        local rss_list=()
-        for pid in "${pids[@]}"; do rss_list+=("$(peak_rss_mib "$pid")"); stop_server "$pid"; done
-        record "$stack" "writers.$delay.$n.rss_mib" "$(
-          IFS=/
-          echo "${rss_list[*]}"
-        )"
+        stop_servers "$stack" "writers.$delay.$n.rss_mib"
       done
     done
     if [[ -n $direct_url ]]; then
@@ -499,6 +499,9 @@ done
 # ---------------------------------------------------------------- report
 elapsed=$(($(date +%s) - started))
 mkdir -p "$(dirname "$out")"
+# The raw figures are kept beside the report, so it can be rendered again without a run.
+mkdir -p docs/bench
+cp "$results" docs/bench/scale.tsv
 "$venv/bin/python" scripts/bench-scale-report.py "$results" "$out" "$(dirname "$out")/performance.png" \
   "$command_line" "$elapsed" "$items" "$years" "$upload_mib" "$photos" "$wrk_secs" "$wrk_conns" "$loadavg_start"
 echo "== done in ${elapsed}s: $out, $(dirname "$out")/performance.png"
